@@ -1,0 +1,89 @@
+"""focalpoints: national focal point coordination across the biodiversity conventions."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+__all__ = ["PROJECT_ROOT", "create_app"]
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the application: defaults, instance/config.py, FOCALPOINTS_* variables, then ``config``."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_object("focalpoints.config")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("FOCALPOINTS")
+    if config:
+        app.config.from_mapping(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _configure_database_url(app)
+    _configure_secret_key(app)
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("focalpoints").setLevel(app.config.get("LOG_LEVEL", "INFO"))
+
+    from focalpoints import database, errors, i18n, permissions
+    from focalpoints.extensions import csrf, db, limiter, login_manager, migrate
+
+    database.install_sqlite_behaviour()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    login_manager.init_app(app)
+    permissions.init_app(app)
+    errors.init_app(app)
+
+    from focalpoints import models  # noqa: F401  (every model registered before mappers configure)
+    from focalpoints.admin import bp as admin_bp
+    from focalpoints.auth import bp as auth_bp
+    from focalpoints.countries import bp as countries_bp
+    from focalpoints.health import bp as health_bp
+    from focalpoints.users import bp as users_bp
+
+    for blueprint in (auth_bp, countries_bp, users_bp, admin_bp, health_bp):
+        app.register_blueprint(blueprint)
+
+    from focalpoints import audit, cli
+
+    audit.install()
+    cli.register(app)
+    return app
+
+
+def _configure_database_url(app: Flask) -> None:
+    """Point SQLAlchemy at DATABASE_URL, or at SQLite in the instance folder."""
+    if app.config.get("SQLALCHEMY_DATABASE_URI"):
+        return
+    url = app.config.get("DATABASE_URL") or (
+        "sqlite:///" + str(Path(app.instance_path) / "focalpoints.sqlite3")
+    )
+    if url.startswith("postgres://"):  # the form many hosting platforms hand out
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+
+
+def _configure_secret_key(app: Flask) -> None:
+    """Use the configured key, else one generated once and kept in instance/secret_key."""
+    if app.config.get("SECRET_KEY"):
+        return
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.touch(mode=0o600)
+        key_file.write_text(secrets.token_hex(32))
+    app.config["SECRET_KEY"] = key_file.read_text().strip()

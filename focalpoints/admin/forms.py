@@ -1,0 +1,140 @@
+"""Forms for the reference data that administrators keep."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, URLField
+from wtforms.validators import DataRequired, NumberRange, Optional, Regexp, ValidationError
+
+from focalpoints.countries.labels import INSTRUMENTS
+from focalpoints.forms import BaseForm, strip_filter, text_length
+from focalpoints.i18n import NATIVE_NAMES
+
+CODE_PATTERN = Regexp(
+    r"^[A-Z0-9][A-Z0-9-]*$",
+    message=_l("Use capital letters, digits and hyphens only."),
+)
+HOLDER_KIND_LABELS = {
+    "person": _l("A person"),
+    "institution": _l("An institution"),
+    "either": _l("A person or an institution"),
+}
+
+
+def add_translation_fields(form_class: type, prefix: str, label: Any, maximum: int) -> type:
+    """Give ``form_class`` one text field per UN language, English required."""
+    for language, native in NATIVE_NAMES.items():
+        validators = [text_length(maximum)]
+        if language == "en":
+            validators.insert(0, DataRequired(message=_l("Enter the English text.")))
+        else:
+            validators.insert(0, Optional())
+        setattr(
+            form_class,
+            f"{prefix}_{language}",
+            StringField(
+                _l("%(label)s (%(language)s)", label=label, language=native),
+                filters=[strip_filter],
+                validators=validators,
+                render_kw={"lang": language, "dir": "rtl" if language == "ar" else "auto"},
+            ),
+        )
+    return form_class
+
+
+def translations_from(form: BaseForm, prefix: str) -> dict[str, str]:
+    """Collect the non-empty per-language values of ``prefix``."""
+    values = {lang: getattr(form, f"{prefix}_{lang}").data for lang in NATIVE_NAMES}
+    return {lang: value for lang, value in values.items() if value}
+
+
+def fill_translations(form: BaseForm, prefix: str, values: dict[str, str]) -> None:
+    """Put stored translations into the form's per-language fields."""
+    for lang in NATIVE_NAMES:
+        getattr(form, f"{prefix}_{lang}").data = values.get(lang, "")
+
+
+def translation_fields(form: BaseForm, prefix: str) -> list[Any]:
+    """The per-language fields of ``prefix``, in language order (for templates)."""
+    return [getattr(form, f"{prefix}_{lang}") for lang in NATIVE_NAMES]
+
+
+class ConventionForm(BaseForm):
+    code = StringField(
+        _l("Code"),
+        filters=[strip_filter],
+        validators=[DataRequired(message=_l("Enter a code.")), text_length(20), CODE_PATTERN],
+    )
+    website = URLField(
+        _l("Website"), filters=[strip_filter], validators=[Optional(), text_length(300)]
+    )
+    sort_order = IntegerField(
+        _l("Position in lists"),
+        default=100,
+        validators=[
+            DataRequired(message=_l("Enter a whole number.")),
+            NumberRange(min=1, max=10000, message=_l("Enter a number from 1 to 10000.")),
+        ],
+    )
+    is_active = BooleanField(_l("In use"), default=True)
+
+
+add_translation_fields(ConventionForm, "name", _l("Name"), 300)
+add_translation_fields(ConventionForm, "acronym", _l("Acronym"), 20)
+
+
+class RoleForm(BaseForm):
+    code = StringField(
+        _l("Code"),
+        filters=[strip_filter],
+        validators=[DataRequired(message=_l("Enter a code.")), text_length(40), CODE_PATTERN],
+    )
+    holder_kind = SelectField(_l("Held by"), choices=list(HOLDER_KIND_LABELS.items()))
+    multiple_holders = BooleanField(_l("Can have several holders"))
+    has_primary = BooleanField(_l("One holder is the primary"))
+    required = BooleanField(_l("Required of every Party"))
+    instrument = StringField(
+        _l("Instrument (agreement, protocol or MOU), if any"),
+        filters=[strip_filter],
+        validators=[text_length(80)],
+    )
+    sort_order = IntegerField(
+        _l("Position in lists"),
+        default=100,
+        validators=[
+            DataRequired(message=_l("Enter a whole number.")),
+            NumberRange(min=1, max=10000, message=_l("Enter a number from 1 to 10000.")),
+        ],
+    )
+    is_active = BooleanField(_l("In use"), default=True)
+
+    def validate_has_primary(self, field: Any) -> None:
+        if field.data and not self.multiple_holders.data:
+            raise ValidationError(_l("Only a role with several holders can have a primary one."))
+
+
+add_translation_fields(RoleForm, "name", _l("Name"), 200)
+
+
+class MembershipForm(BaseForm):
+    convention = SelectField(_l("Convention"), choices=[])
+    instrument = SelectField(_l("Instrument"), choices=list(INSTRUMENTS.items()))
+    deposited = DateField(
+        _l("Instrument deposited on"),
+        validators=[Optional()],
+    )
+    entry_into_force = DateField(
+        _l("Entry into force"),
+        validators=[DataRequired(message=_l("Enter the date of entry into force."))],
+    )
+    ended = DateField(_l("Ceased to be a Party on"), validators=[Optional()])
+
+    def validate_entry_into_force(self, field: Any) -> None:
+        if self.deposited.data and field.data and field.data < self.deposited.data:
+            raise ValidationError(_l("Entry into force cannot come before the deposit."))
+
+    def validate_ended(self, field: Any) -> None:
+        if field.data and self.entry_into_force.data and field.data <= self.entry_into_force.data:
+            raise ValidationError(_l("The end must come after the entry into force."))

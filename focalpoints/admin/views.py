@@ -1,0 +1,165 @@
+"""Reference data administration: conventions, roles and Party membership."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from focalpoints import permissions
+from focalpoints.admin import operations
+from focalpoints.admin.forms import (
+    ConventionForm,
+    MembershipForm,
+    RoleForm,
+    fill_translations,
+    translation_fields,
+    translations_from,
+)
+from focalpoints.conventions.models import Convention, Role
+from focalpoints.countries.models import Membership
+from focalpoints.countries.queries import get_country_or_404, memberships_as_of
+from focalpoints.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"translation_fields": translation_fields}
+
+
+@bp.get("/conventions")
+@permissions.require(permissions.can_edit_reference_data)
+def conventions() -> str:
+    """List conventions and their roles."""
+    items = db.session.scalars(
+        select(Convention)
+        .options(selectinload(Convention.roles))
+        .order_by(Convention.sort_order, Convention.code)
+    ).all()
+    return render_template("admin/conventions.html", conventions=items)
+
+
+@bp.route("/conventions/new", methods=["GET", "POST"])
+@bp.route("/conventions/<int:convention_id>/edit", methods=["GET", "POST"])
+@permissions.require(permissions.can_edit_reference_data)
+def edit_convention(convention_id: int | None = None) -> str | Response:
+    """Add a convention, or change one."""
+    convention = db.get_or_404(Convention, convention_id) if convention_id else None
+    form = ConventionForm(obj=convention)
+    if convention is not None and not form.is_submitted():
+        fill_translations(form, "name", convention.names)
+        fill_translations(form, "acronym", convention.acronyms)
+    if form.validate_on_submit():
+        code = form.code.data.upper()
+        if operations.code_taken(Convention, code, convention_id):
+            form.code.errors.append(_("This code is in use already."))
+        else:
+            if convention is None:
+                convention = Convention(code=code)
+                db.session.add(convention)
+            convention.code = code
+            convention.names = translations_from(form, "name")
+            convention.acronyms = translations_from(form, "acronym")
+            convention.website = form.website.data or None
+            convention.sort_order = form.sort_order.data
+            convention.is_active = form.is_active.data
+            db.session.commit()
+            flash(_("The convention has been saved."), "success")
+            return redirect(url_for("admin.conventions"))
+    return render_template("admin/convention_form.html", form=form, convention=convention)
+
+
+@bp.route("/conventions/<int:convention_id>/roles/new", methods=["GET", "POST"])
+@bp.route("/roles/<int:role_id>/edit", methods=["GET", "POST"])
+@permissions.require(permissions.can_edit_reference_data)
+def edit_role(convention_id: int | None = None, role_id: int | None = None) -> str | Response:
+    """Add a role to a convention, or change one."""
+    role = db.get_or_404(Role, role_id) if role_id else None
+    convention = role.convention if role else db.get_or_404(Convention, convention_id)
+    form = RoleForm(obj=role)
+    if role is not None and not form.is_submitted():
+        fill_translations(form, "name", role.names)
+        form.instrument.data = role.instrument or ""
+    if form.validate_on_submit():
+        code = form.code.data.upper()
+        if operations.code_taken(Role, code, role_id):
+            form.code.errors.append(_("This code is in use already."))
+        else:
+            if role is None:
+                role = Role(code=code, convention=convention, informea_names=[])
+                db.session.add(role)
+            role.code = code
+            role.names = translations_from(form, "name")
+            for attr in ("holder_kind", "multiple_holders", "has_primary", "required",
+                         "sort_order", "is_active"):
+                setattr(role, attr, getattr(form, attr).data)
+            role.instrument = form.instrument.data or None
+            db.session.commit()
+            flash(_("The role has been saved."), "success")
+            return redirect(url_for("admin.conventions"))
+    return render_template("admin/role_form.html", form=form, role=role, convention=convention)
+
+
+def _membership_form(membership: Membership | None) -> MembershipForm:
+    form = MembershipForm(obj=membership)
+    conventions = db.session.scalars(select(Convention).order_by(Convention.sort_order)).all()
+    form.convention.choices = [(str(c.id), c.acronym) for c in conventions]
+    if membership is not None and not form.is_submitted():
+        form.convention.data = str(membership.convention_id)
+    return form
+
+
+def _save_membership(form: MembershipForm, country_code: str, membership: Membership | None) -> bool:
+    country = get_country_or_404(country_code)
+    candidate = Membership(
+        entry_into_force=form.entry_into_force.data, ended=form.ended.data
+    )
+    convention_id = int(form.convention.data)
+    clash = operations.overlapping_membership(
+        country, convention_id, candidate, membership.id if membership else None
+    )
+    if clash is not None:
+        form.entry_into_force.errors.append(
+            _("This period overlaps another period of membership of the same convention.")
+        )
+        return False
+    if membership is None:
+        membership = Membership(country_id=country.id)
+        db.session.add(membership)
+    membership.convention_id = convention_id
+    membership.instrument = form.instrument.data
+    membership.deposited = form.deposited.data
+    membership.entry_into_force = form.entry_into_force.data
+    membership.ended = form.ended.data
+    db.session.commit()
+    flash(_("The membership has been saved."), "success")
+    return True
+
+
+@bp.route("/countries/<code>/memberships", methods=["GET", "POST"])
+@permissions.require(permissions.can_edit_reference_data)
+def memberships(code: str) -> str | Response:
+    """List a country's periods of membership and add one."""
+    country = get_country_or_404(code)
+    form = _membership_form(None)
+    if form.validate_on_submit() and _save_membership(form, code, None):
+        return redirect(url_for("admin.memberships", code=country.iso2))
+    return render_template(
+        "admin/memberships.html", country=country, form=form, as_of=memberships_as_of()
+    )
+
+
+@bp.route("/memberships/<int:membership_id>/edit", methods=["GET", "POST"])
+@permissions.require(permissions.can_edit_reference_data)
+def edit_membership(membership_id: int) -> str | Response:
+    """Correct a period of membership."""
+    membership = db.get_or_404(Membership, membership_id)
+    form = _membership_form(membership)
+    code = membership.country.iso2
+    if form.validate_on_submit() and _save_membership(form, code, membership):
+        return redirect(url_for("admin.memberships", code=code))
+    return render_template("admin/membership_form.html", form=form, membership=membership)

@@ -1,0 +1,157 @@
+"""Log-in and log-out, invitations, password reset and the user's own account."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from focalpoints.auth import operations, tokens
+from focalpoints.auth.forms import (
+    AccountForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    NewPasswordForm,
+)
+from focalpoints.auth.passwords import verify_password
+from focalpoints.extensions import db, limiter
+from focalpoints.i18n import SESSION_KEY, available_languages
+from focalpoints.urls import home_url, safe_next_url
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _reset_limit() -> str:
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> str | Response | tuple[str, int]:
+    """Show the log-in form and log the user in."""
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = operations.authenticate(form.email.data, form.password.data)
+        if result.outcome is operations.LoginOutcome.LOCKED:
+            message = _("Too many failed log-ins for this account. Try again in %(n)d minutes.",
+                        n=current_app.config["LOGIN_LOCK_MINUTES"])
+            flash(message, "danger")
+            return render_template("auth/login.html", form=form), 429
+        if result.outcome is operations.LoginOutcome.OK and result.user is not None:
+            operations.start_session(result.user, remember=form.remember.data)
+            return redirect(safe_next_url(request.args.get("next")) or home_url(result.user))
+        if result.outcome is operations.LoginOutcome.INACTIVE:
+            form.email.errors.append(_("This account has been deactivated."))
+        else:
+            form.password.errors.append(_("The e-mail address or the password is wrong."))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    """Log the current user out (a POST, so that no link can do it)."""
+    operations.end_session(current_user._get_current_object())
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str) -> str | Response:
+    """Let an invited user set their password, then log them in."""
+    user = tokens.load_token(token, tokens.INVITATION)
+    if user is None:
+        return render_template("auth/link_invalid.html"), 400  # type: ignore[return-value]
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        operations.set_password(user, form.password.data)
+        operations.start_session(user)
+        flash(_("Welcome to focalpoints. Your password is set."), "success")
+        return redirect(home_url(user))
+    return render_template("auth/set_password.html", form=form, user=user, invitation=True)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def forgot_password() -> str | Response:
+    """Send a password reset link to an address, without telling whether it has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        operations.send_password_reset(form.email.data)
+        flash(
+            _("If this address has an account, a link to reset the password is on its way."),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> str | Response:
+    """Set a new password from a reset link."""
+    user = tokens.load_token(token, tokens.PASSWORD_RESET)
+    if user is None:
+        return render_template("auth/link_invalid.html"), 400  # type: ignore[return-value]
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        operations.set_password(user, form.password.data)
+        flash(_("Your password has been changed. Log in with the new one."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", form=form, user=user, invitation=False)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> str | Response:
+    """Let users change their own name and language."""
+    form = AccountForm(obj=current_user)
+    form.language.choices = available_languages()
+    if form.validate_on_submit():
+        current_user.name = form.name.data
+        current_user.language = form.language.data
+        db.session.commit()
+        flash(_("Your account has been saved."), "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response:
+    """Change the user's password; other sessions end, this one is renewed."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        password_hash = user.password_hash
+        db.session.commit()
+        if not verify_password(password_hash, form.current.data):
+            form.current.errors.append(_("The current password is wrong."))
+        else:
+            operations.set_password(user, form.password.data)
+            operations.start_session(user)
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.post("/language")
+def set_language() -> Response:
+    """Switch the interface language (saved to the account when logged in)."""
+    form = LanguageForm()
+    form.language.choices = available_languages()
+    if not form.validate():
+        abort(400)
+    session[SESSION_KEY] = form.language.data
+    if current_user.is_authenticated:
+        current_user.language = form.language.data
+        db.session.commit()
+    return redirect(safe_next_url(request.form.get("next")) or url_for("countries.index"))

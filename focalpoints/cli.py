@@ -1,0 +1,91 @@
+"""The ``focalpoints`` command: Flask's CLI bound to the app, plus our commands.
+
+Each command parses its arguments and calls an operation; the logic lives in the operations.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from focalpoints import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app())
+def main() -> None:
+    """Manage focalpoints: init, demo-data, users, translations, and Flask's run, db, shell."""
+
+
+def register(app: Flask) -> None:
+    """Attach our commands to the app's CLI."""
+    app.cli.add_command(init_command)
+    app.cli.add_command(demo_data_command)
+    app.cli.add_command(users_group)
+    app.cli.add_command(translations_group)
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Apply database migrations and load or refresh the reference data."""
+    from focalpoints.initialise import initialise
+
+    for line in initialise():
+        click.echo(line)
+
+
+@click.command("demo-data")
+@click.option("--scale", type=click.Choice(["small", "full"]), default="small", show_default=True)
+@with_appcontext
+def demo_data_command(scale: str) -> None:
+    """Fill the database with deterministic demo content and print the demo log-ins."""
+    from focalpoints.demo import load_demo_data
+
+    for line in load_demo_data(scale=scale):
+        click.echo(line)
+
+
+@click.group("users")
+def users_group() -> None:
+    """Manage user accounts."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["admin", "secretariat", "coordinator", "editor"]))
+@click.option("--country", "country_code", help="ISO alpha-2 code; required for coordinators and editors.")
+@click.option("--name", default="", help="Display name.")
+@click.option("--language", default=None, help="Preferred interface language (en, fr, es, ...).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user_command(
+    email: str, role: str, country_code: str | None, name: str, language: str | None,
+    password_stdin: bool,
+) -> None:
+    """Create a user account; without a password, an invitation link is printed instead."""
+    from focalpoints.users.operations import UserCreationError, create_user_from_cli
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    try:
+        message = create_user_from_cli(email, role, country_code, name, language, password)
+    except UserCreationError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(message)
+
+
+@click.group("translations")
+def translations_group() -> None:
+    """Keep the message catalogues current."""
+
+
+@translations_group.command("update")
+@click.option("--add", "new_language", help="Start a catalogue for a new language code.")
+def translations_update(new_language: str | None) -> None:
+    """Extract messages, update every catalogue (or start one) and compile them."""
+    from focalpoints.translations import update_catalogues
+
+    for line in update_catalogues(new_language):
+        click.echo(line)

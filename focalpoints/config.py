@@ -1,0 +1,56 @@
+"""Non-secret defaults; instance/config.py and FOCALPOINTS_* environment variables override them."""
+
+from datetime import timedelta
+
+# Languages shipped in the interface; the first is the default.
+LANGUAGES = ["en", "fr", "es"]
+BABEL_DEFAULT_LOCALE = "en"
+BABEL_DEFAULT_TIMEZONE = "UTC"
+
+# DATABASE_URL defaults to SQLite in the instance folder (set in create_app).
+DATABASE_URL = None
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# Passwords: argon2id at OWASP's minimum or above (19 MiB, 2 passes, 1 lane).
+PASSWORD_MIN_LENGTH = 12
+ARGON2_TIME_COST = 2
+ARGON2_MEMORY_COST_KIB = 19 * 1024
+ARGON2_PARALLELISM = 1
+
+# Log-in throttling: after this many failures an account is locked for LOGIN_LOCK_MINUTES.
+LOGIN_MAX_FAILURES = 5
+LOGIN_LOCK_MINUTES = 15
+LOGIN_RATE_LIMIT = "20 per 15 minutes"
+PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes"
+INVITATION_RATE_LIMIT = "30 per hour"
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+
+# Signed links: invitations last a week, password resets an hour.
+INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
+PASSWORD_RESET_MAX_AGE_SECONDS = 3600
+
+# Sessions
+PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+REMEMBER_COOKIE_DURATION = timedelta(days=14)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+# Request bodies above this are refused with 413 (uploads included).
+MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+# Mail: with no MAIL_SERVER, messages are logged and written to instance/outbox/.
+MAIL_SERVER = None
+MAIL_PORT = 587
+MAIL_USE_TLS = True
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "focalpoints <no-reply@localhost>"
+
+# Appointments not confirmed for this many days are shown as stale.
+STALE_AFTER_DAYS = 365

@@ -1,0 +1,1 @@
+"""Conventions and their national roles."""

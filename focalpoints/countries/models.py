@@ -1,0 +1,74 @@
+"""Countries and other entities that can be Parties, and their membership of each convention."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from focalpoints.audit.mixins import Audited
+from focalpoints.conventions.models import Convention
+from focalpoints.extensions import db
+from focalpoints.i18n import current_language, territory_name
+
+ENTITY_KINDS = ("state", "observer_state", "associated_state", "reio")
+
+
+class Country(Audited, db.Model):
+    """A state or entity that can be a Party (UN members, observers, associated states, the EU)."""
+
+    __tablename__ = "countries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    iso2: Mapped[str] = mapped_column(String(2), unique=True)
+    iso3: Mapped[str] = mapped_column(String(3), unique=True)
+    m49: Mapped[str | None] = mapped_column(String(3))
+    kind: Mapped[str] = mapped_column(String(20), default="state")
+    region: Mapped[str | None] = mapped_column(String(3))
+    subregion: Mapped[str | None] = mapped_column(String(3))
+    mea_region: Mapped[str] = mapped_column(String(40))
+    # Names an administrator sets per language where the Secretariat wants the official name.
+    official_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="country", order_by="Membership.entry_into_force"
+    )
+
+    @property
+    def name(self) -> str:
+        """The country's name in the reader's language (CLDR, unless an official name is set)."""
+        return self.official_names.get(current_language()) or territory_name(self.iso2)
+
+    @property
+    def audit_country_id(self) -> int | None:
+        return self.id
+
+    def __repr__(self) -> str:
+        return f"<Country {self.iso2}>"
+
+
+class Membership(Audited, db.Model):
+    """One period during which a country is a Party to a convention."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("country_id", "convention_id", "entry_into_force"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("conventions.id"), index=True)
+    instrument: Mapped[str] = mapped_column(String(20))
+    deposited: Mapped[date | None]
+    entry_into_force: Mapped[date]
+    ended: Mapped[date | None]
+
+    country: Mapped[Country] = relationship(back_populates="memberships")
+    convention: Mapped[Convention] = relationship()
+
+    def is_current(self, on: date) -> bool:
+        """Whether this period makes the country a Party on ``on``."""
+        return self.entry_into_force <= on and (self.ended is None or self.ended > on)
+
+    @property
+    def audit_country_id(self) -> int | None:
+        return self.country_id

@@ -1,0 +1,113 @@
+"""Loading countries for pages, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from focalpoints import permissions
+from focalpoints.conventions.models import Convention, Role
+from focalpoints.countries.models import Country, Membership
+from focalpoints.extensions import db
+from focalpoints.i18n import fold, sort_key
+from focalpoints.reference.models import ReferenceDataset
+
+
+def get_country_or_404(code: str, for_edit: bool = False) -> Country:
+    """Load a country by ISO alpha-2 code for the current user: 404 if unknown, 403 if not allowed."""
+    if len(code) != 2:
+        abort(404)
+    country = db.session.scalar(select(Country).where(Country.iso2 == code.upper()))
+    if country is None:
+        abort(404)
+    allowed = (
+        permissions.can_edit_country(current_user, country)
+        if for_edit
+        else permissions.can_view_country(current_user, country)
+    )
+    if not allowed:
+        abort(403)
+    return country
+
+
+def active_conventions() -> list[Convention]:
+    """Active conventions with their active roles, in display order (two queries)."""
+    conventions = db.session.scalars(
+        select(Convention)
+        .where(Convention.is_active)
+        .options(selectinload(Convention.roles))
+        .order_by(Convention.sort_order, Convention.code)
+    ).all()
+    return list(conventions)
+
+
+def list_countries(search: str = "", region: str = "") -> list[Country]:
+    """Countries whose name in the reader's language (or ISO code) matches ``search``, sorted."""
+    query = select(Country).options(selectinload(Country.memberships))
+    if region:
+        query = query.where(Country.mea_region == region)
+    countries = db.session.scalars(query).all()
+    needle = fold(search)
+    if needle:
+        countries = [
+            c for c in countries
+            if needle in fold(c.name) or needle == c.iso2.casefold() or needle == c.iso3.casefold()
+        ]
+    return sorted(countries, key=lambda c: sort_key(c.name))
+
+
+def memberships_as_of() -> date | None:
+    """The date the membership data file speaks for."""
+    dataset = db.session.get(ReferenceDataset, "memberships")
+    return dataset.as_of if dataset else None
+
+
+@dataclass
+class PartyStatus:
+    """A country's standing in one convention on a given day."""
+
+    convention: Convention
+    current: Membership | None
+    periods: list[Membership] = field(default_factory=list)
+
+    @property
+    def is_party(self) -> bool:
+        return self.current is not None
+
+
+def party_statuses(
+    country: Country, conventions: list[Convention], on: date
+) -> dict[int, PartyStatus]:
+    """Return each convention's PartyStatus for ``country``, keyed by convention id."""
+    statuses = {c.id: PartyStatus(convention=c, current=None) for c in conventions}
+    for membership in country.memberships:
+        status = statuses.get(membership.convention_id)
+        if status is None:
+            continue
+        status.periods.append(membership)
+        if membership.is_current(on):
+            status.current = membership
+    return statuses
+
+
+@dataclass
+class RoleLine:
+    """A role on the country page: whether the country must fill it."""
+
+    role: Role
+    required: bool
+
+
+def role_lines(convention: Convention, status: PartyStatus) -> list[RoleLine]:
+    """The convention's active roles, required ones first where the country is a Party."""
+    lines = [
+        RoleLine(role=role, required=role.required and status.is_party)
+        for role in convention.roles
+        if role.is_active
+    ]
+    return sorted(lines, key=lambda line: (not line.required, line.role.sort_order))

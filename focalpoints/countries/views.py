@@ -1,0 +1,73 @@
+"""The country list and each country's overview."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, redirect, render_template, request
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from focalpoints.countries import queries
+from focalpoints.countries.labels import MEA_REGIONS, instrument_label, region_label
+from focalpoints.i18n import territory_name
+from focalpoints.urls import home_url
+
+bp = Blueprint("countries", __name__)
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {
+        "region_label": region_label,
+        "instrument_label": instrument_label,
+        "territory_name": territory_name,
+    }
+
+
+@bp.get("/")
+@login_required
+def home() -> Response:
+    """Send users to their landing page."""
+    return redirect(home_url(current_user))
+
+
+@bp.get("/countries")
+@login_required
+def index() -> str:
+    """List countries, searchable by name in the reader's language and filterable by region."""
+    search = request.args.get("q", "")[:100]
+    region = request.args.get("region", "")
+    if region not in MEA_REGIONS:
+        region = ""
+    conventions = queries.active_conventions()
+    countries = queries.list_countries(search, region)
+    today = date.today()
+    statuses = {c.id: queries.party_statuses(c, conventions, today) for c in countries}
+    return render_template(
+        "countries/index.html",
+        countries=countries,
+        conventions=conventions,
+        statuses=statuses,
+        search=search,
+        region=region,
+        regions=MEA_REGIONS,
+        as_of=queries.memberships_as_of(),
+    )
+
+
+@bp.get("/countries/<code>")
+@login_required
+def detail(code: str) -> str:
+    """Show a country's Party status in each convention and the roles it fills."""
+    country = queries.get_country_or_404(code)
+    conventions = queries.active_conventions()
+    statuses = queries.party_statuses(country, conventions, date.today())
+    return render_template(
+        "countries/detail.html",
+        country=country,
+        conventions=conventions,
+        statuses=statuses,
+        role_lines={c.id: queries.role_lines(c, statuses[c.id]) for c in conventions},
+        as_of=queries.memberships_as_of(),
+    )

@@ -1,0 +1,53 @@
+"""Database behaviour that must hold on every connection, whatever the entry point."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, has_app_context, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+_READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_installed = False
+
+
+def install_sqlite_behaviour() -> None:
+    """Make SQLite safe under concurrent writers (WAL, busy timeout, foreign keys, explicit BEGIN).
+
+    pysqlite's own transaction handling is switched off so that SQLAlchemy's BEGIN is the one sent,
+    and a request that may write takes the write lock at its start (BEGIN IMMEDIATE): a deferred
+    transaction that reads and then writes fails or loses updates when another writer got in between.
+    """
+    global _installed
+    if _installed:
+        return
+    event.listen(Engine, "connect", _on_connect)
+    event.listen(Engine, "begin", _on_begin)
+    _installed = True
+
+
+def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+    if type(dbapi_connection).__module__.split(".")[0] not in {"sqlite3", "pysqlite2"}:
+        return
+    dbapi_connection.isolation_level = None
+    timeout = current_app.config["SQLITE_BUSY_TIMEOUT_MS"] if has_app_context() else 10_000
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _on_begin(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")
+
+
+def wants_write_lock() -> bool:
+    """Whether the current unit of work may write: every non-GET request and all non-request work."""
+    if has_request_context():
+        return request.method not in _READ_ONLY_METHODS
+    return True

@@ -1,0 +1,80 @@
+"""Form base class and validators shared by every feature."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, StringField, TextAreaField
+from wtforms.validators import Length, ValidationError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# Cells that a spreadsheet would read as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class BaseForm(FlaskForm):
+    """A form that refuses control characters in every text field and trims surrounding blanks."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, StringField | TextAreaField) and isinstance(field.data, str):
+                allowed_newlines = isinstance(field, TextAreaField)
+                if has_control_characters(field.data, allow_newlines=allowed_newlines):
+                    field.errors = [*field.errors, str(_l("Remove the control characters."))]
+                    valid = False
+        return valid
+
+
+def has_control_characters(text: str, allow_newlines: bool = False) -> bool:
+    """Whether ``text`` holds characters that have no place in a record (NUL, escapes, ...)."""
+    if not allow_newlines and ("\n" in text or "\r" in text):
+        return True
+    if _CONTROL.search(text):
+        return True
+    return any(unicodedata.category(c) == "Cs" for c in text)
+
+
+def strip_filter(value: Any) -> Any:
+    """Trim surrounding white space from submitted text."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class PasswordPolicy:
+    """At least PASSWORD_MIN_LENGTH characters, not all the same, at most 256."""
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        password = field.data or ""
+        minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+        if len(password) < minimum:
+            raise ValidationError(
+                _l("Use at least %(n)d characters.", n=minimum)  # type: ignore[arg-type]
+            )
+        if len(password) > 256:
+            raise ValidationError(_l("Use at most 256 characters."))
+        if len(set(password)) < 4:
+            raise ValidationError(_l("Use a less repetitive password."))
+
+
+class NoFormula:
+    """Refuse text that a spreadsheet would run as a formula when exported."""
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if isinstance(field.data, str) and field.data.startswith(FORMULA_PREFIXES):
+            raise ValidationError(_l("Text may not start with =, +, -, @ or a tab."))
+
+
+def text_length(maximum: int, minimum: int = 0) -> Length:
+    """A translated length validator."""
+    if minimum:
+        return Length(
+            min=minimum,
+            max=maximum,
+            message=_l("Enter between %(min)d and %(max)d characters."),
+        )
+    return Length(max=maximum, message=_l("Enter at most %(max)d characters."))

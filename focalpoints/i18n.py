@@ -1,0 +1,100 @@
+"""The one locale selector, the language list and helpers for translated reference data."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+
+from babel import Locale
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from focalpoints import PROJECT_ROOT
+
+#: Every UN language, named in itself; config LANGUAGES says which are shipped.
+NATIVE_NAMES = {
+    "ar": "العربية",
+    "zh": "中文",
+    "en": "English",
+    "fr": "Français",
+    "ru": "Русский",
+    "es": "Español",
+}
+RTL_LANGUAGES = frozenset({"ar"})
+SESSION_KEY = "language"
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel with our selector and the absolute translations folder."""
+    from focalpoints.extensions import babel
+
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(PROJECT_ROOT / "translations"),
+    )
+    app.jinja_env.globals.update(
+        available_languages=available_languages,
+        text_direction=text_direction,
+        current_language=current_language,
+    )
+    app.jinja_env.filters["translated"] = translated
+
+
+def available_languages() -> list[tuple[str, str]]:
+    """Return (code, native name) for each shipped language."""
+    return [(code, NATIVE_NAMES[code]) for code in current_app.config["LANGUAGES"]]
+
+
+def is_supported(language: str | None) -> bool:
+    """Whether ``language`` is one of the shipped interface languages."""
+    return bool(language) and language in current_app.config["LANGUAGES"]
+
+
+def select_locale() -> str:
+    """Pick the interface language: saved preference, session choice, browser, default."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    if current_user and current_user.is_authenticated and is_supported(current_user.language):
+        return current_user.language
+    if is_supported(session.get(SESSION_KEY)):
+        return session[SESSION_KEY]
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or default
+
+
+def current_language() -> str:
+    """Return the language code of the current request (``en`` outside one)."""
+    locale = get_locale()
+    return locale.language if locale else "en"
+
+
+def text_direction(language: str | None = None) -> str:
+    """Return ``rtl`` for right-to-left languages, else ``ltr``."""
+    return "rtl" if (language or current_language()) in RTL_LANGUAGES else "ltr"
+
+
+def translated(names: Mapping[str, str] | None, language: str | None = None) -> str:
+    """Pick a stored translation in the reader's language, falling back to English, never empty."""
+    if not names:
+        return ""
+    language = language or current_language()
+    return names.get(language) or names.get("en") or next(iter(names.values()), "")
+
+
+def territory_name(code: str, language: str | None = None) -> str:
+    """Return CLDR's name of a territory (ISO alpha-2 or M49 region) in the reader's language."""
+    locale = Locale.parse(language or current_language())
+    return locale.territories.get(code) or Locale("en").territories.get(code) or code
+
+
+def sort_key(text: str) -> str:
+    """Return a key that sorts accented Latin letters with their base letter, case-insensitively."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def fold(text: str) -> str:
+    """Normalise text for matching: no case, no accents, single spaces."""
+    return " ".join(sort_key(text).split())

@@ -1,0 +1,42 @@
+"""Bring a database to the current schema and reference data (``focalpoints init``)."""
+
+from __future__ import annotations
+
+from alembic.runtime.migration import MigrationContext
+from flask_babel import force_locale
+from flask_migrate import upgrade
+
+from focalpoints.audit import acting_as
+from focalpoints.extensions import db
+from focalpoints.reference.operations import apply_all
+
+
+def _revision() -> str | None:
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def initialise() -> list[str]:
+    """Apply migrations and reference data; return what was done, one line each."""
+    lines = []
+    before = _revision()
+    upgrade()
+    after = _revision()
+    if before == after:
+        lines.append(f"Database schema already up to date ({after}).")
+    else:
+        lines.append(f"Database schema upgraded from {before or 'empty'} to {after}.")
+    with acting_as("system:init"), force_locale("en"):
+        reports = apply_all()
+    for report in reports:
+        as_of = report.as_of.isoformat() if report.as_of else "?"
+        if report.applied:
+            lines.append(
+                f"Reference data '{report.dataset}' (as of {as_of}) applied: "
+                f"{report.created} created, {report.updated} updated, {report.removed} removed."
+            )
+        else:
+            lines.append(f"Reference data '{report.dataset}' (as of {as_of}) unchanged.")
+    if before == after and not any(r.applied for r in reports):
+        lines.append("Nothing to do: the database was already current.")
+    return lines

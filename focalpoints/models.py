@@ -1,0 +1,9 @@
+"""Every model, imported in one place so that mappers and migrations see them all."""
+
+from focalpoints.audit.models import AuditEntry
+from focalpoints.auth.models import User
+from focalpoints.conventions.models import Convention, Role
+from focalpoints.countries.models import Country, Membership
+from focalpoints.reference.models import ReferenceDataset
+
+__all__ = ["AuditEntry", "Convention", "Country", "Membership", "ReferenceDataset", "Role", "User"]

@@ -1,0 +1,107 @@
+"""Who may do what: pure predicates, also available to templates so they hide what views forbid."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort
+from flask_login import current_user
+
+from focalpoints.auth.models import UserRole
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _role(user: Any) -> UserRole | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return user.user_role
+
+
+def is_admin(user: Any) -> bool:
+    """Administrators may do everything."""
+    return _role(user) is UserRole.ADMIN
+
+
+def sees_all_countries(user: Any) -> bool:
+    """The Secretariat and administrators see every country's records."""
+    return _role(user) in (UserRole.ADMIN, UserRole.SECRETARIAT)
+
+
+def can_view_country(user: Any, country: Any) -> bool:
+    """Any logged-in official may open any country's overview (private records are filtered)."""
+    return _role(user) is not None
+
+
+def belongs_to(user: Any, country: Any) -> bool:
+    """Whether ``user`` is a national official of ``country``."""
+    role = _role(user)
+    return role is not None and role.is_national and user.country_id == country.id
+
+
+def can_edit_country(user: Any, country: Any) -> bool:
+    """Administrators and the country's own coordinators and editors change its records."""
+    return is_admin(user) or belongs_to(user, country)
+
+
+def can_manage_users(user: Any) -> bool:
+    """Administrators manage all accounts; coordinators those of their country."""
+    return is_admin(user) or _role(user) is UserRole.COORDINATOR
+
+
+def can_manage_user(user: Any, target: Any) -> bool:
+    """Whether ``user`` may change the account ``target``."""
+    if is_admin(user):
+        return True
+    return (
+        _role(user) is UserRole.COORDINATOR
+        and target.user_role.is_national
+        and target.country_id == user.country_id
+    )
+
+
+def assignable_roles(user: Any) -> list[UserRole]:
+    """The roles ``user`` may give to accounts they invite or edit."""
+    if is_admin(user):
+        return list(UserRole)
+    if _role(user) is UserRole.COORDINATOR:
+        return [UserRole.COORDINATOR, UserRole.EDITOR]
+    return []
+
+
+def can_edit_reference_data(user: Any) -> bool:
+    """Conventions, roles, countries and memberships are kept by administrators."""
+    return is_admin(user)
+
+
+def require(predicate: Callable[[Any], bool]) -> Callable[[F], F]:
+    """Decorate a view: anonymous users go to log-in, others without permission get 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                from focalpoints.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not predicate(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def init_app(app: Flask) -> None:
+    """Expose the predicates to templates."""
+    app.jinja_env.globals.update(
+        is_admin=is_admin,
+        sees_all_countries=sees_all_countries,
+        can_edit_country=can_edit_country,
+        can_manage_users=can_manage_users,
+        can_manage_user=can_manage_user,
+        can_edit_reference_data=can_edit_reference_data,
+    )

@@ -1,0 +1,1 @@
+"""Reference data shipped as files in the package and applied by ``focalpoints init``."""

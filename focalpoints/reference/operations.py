@@ -1,0 +1,175 @@
+"""Apply the reference data files (countries, conventions and roles, Party membership).
+
+A file is applied when its content differs from the one applied last, so that ``init`` is
+idempotent and administrators' edits stand until a newer file is shipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from focalpoints.conventions.models import Convention, Role
+from focalpoints.countries.models import Country, Membership
+from focalpoints.extensions import db
+from focalpoints.reference.models import ReferenceDataset
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DATASETS = ("countries", "conventions", "memberships")
+
+
+@dataclass
+class ApplyReport:
+    """What applying one file did."""
+
+    dataset: str
+    applied: bool
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    as_of: date | None = None
+
+
+def load_file(name: str) -> tuple[dict[str, Any], str]:
+    """Return a data file's content and its SHA-256."""
+    raw = (DATA_DIR / f"{name}.json").read_bytes()
+    return json.loads(raw), hashlib.sha256(raw).hexdigest()
+
+
+def apply_all(force: bool = False) -> list[ApplyReport]:
+    """Apply every reference data file that changed since it was last applied, in one transaction."""
+    appliers = {
+        "countries": _apply_countries,
+        "conventions": _apply_conventions,
+        "memberships": _apply_memberships,
+    }
+    reports = []
+    for name in DATASETS:
+        data, digest = load_file(name)
+        as_of = date.fromisoformat(data["as_of"]) if data.get("as_of") else None
+        dataset = db.session.get(ReferenceDataset, name)
+        if dataset is not None and dataset.sha256 == digest and not force:
+            reports.append(ApplyReport(name, applied=False, as_of=dataset.as_of))
+            continue
+        report = ApplyReport(name, applied=True, as_of=as_of)
+        appliers[name](data, report)
+        if dataset is None:
+            dataset = ReferenceDataset(name=name, sha256=digest)
+            db.session.add(dataset)
+        dataset.sha256, dataset.as_of = digest, as_of
+        db.session.flush()
+        reports.append(report)
+    db.session.commit()
+    return reports
+
+
+def _assign(obj: Any, values: dict[str, Any]) -> bool:
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+def _apply_countries(data: dict[str, Any], report: ApplyReport) -> None:
+    existing = {c.iso2: c for c in db.session.scalars(select(Country))}
+    for entry in data["countries"]:
+        values = {
+            "iso3": entry["iso3"],
+            "m49": entry.get("m49"),
+            "kind": entry["kind"],
+            "region": entry.get("region"),
+            "subregion": entry.get("subregion"),
+            "mea_region": entry["mea_region"],
+        }
+        country = existing.get(entry["iso2"])
+        if country is None:
+            db.session.add(Country(iso2=entry["iso2"], official_names={}, **values))
+            report.created += 1
+        elif _assign(country, values):
+            report.updated += 1
+
+
+def _apply_conventions(data: dict[str, Any], report: ApplyReport) -> None:
+    conventions = {c.code: c for c in db.session.scalars(select(Convention))}
+    roles = {r.code: r for r in db.session.scalars(select(Role))}
+    for entry in data["conventions"]:
+        values = {
+            "names": entry["names"],
+            "acronyms": entry.get("acronym", {}),
+            "website": entry.get("website"),
+            "sort_order": entry.get("sort_order", 100),
+        }
+        convention = conventions.get(entry["code"])
+        if convention is None:
+            convention = Convention(code=entry["code"], **values)
+            db.session.add(convention)
+            report.created += 1
+        elif _assign(convention, values):
+            report.updated += 1
+        for role_entry in entry["roles"]:
+            role_values = {
+                "convention": convention,
+                "names": role_entry["names"],
+                "multiple_holders": role_entry.get("multiple_holders", False),
+                "has_primary": role_entry.get("has_primary", False),
+                "required": role_entry.get("required", False),
+                "holder_kind": role_entry.get("holder_kind", "person"),
+                "instrument": role_entry.get("instrument"),
+                "informea_names": role_entry.get("informea_names", []),
+                "sort_order": role_entry.get("sort_order", 100),
+            }
+            role = roles.get(role_entry["code"])
+            if role is None:
+                db.session.add(Role(code=role_entry["code"], **role_values))
+                report.created += 1
+            elif _assign(role, role_values):
+                report.updated += 1
+    db.session.flush()
+
+
+def _apply_memberships(data: dict[str, Any], report: ApplyReport) -> None:
+    countries = {c.iso2: c for c in db.session.scalars(select(Country))}
+    conventions = {c.code: c for c in db.session.scalars(select(Convention))}
+    existing: dict[tuple[int, int], dict[date, Membership]] = {}
+    for membership in db.session.scalars(select(Membership)):
+        key = (membership.country_id, membership.convention_id)
+        existing.setdefault(key, {})[membership.entry_into_force] = membership
+    seen: dict[tuple[int, int], set[date]] = {}
+    for entry in data["memberships"]:
+        country = countries[entry["country"]]
+        convention = conventions[entry["convention"]]
+        key = (country.id, convention.id)
+        start = date.fromisoformat(entry["entry_into_force"])
+        seen.setdefault(key, set()).add(start)
+        values = {
+            "instrument": entry["instrument"],
+            "deposited": date.fromisoformat(entry["deposited"]) if entry.get("deposited") else None,
+            "ended": date.fromisoformat(entry["ended"]) if entry.get("ended") else None,
+        }
+        membership = existing.get(key, {}).get(start)
+        if membership is None:
+            db.session.add(
+                Membership(
+                    country_id=country.id,
+                    convention_id=convention.id,
+                    entry_into_force=start,
+                    **values,
+                )
+            )
+            report.created += 1
+        elif _assign(membership, values):
+            report.updated += 1
+    # Within a country and convention that the file speaks for, its periods replace ours.
+    for key, starts in seen.items():
+        for start, membership in existing.get(key, {}).items():
+            if start not in starts:
+                db.session.delete(membership)
+                report.removed += 1

@@ -1,0 +1,5 @@
+"""Managing accounts."""
+
+from focalpoints.users.views import bp
+
+__all__ = ["bp"]

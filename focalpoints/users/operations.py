@@ -1,0 +1,60 @@
+"""Account operations used by the command line."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from focalpoints.audit import acting_as
+from focalpoints.auth import operations, tokens
+from focalpoints.auth.models import UserRole
+from focalpoints.countries.models import Country
+from focalpoints.extensions import db
+
+
+class UserCreationError(ValueError):
+    """The account could not be created; the message says why."""
+
+
+def create_user_from_cli(
+    email: str,
+    role: str,
+    country_code: str | None,
+    name: str = "",
+    language: str | None = None,
+    password: str | None = None,
+) -> str:
+    """Create an account from the command line and say how its owner gets in."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise UserCreationError(f"Invalid e-mail address: {error}") from error
+    user_role = UserRole(role)
+    country = None
+    if user_role.is_national:
+        if not country_code:
+            raise UserCreationError(f"A {role} needs --country.")
+        country = db.session.scalar(select(Country).where(Country.iso2 == country_code.upper()))
+        if country is None:
+            raise UserCreationError(f"Unknown country code: {country_code}")
+    if operations.email_taken(email):
+        raise UserCreationError(f"An account for {email} exists already.")
+    if password is not None and len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
+        raise UserCreationError(
+            f"The password must have at least {current_app.config['PASSWORD_MIN_LENGTH']} characters."
+        )
+    if language and language not in current_app.config["LANGUAGES"]:
+        raise UserCreationError(f"Unknown language: {language}")
+    with acting_as("system:cli"):
+        user = operations.create_user(email, user_role, country, name, language, password)
+    if password is not None:
+        return f"Created {user.email} ({role})."
+    with current_app.test_request_context():
+        link = url_for(
+            "auth.accept_invitation",
+            token=tokens.make_token(user, tokens.INVITATION),
+            _external=True,
+        )
+    return f"Created {user.email} ({role}). Set a password at: {link}"
