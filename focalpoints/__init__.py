@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,9 +18,12 @@ __all__ = ["PROJECT_ROOT", "create_app"]
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create the application: defaults, instance/config.py, FOCALPOINTS_* variables, then ``config``."""
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "FOCALPOINTS_INSTANCE_PATH", str(PROJECT_ROOT / "instance")
+    )
     app = Flask(
         __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=str(instance_path),
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
     )
@@ -35,7 +39,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     logging.getLogger("focalpoints").setLevel(app.config.get("LOG_LEVEL", "INFO"))
 
     from focalpoints import database, errors, i18n, permissions
-    from focalpoints.extensions import csrf, db, limiter, login_manager, migrate
+    from focalpoints.auth import loading
+    from focalpoints.extensions import csrf, db, limiter, migrate
 
     database.install_sqlite_behaviour()
     db.init_app(app)
@@ -43,16 +48,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
-    login_manager.init_app(app)
+    loading.init_app(app)
     permissions.init_app(app)
     errors.init_app(app)
 
     from focalpoints import models  # noqa: F401  (every model registered before mappers configure)
-    from focalpoints.admin import bp as admin_bp
-    from focalpoints.auth import bp as auth_bp
-    from focalpoints.countries import bp as countries_bp
+    from focalpoints.admin.views import bp as admin_bp
+    from focalpoints.auth.views import bp as auth_bp
+    from focalpoints.countries.views import bp as countries_bp
     from focalpoints.health import bp as health_bp
-    from focalpoints.users import bp as users_bp
+    from focalpoints.users.views import bp as users_bp
 
     for blueprint in (auth_bp, countries_bp, users_bp, admin_bp, health_bp):
         app.register_blueprint(blueprint)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField, TextAreaField
+from wtforms import Field, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
@@ -78,3 +79,13 @@ def text_length(maximum: int, minimum: int = 0) -> Length:
             message=_l("Enter between %(min)d and %(max)d characters."),
         )
     return Length(max=maximum, message=_l("Enter at most %(max)d characters."))
+
+
+def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """Turn (value, label) pairs into select options; labels may stay lazy until rendered."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def language_choices(languages: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """Options naming each language in itself, marked with its language for screen readers."""
+    return [SelectChoice(code, native, render_kw={"lang": code}) for code, native in languages]

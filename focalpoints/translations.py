@@ -19,8 +19,7 @@ def extract() -> None:
     """Write translations/messages.pot from the code and templates."""
     _pybabel(
         "extract", "-F", str(MAPPING), "-k", "_l", "--no-location", "--sort-output",
-        "-o", str(TEMPLATE), str(PROJECT_ROOT / "focalpoints"),
-        str(PROJECT_ROOT / "templates"),
+        "--project", "focalpoints", "-o", str(TEMPLATE), str(PROJECT_ROOT),
     )
 
 

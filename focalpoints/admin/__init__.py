@@ -1,5 +1,1 @@
 """Administration of reference data."""
-
-from focalpoints.admin.views import bp
-
-__all__ = ["bp"]

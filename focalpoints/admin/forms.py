@@ -9,13 +9,20 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, NumberRange, Optional, Regexp, ValidationError
 
 from focalpoints.countries.labels import INSTRUMENTS
-from focalpoints.forms import BaseForm, strip_filter, text_length
+from focalpoints.forms import BaseForm, choices, strip_filter, text_length
 from focalpoints.i18n import NATIVE_NAMES
 
 CODE_PATTERN = Regexp(
     r"^[A-Z0-9][A-Z0-9-]*$",
     message=_l("Use capital letters, digits and hyphens only."),
 )
+
+
+def upper_filter(value: object) -> object:
+    """Codes are stored in capitals, whatever was typed."""
+    return value.strip().upper() if isinstance(value, str) else value
+
+
 HOLDER_KIND_LABELS = {
     "person": _l("A person"),
     "institution": _l("An institution"),
@@ -64,7 +71,7 @@ def translation_fields(form: BaseForm, prefix: str) -> list[Any]:
 class ConventionForm(BaseForm):
     code = StringField(
         _l("Code"),
-        filters=[strip_filter],
+        filters=[upper_filter],
         validators=[DataRequired(message=_l("Enter a code.")), text_length(20), CODE_PATTERN],
     )
     website = URLField(
@@ -88,10 +95,10 @@ add_translation_fields(ConventionForm, "acronym", _l("Acronym"), 20)
 class RoleForm(BaseForm):
     code = StringField(
         _l("Code"),
-        filters=[strip_filter],
+        filters=[upper_filter],
         validators=[DataRequired(message=_l("Enter a code.")), text_length(40), CODE_PATTERN],
     )
-    holder_kind = SelectField(_l("Held by"), choices=list(HOLDER_KIND_LABELS.items()))
+    holder_kind = SelectField(_l("Held by"), choices=choices(HOLDER_KIND_LABELS.items()))
     multiple_holders = BooleanField(_l("Can have several holders"))
     has_primary = BooleanField(_l("One holder is the primary"))
     required = BooleanField(_l("Required of every Party"))
@@ -120,7 +127,7 @@ add_translation_fields(RoleForm, "name", _l("Name"), 200)
 
 class MembershipForm(BaseForm):
     convention = SelectField(_l("Convention"), choices=[])
-    instrument = SelectField(_l("Instrument"), choices=list(INSTRUMENTS.items()))
+    instrument = SelectField(_l("Instrument"), choices=choices(INSTRUMENTS.items()))
     deposited = DateField(
         _l("Instrument deposited on"),
         validators=[Optional()],

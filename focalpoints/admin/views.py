@@ -22,6 +22,7 @@ from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Membership
 from focalpoints.countries.queries import get_country_or_404, memberships_as_of
 from focalpoints.extensions import db
+from focalpoints.forms import choices
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -107,7 +108,7 @@ def edit_role(convention_id: int | None = None, role_id: int | None = None) -> s
 def _membership_form(membership: Membership | None) -> MembershipForm:
     form = MembershipForm(obj=membership)
     conventions = db.session.scalars(select(Convention).order_by(Convention.sort_order)).all()
-    form.convention.choices = [(str(c.id), c.acronym) for c in conventions]
+    form.convention.choices = choices((c.id, c.acronym) for c in conventions)
     if membership is not None and not form.is_submitted():
         form.convention.data = str(membership.convention_id)
     return form

@@ -18,6 +18,7 @@ from focalpoints.auth.forms import (
 )
 from focalpoints.auth.passwords import verify_password
 from focalpoints.extensions import db, limiter
+from focalpoints.forms import language_choices
 from focalpoints.i18n import SESSION_KEY, available_languages
 from focalpoints.urls import home_url, safe_next_url
 
@@ -114,7 +115,7 @@ def reset_password(token: str) -> str | Response:
 def account() -> str | Response:
     """Let users change their own name and language."""
     form = AccountForm(obj=current_user)
-    form.language.choices = available_languages()
+    form.language.choices = language_choices(available_languages())
     if form.validate_on_submit():
         current_user.name = form.name.data
         current_user.language = form.language.data
@@ -147,7 +148,7 @@ def change_password() -> str | Response:
 def set_language() -> Response:
     """Switch the interface language (saved to the account when logged in)."""
     form = LanguageForm()
-    form.language.choices = available_languages()
+    form.language.choices = language_choices(available_languages())
     if not form.validate():
         abort(400)
     session[SESSION_KEY] = form.language.data

@@ -1,5 +1,1 @@
-"""Countries and Party membership."""
-
-from focalpoints.countries.views import bp
-
-__all__ = ["bp"]
+"""Countries and their Party membership."""

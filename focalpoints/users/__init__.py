@@ -1,5 +1,1 @@
 """Managing accounts."""
-
-from focalpoints.users.views import bp
-
-__all__ = ["bp"]

@@ -15,6 +15,7 @@ from focalpoints.auth.models import User, UserRole
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import list_countries
 from focalpoints.extensions import db, limiter
+from focalpoints.forms import choices, language_choices
 from focalpoints.i18n import available_languages
 from focalpoints.users.forms import InviteForm, UserForm
 
@@ -35,13 +36,13 @@ def _get_user_or_404(user_id: int) -> User:
 
 
 def _set_choices(form: UserForm) -> None:
-    form.role.choices = [(r.value, r.label) for r in permissions.assignable_roles(current_user)]
+    form.role.choices = choices((r.value, r.label) for r in permissions.assignable_roles(current_user))
     if permissions.is_admin(current_user):
-        form.country.choices = [("", "—")] + [(c.iso2, c.name) for c in list_countries()]
+        countries = [("", "—")] + [(c.iso2, c.name) for c in list_countries()]
     else:
-        country = current_user.country
-        form.country.choices = [(country.iso2, country.name)]
-    form.language.choices = available_languages()
+        countries = [(current_user.country.iso2, current_user.country.name)]
+    form.country.choices = choices(countries)
+    form.language.choices = language_choices(available_languages())
 
 
 def _chosen_country(form: UserForm) -> Country | None:

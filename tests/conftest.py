@@ -1,0 +1,282 @@
+"""Fixtures in the manner of Flask's tutorial: app, client, runner, and factories for test data.
+
+Each test gets its own database, copied from a template built once per run through the real
+migrations and reference data: SQLite by default, PostgreSQL when FOCALPOINTS_TEST_DATABASE_URL
+names a server (the template is then a PostgreSQL template database).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.engine import make_url
+
+from focalpoints import create_app
+from focalpoints.auth.models import User, UserRole
+from focalpoints.auth.passwords import hash_password
+from focalpoints.countries.models import Country
+from focalpoints.extensions import db
+
+PG_URL = os.environ.get("FOCALPOINTS_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery staple"
+
+# Fast hashing for tests; one test asserts the production parameters.
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_COST_KIB": 8,
+    "ARGON2_PARALLELISM": 1,
+    "SERVER_NAME": "focalpoints.test",
+}
+
+
+def is_postgres() -> bool:
+    return bool(PG_URL)
+
+
+class _Databases:
+    """Make per-test databases from a template, for SQLite (file copy) or PostgreSQL."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.counter = itertools.count()
+        self.prefix = f"fp_test_{uuid.uuid4().hex[:8]}"
+        if PG_URL:
+            url = make_url(PG_URL)
+            self.pg_url = url
+            self.admin = create_engine(
+                url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=None
+            )
+
+    def template_url(self) -> str:
+        if PG_URL:
+            name = f"{self.prefix}_template"
+            self._create(name)
+            return self.pg_url.set(database=name).render_as_string(hide_password=False)
+        return f"sqlite:///{self.workdir / 'template.sqlite3'}"
+
+    def copy(self) -> str:
+        n = next(self.counter)
+        if PG_URL:
+            name = f"{self.prefix}_{n}"
+            self._create(name, template=f"{self.prefix}_template")
+            return self.pg_url.set(database=name).render_as_string(hide_password=False)
+        target = self.workdir / f"db{n}.sqlite3"
+        shutil.copyfile(self.workdir / "template.sqlite3", target)
+        return f"sqlite:///{target}"
+
+    def drop(self, url: str) -> None:
+        if PG_URL:
+            name = make_url(url).database
+            with self.admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        else:
+            path = Path(make_url(url).database or "")
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    def _create(self, name: str, template: str | None = None) -> None:
+        assert re.fullmatch(r"[a-z0-9_]+", name)
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            suffix = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
+
+    def close(self) -> None:
+        if PG_URL:
+            with self.admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.prefix}_template" WITH (FORCE)'))
+            self.admin.dispose()
+
+
+class Client(FlaskClient):
+    """A test client that first ends the test's own transaction, as a second user would find it.
+
+    The test body talks to the database in its own session; on SQLite a transaction left open
+    there would hold the write lock that the request is waiting for.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            db.session.commit()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Databases]:
+    """Build the template database once: migrations, then reference data, as `focalpoints init`."""
+    from focalpoints.initialise import initialise
+
+    workdir = tmp_path_factory.mktemp("databases")
+    dbs = _Databases(workdir)
+    url = dbs.template_url()
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url,
+                      "INSTANCE_PATH": str(workdir / "instance")})
+    with app.app_context():
+        initialise()
+        db.engine.dispose()
+    yield dbs
+    dbs.close()
+
+
+@pytest.fixture
+def app_factory(
+    databases: _Databases, tmp_path: Path
+) -> Iterator[Callable[..., Flask]]:
+    """Return a function that makes an app on a fresh copy of the template database."""
+    made: list[tuple[Flask, str]] = []
+
+    def make(**config: Any) -> Flask:
+        url = databases.copy()
+        app = create_app({
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "INSTANCE_PATH": str(tmp_path / f"instance{len(made)}"),
+            **config,
+        })
+        app.test_client_class = Client
+        made.append((app, url))
+        return app
+
+    yield make
+    for app, url in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        databases.drop(url)
+
+
+@pytest.fixture
+def app(app_factory: Callable[..., Flask]) -> Iterator[Flask]:
+    """The application on its own database, with an app context pushed for direct DB access."""
+    application = app_factory()
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def country() -> Callable[[str], Country]:
+    """Look up a country by ISO alpha-2 code."""
+
+    def get(code: str) -> Country:
+        found = db.session.scalar(select(Country).where(Country.iso2 == code))
+        assert found is not None, code
+        return found
+
+    return get
+
+
+@pytest.fixture
+def make_user(app: Flask, country: Callable[[str], Country]) -> Callable[..., User]:
+    """Create a user; state only what matters: make_user(role="editor", country="FR")."""
+    counter = itertools.count()
+    password_hash = hash_password(PASSWORD)
+
+    def make(
+        role: str = "coordinator",
+        country_code: str | None = "KE",
+        email: str | None = None,
+        name: str = "",
+        language: str | None = None,
+        active: bool = True,
+        password: bool = True,
+    ) -> User:
+        user_role = UserRole(role)
+        user = User(
+            email=email or f"{role}{next(counter)}.{(country_code or 'x').lower()}@example.org",
+            name=name,
+            role=role,
+            country=country(country_code) if user_role.is_national and country_code else None,
+            language=language,
+            active=active,
+            password_hash=password_hash if password else None,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def login(client: FlaskClient, user: User, password: str = PASSWORD) -> Any:
+    """Log ``user`` in through the real form."""
+    return client.post("/login", data={"email": user.email, "password": password})
+
+
+@pytest.fixture
+def login_as(client: FlaskClient, make_user: Callable[..., User]) -> Callable[..., User]:
+    """Create a user and log them in on ``client``."""
+
+    def do(role: str = "coordinator", country_code: str | None = "KE", **kwargs: Any) -> User:
+        user = make_user(role=role, country_code=country_code, **kwargs)
+        response = login(client, user)
+        assert response.status_code == 302, response.data[:500]
+        return user
+
+    return do
+
+
+class QueryCounter:
+    """Count the SQL statements run while it is active."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], QueryCounter]:
+    """Start counting queries on the app's engine; returns the counter."""
+    counters: list[QueryCounter] = []
+
+    def start() -> QueryCounter:
+        counter = QueryCounter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        counters.append(counter)
+        return counter
+
+    yield start
+    for counter in counters:
+        event.remove(db.engine, "before_cursor_execute", counter)
+
+
+def in_language(language: str, message: str, **variables: Any) -> str:
+    """Return ``message`` as the catalogue of ``language`` has it, failing if it is untranslated."""
+    from flask_babel import force_locale, gettext
+    from markupsafe import escape
+
+    with force_locale(language):
+        result = gettext(message, **variables)
+    assert result != message % variables if variables else result != message, (language, message)
+    return str(escape(result))

@@ -1,0 +1,86 @@
+"""Every endpoint of app.url_map against anonymous, own-country, other-country, Secretariat and admin.
+
+A new endpoint fails this test until its expected statuses are written down here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from focalpoints.countries.models import Membership
+from focalpoints.extensions import db
+from tests.conftest import login
+
+LOGIN = "login"  # anonymous users are sent to the log-in page
+WHO = ("anonymous", "own", "other", "secretariat", "admin")
+
+# endpoint: (method, {who: expected status or LOGIN})
+EXPECTED = {
+    "auth.login": ("GET", dict(anonymous=200, own=302, other=302, secretariat=302, admin=302)),
+    "auth.logout": ("POST", dict(anonymous=LOGIN, own=302, other=302, secretariat=302, admin=302)),
+    "auth.accept_invitation": ("GET", dict.fromkeys(WHO, 400)),
+    "auth.forgot_password": ("GET", dict.fromkeys(WHO, 200)),
+    "auth.reset_password": ("GET", dict.fromkeys(WHO, 400)),
+    "auth.account": ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200)),
+    "auth.change_password": ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200)),
+    "auth.set_language": ("POST", dict.fromkeys(WHO, 400)),
+    "countries.home": ("GET", dict(anonymous=LOGIN, own=302, other=302, secretariat=302, admin=302)),
+    "countries.index": ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200)),
+    "countries.detail": ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200)),
+    "users.index": ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=403, admin=200)),
+    "users.invite": ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=403, admin=200)),
+    "users.edit": ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200)),
+    "users.deactivate": ("POST", dict(anonymous=LOGIN, own=302, other=403, secretariat=403, admin=302)),
+    "users.reactivate": ("POST", dict(anonymous=LOGIN, own=302, other=403, secretariat=403, admin=302)),
+    "users.resend_invitation": ("POST", dict(anonymous=LOGIN, own=302, other=403, secretariat=403, admin=302)),
+    "admin.conventions": ("GET", dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200)),
+    "admin.edit_convention": ("GET", dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200)),
+    "admin.edit_role": ("GET", dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200)),
+    "admin.memberships": ("GET", dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200)),
+    "admin.edit_membership": ("GET", dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200)),
+    "health.healthz": ("GET", dict.fromkeys(WHO, 200)),
+}
+
+
+def _rules(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+
+
+def test_every_endpoint_is_in_the_matrix(app):
+    assert {rule.endpoint for rule in _rules(app)} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_access_matrix(app, make_user, country, who):
+    users = {
+        "own": make_user(role="coordinator", country_code="KE"),
+        "other": make_user(role="coordinator", country_code="TZ"),
+        "secretariat": make_user(role="secretariat", country_code=None),
+        "admin": make_user(role="admin", country_code=None),
+    }
+    kenya = country("KE")
+    membership = db.session.scalars(select(Membership).where(Membership.country_id == kenya.id)).first()
+    values = {"code": "KE", "token": "not-a-token", "convention_id": 1, "role_id": 1,
+              "membership_id": membership.id}
+    failures = []
+    for rule in _rules(app):
+        method, expected_by_who = EXPECTED[rule.endpoint]
+        expected = expected_by_who[who]
+        # A fresh target for each write, managed by the KE coordinator.
+        target = make_user(role="editor", country_code="KE")
+        args = {name: (target.id if name == "user_id" else values[name]) for name in rule.arguments}
+        with app.test_request_context():
+            from flask import url_for
+            url = url_for(rule.endpoint, **args)
+        client = app.test_client()
+        if who != "anonymous":
+            assert login(client, users[who]).status_code == 302
+        response = client.open(url, method=method)
+        if expected == LOGIN:
+            ok = response.status_code == 302 and response.headers["Location"].startswith("/login")
+        else:
+            ok = response.status_code == expected
+        if not ok:
+            failures.append((rule.endpoint, method, url, expected, response.status_code))
+    assert failures == []

@@ -1,0 +1,46 @@
+"""The application factory and its configuration layers."""
+
+from __future__ import annotations
+
+from focalpoints import create_app
+
+
+def test_config_layers(tmp_path, monkeypatch):
+    (tmp_path / "config.py").write_text("STALE_AFTER_DAYS = 100\nLOGIN_MAX_FAILURES = 7\n")
+    monkeypatch.setenv("FOCALPOINTS_LOGIN_MAX_FAILURES", "9")
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k"})
+    assert app.config["STALE_AFTER_DAYS"] == 100  # instance/config.py over defaults
+    assert app.config["LOGIN_MAX_FAILURES"] == 9  # environment over instance/config.py
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k", "LOGIN_MAX_FAILURES": 3})
+    assert app.config["LOGIN_MAX_FAILURES"] == 3  # the mapping over everything
+
+
+def test_database_url_defaults_to_sqlite_in_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("FOCALPOINTS_DATABASE_URL", raising=False)
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/focalpoints.sqlite3"
+    monkeypatch.setenv("FOCALPOINTS_DATABASE_URL", "postgresql://u@h/db")
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv("FOCALPOINTS_SECRET_KEY", raising=False)
+    first = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
+    second = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
+    assert first == second and len(first) >= 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    monkeypatch.setenv("FOCALPOINTS_SECRET_KEY", "from-the-environment")
+    assert create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"] == "from-the-environment"
+
+
+def test_static_assets_are_local(client):
+    response = client.get("/login")
+    html = response.data.decode()
+    assert "cdn" not in html.lower() and "https://" not in html
+    with client.get("/static/vendor/bootstrap-5.3.9/bootstrap.min.css") as asset:
+        assert asset.status_code == 200
+
+
+def test_healthz(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}

@@ -1,0 +1,298 @@
+"""Log-in, log-out, throttling, invitations, resets and password changes."""
+
+from __future__ import annotations
+
+import email
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from focalpoints.audit.models import AuditEntry
+from focalpoints.auth import passwords, tokens
+from focalpoints.auth.models import User
+from focalpoints.extensions import db
+from tests.conftest import PASSWORD, in_language, login
+
+
+def outbox(app: Flask) -> list[email.message.EmailMessage]:
+    folder = Path(app.instance_path) / "outbox"
+    files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
+    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in files]
+
+
+def link_in(message: email.message.EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    match = re.search(r"https?://\S+", body)
+    assert match, body
+    return match.group(0).replace("http://focalpoints.test", "")
+
+
+def test_login_lands_national_user_on_their_country(client, make_user):
+    user = make_user(role="coordinator", country_code="KE")
+    response = login(client, user)
+    assert response.headers["Location"] == "/countries/KE"
+
+
+@pytest.mark.parametrize("role", ["secretariat", "admin"])
+def test_login_lands_secretariat_and_admin_on_country_list(client, make_user, role):
+    response = login(client, make_user(role=role, country_code=None))
+    assert response.headers["Location"] == "/countries"
+
+
+def test_wrong_password_and_unknown_address_get_the_same_answer(client, make_user):
+    user = make_user()
+    wrong = client.post("/login", data={"email": user.email, "password": "not the password"})
+    unknown = client.post("/login", data={"email": "nobody@example.org", "password": "x" * 12})
+    assert wrong.status_code == unknown.status_code == 200
+    message = b"The e-mail address or the password is wrong."
+    assert message in wrong.data and message in unknown.data
+
+
+def test_unknown_address_still_costs_a_hash(client, monkeypatch):
+    calls = []
+    real = passwords.PasswordHasher.verify
+
+    def spy(self, hash_, password):
+        calls.append(hash_)
+        return real(self, hash_, password)
+
+    monkeypatch.setattr(passwords.PasswordHasher, "verify", spy)
+    client.post("/login", data={"email": "nobody@example.org", "password": "whatever12345"})
+    assert len(calls) == 1
+
+
+def test_email_is_case_insensitive(client, make_user):
+    user = make_user(email="Mixed.Case@Example.org".lower())
+    response = client.post("/login", data={"email": "  MIXED.case@example.ORG ", "password": PASSWORD})
+    assert response.headers["Location"] == "/countries/KE"
+    assert user
+
+
+def test_repeated_failures_lock_the_account_with_a_translated_429(client, make_user, app):
+    user = make_user()
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        client.post("/login", data={"email": user.email, "password": "wrong password!"})
+    locked = client.post("/login", data={"email": user.email, "password": PASSWORD},
+                         headers={"Accept-Language": "fr"})
+    assert locked.status_code == 429
+    expected = in_language("fr", "Too many failed log-ins for this account. Try again in %(n)d minutes.",
+                           n=app.config["LOGIN_LOCK_MINUTES"])
+    assert expected.encode() in locked.data
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locked_until is not None
+
+
+def test_lock_counter_lives_in_the_database(client, make_user, app):
+    user = make_user()
+    client.post("/login", data={"email": user.email, "password": "wrong password!"})
+    other_worker = app.test_client()
+    other_worker.post("/login", data={"email": user.email, "password": "wrong password!"})
+    db.session.expire_all()
+    assert db.session.get(User, user.id).failed_logins == 2
+
+
+def test_successful_login_resets_the_failure_counter(client, make_user):
+    user = make_user()
+    client.post("/login", data={"email": user.email, "password": "wrong password!"})
+    login(client, user)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).failed_logins == 0
+
+
+def test_per_address_rate_limit(app_factory, make_user):
+    app = app_factory(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    with app.app_context():
+        statuses = [
+            client.post("/login", data={"email": f"n{i}@example.org", "password": "x" * 12},
+                        headers={"Accept-Language": "es"}).status_code
+            for i in range(4)
+        ]
+        assert statuses[:3] == [200, 200, 200]
+        assert statuses[3] == 429
+
+
+def test_inactive_account_cannot_log_in(client, make_user):
+    user = make_user(active=False)
+    response = login(client, user)
+    assert response.status_code == 200
+    assert b"deactivated" in response.data
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example", "https://evil.example", "/\\evil.example", "javascript:alert(1)",
+     "\\\\evil.example", "/%0d%0aLocation:evil", " //evil.example", "http:/evil.example"],
+)
+def test_next_never_leaves_the_site(client, make_user, target):
+    user = make_user()
+    response = client.post(f"/login?next={target}", data={"email": user.email, "password": PASSWORD})
+    location = response.headers["Location"]
+    assert location == "/countries/KE"
+
+
+def test_next_inside_the_site_is_followed(client, make_user):
+    user = make_user()
+    response = client.post("/login?next=/countries/FR", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/countries/FR"
+
+
+def test_session_is_renewed_at_login(client, make_user):
+    user = make_user()
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    login(client, user)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert "_user_id" in session
+
+
+def test_logout_is_a_post_and_ends_the_session(client, make_user):
+    user = make_user()
+    login(client, user)
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").headers["Location"] == "/login"
+    assert client.get("/countries").headers["Location"].startswith("/login")
+
+
+def test_password_change_ends_other_sessions(app, make_user):
+    user = make_user()
+    first, second = app.test_client(), app.test_client()
+    login(first, user)
+    login(second, user)
+    response = first.post("/account/password", data={
+        "current": PASSWORD, "password": "a brand new passphrase", "confirm": "a brand new passphrase"})
+    assert response.headers["Location"] == "/account"
+    assert first.get("/countries").status_code == 200
+    assert second.get("/countries").headers["Location"].startswith("/login")
+
+
+def test_password_change_requires_the_current_password(client, login_as):
+    login_as()
+    response = client.post("/account/password", data={
+        "current": "wrong password", "password": "a brand new passphrase",
+        "confirm": "a brand new passphrase"})
+    assert b"The current password is wrong." in response.data
+
+
+def test_deactivation_ends_sessions(app, make_user):
+    coordinator = make_user(role="coordinator")
+    editor = make_user(role="editor")
+    boss, victim = app.test_client(), app.test_client()
+    login(boss, coordinator)
+    login(victim, editor)
+    assert victim.get("/countries").status_code == 200
+    boss.post(f"/users/{editor.id}/deactivate")
+    assert victim.get("/countries").headers["Location"].startswith("/login")
+
+
+def test_invitation_flow_sets_password_and_lands_on_country(app, client, make_user):
+    coordinator = make_user(role="coordinator", country_code="KE")
+    login(client, coordinator)
+    response = client.post("/users/invite", data={
+        "email": "new.official@example.org", "name": "Amina Odhiambo", "role": "editor",
+        "country": "KE", "language": "fr"})
+    assert response.headers["Location"] == "/users"
+    client.post("/logout")
+    [message] = outbox(app)
+    assert message["To"] == "new.official@example.org"
+    assert message["Content-Language"] == "fr"
+    link = link_in(message)
+    assert client.get(link).status_code == 200
+    response = client.post(link, data={"password": "my own long passphrase",
+                                       "confirm": "my own long passphrase"})
+    assert response.headers["Location"] == "/countries/KE"
+    # single use
+    client.post("/logout")
+    assert client.get(link).status_code == 400
+
+
+def test_invitation_token_expires(app_factory):
+    from focalpoints.auth import operations
+    from focalpoints.auth.models import UserRole
+
+    app = app_factory(INVITATION_MAX_AGE_SECONDS=-1)
+    with app.app_context():
+        invited = operations.create_user("late@example.org", UserRole.ADMIN)
+        with app.test_request_context():
+            token = tokens.make_token(invited, tokens.INVITATION)
+        assert app.test_client().get(f"/invitation/{token}").status_code == 400
+
+
+def test_tampered_and_cross_purpose_tokens_are_refused(app, client, make_user):
+    user = make_user(password=False)
+    with app.test_request_context():
+        token = tokens.make_token(user, tokens.INVITATION)
+        reset = tokens.make_token(user, tokens.PASSWORD_RESET)
+    assert client.get(f"/invitation/{token[:-2]}xx").status_code == 400
+    assert client.get(f"/invitation/{reset}").status_code == 400
+    assert client.get(f"/password/reset/{token}").status_code == 400
+    assert client.get(f"/invitation/{token}").status_code == 200
+
+
+def test_password_reset_flow(app, client, make_user):
+    user = make_user(language="es")
+    response = client.post("/password/forgot", data={"email": user.email})
+    assert response.headers["Location"] == "/login"
+    [message] = outbox(app)
+    assert message["Content-Language"] == "es"
+    link = link_in(message)
+    response = client.post(link, data={"password": "reset passphrase 2026", "confirm": "reset passphrase 2026"})
+    assert response.headers["Location"] == "/login"
+    assert client.post(link, data={"password": "again passphrase 2026",
+                                   "confirm": "again passphrase 2026"}).status_code == 400
+    assert login(client, user, "reset passphrase 2026").headers["Location"] == "/countries/KE"
+
+
+def test_password_reset_for_unknown_address_says_the_same_and_sends_nothing(app, client):
+    response = client.post("/password/forgot", data={"email": "ghost@example.org"}, follow_redirects=True)
+    assert b"If this address has an account" in response.data
+    assert outbox(app) == []
+
+
+def test_reset_link_expires_within_an_hour(app):
+    assert app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] <= 3600
+
+
+@pytest.mark.parametrize("password,message", [
+    ("short", b"Use at least 12 characters."),
+    ("aaaaaaaaaaaaaaaa", b"Use a less repetitive password."),
+])
+def test_password_policy(app, client, make_user, password, message):
+    user = make_user(password=False)
+    with app.test_request_context():
+        token = tokens.make_token(user, tokens.INVITATION)
+    response = client.post(f"/invitation/{token}", data={"password": password, "confirm": password})
+    assert message in response.data
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash is None
+
+
+def test_production_hash_parameters_meet_owasp(app_factory):
+    from focalpoints import config
+
+    production = {key: getattr(config, key) for key in
+                  ("ARGON2_TIME_COST", "ARGON2_MEMORY_COST_KIB", "ARGON2_PARALLELISM")}
+    app = app_factory(**production)
+    with app.app_context():
+        hashed = passwords.hash_password("some long password")
+        assert passwords.verify_password(hashed, "some long password")
+    params = dict(part.split("=") for part in hashed.split("$")[3].split(","))
+    assert hashed.startswith("$argon2id$")
+    assert int(params["m"]) >= 19 * 1024 and int(params["t"]) >= 2 and int(params["p"]) >= 1
+
+
+def test_login_and_logout_are_audited(client, make_user):
+    user = make_user()
+    login(client, user)
+    client.post("/logout")
+    client.post("/login", data={"email": user.email, "password": "wrong password!"})
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.entity_type == "users", AuditEntry.entity_id == str(user.id))
+    ).all()
+    assert {"login", "logout", "login_failed"} <= set(actions)
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.after.is_not(None))) >= 1

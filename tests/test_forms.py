@@ -1,0 +1,109 @@
+"""Junk in every form: a translated error, nothing written, never a 500."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from sqlalchemy import text
+
+from focalpoints.extensions import db
+from tests.conftest import in_language, login
+
+TABLES = ("users", "countries", "conventions", "roles", "memberships", "reference_datasets")
+
+# (url, the role allowed to post it, the form's field names)
+FORMS = [
+    ("/login", None, ["email", "password", "remember"]),
+    ("/password/forgot", None, ["email"]),
+    ("/account", "coordinator", ["name", "language"]),
+    ("/account/password", "coordinator", ["current", "password", "confirm"]),
+    ("/users/invite", "coordinator", ["email", "name", "role", "country", "language"]),
+    ("/users/{editor}/edit", "coordinator", ["name", "role", "country", "language"]),
+    ("/admin/conventions/new", "admin", ["code", "website", "sort_order", "is_active", "name_en", "acronym_en"]),
+    ("/admin/conventions/1/edit", "admin", ["code", "website", "sort_order", "is_active", "name_en", "acronym_en"]),
+    ("/admin/conventions/1/roles/new", "admin", ["code", "holder_kind", "multiple_holders", "has_primary",
+                                                 "required", "instrument", "sort_order", "name_en"]),
+    ("/admin/roles/1/edit", "admin", ["code", "holder_kind", "multiple_holders", "has_primary",
+                                      "required", "instrument", "sort_order", "name_en"]),
+    ("/admin/countries/KE/memberships", "admin", ["convention", "instrument", "deposited",
+                                                  "entry_into_force", "ended"]),
+    ("/language", None, ["language", "next"]),
+]
+
+JUNK = {
+    "empty": "",
+    "huge": "x" * 20_000,
+    "control": "ab\x00c\x1b[31m\x07",
+    "wrong type": "[1, 2]",
+    "unicode": "\U0001f600\u202e\ufeff",
+    "lone surrogate-ish": "\udcff",
+    "sql": "' OR 1=1 --",
+}
+
+
+def snapshot() -> str:
+    """A digest of every business table's rows."""
+    digest = hashlib.sha256()
+    for table in TABLES:
+        rows = db.session.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()  # noqa: S608
+        digest.update(json.dumps([list(map(str, row)) for row in rows]).encode())
+    db.session.commit()
+    return digest.hexdigest()
+
+
+@pytest.mark.parametrize("url,role,fields", FORMS, ids=[f[0] for f in FORMS])
+def test_junk_is_refused_without_writing(app, make_user, url, role, fields):
+    editor = make_user(role="editor", country_code="KE")
+    client = app.test_client()
+    if role:
+        login(client, make_user(role=role, country_code="KE" if role != "admin" else None))
+    url = url.format(editor=editor.id)
+    before = snapshot()
+    for name, value in JUNK.items():
+        for payload in ({f: value for f in fields}, {}, {f: [value, value] for f in fields}):
+            data = {k: (v.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+                        if isinstance(v, str) else v) for k, v in payload.items()}
+            response = client.post(url, data=data)
+            assert response.status_code in (200, 400, 429), (name, response.status_code)
+            if response.status_code == 200:
+                assert b"invalid-feedback" in response.data or b'role="alert"' in response.data, name
+    assert snapshot() == before
+
+
+def test_errors_are_shown_in_the_readers_language(client):
+    response = client.post("/login", data={"email": "", "password": ""},
+                           headers={"Accept-Language": "fr"})
+    assert in_language("fr", "Enter an e-mail address.").encode() in response.data
+    response = client.post("/login", data={"email": "not an address", "password": "x"},
+                           headers={"Accept-Language": "es"})
+    assert in_language("es", "Enter a valid e-mail address.").encode() in response.data
+
+
+def test_errors_are_announced_to_screen_readers(client):
+    response = client.post("/login", data={"email": "", "password": ""})
+    html = response.data.decode()
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="email-error"' in html and 'id="email-error"' in html
+
+
+def test_oversized_request_is_refused_with_413(app_factory):
+    app = app_factory(MAX_CONTENT_LENGTH=1024)
+    with app.app_context():
+        response = app.test_client().post("/login", data={"email": "a@b.org", "password": "x" * 5000})
+        assert response.status_code == 413
+
+
+def test_csrf_token_is_required_for_every_post(app_factory):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        client = app.test_client()
+        for rule in app.url_map.iter_rules():
+            if "POST" not in rule.methods:
+                continue
+            url = rule.rule.replace("<token>", "t").replace("<code>", "KE")
+            for converter in ("<int:user_id>", "<int:convention_id>", "<int:role_id>", "<int:membership_id>"):
+                url = url.replace(converter, "1")
+            response = client.post(url, data={"email": "a@b.org", "password": "x"})
+            assert response.status_code == 400, (url, response.status_code)

@@ -1,0 +1,126 @@
+"""Languages: the locale selector, complete catalogues, and translated pages."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from focalpoints import PROJECT_ROOT
+from tests.conftest import in_language
+
+CATALOGUES = PROJECT_ROOT / "translations"
+SHIPPED = ["fr", "es"]
+
+
+def _po(language: str):
+    with open(CATALOGUES / language / "LC_MESSAGES" / "messages.po", "rb") as f:
+        return read_po(f)
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_catalogue_is_complete_and_consistent(language):
+    catalogue = _po(language)
+    missing = [m.id for m in catalogue if m.id and (
+        m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))]
+    assert missing == []
+    problems = [(message.id, [str(e) for e in errors]) for message, errors in catalogue.check()]
+    assert problems == []
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_placeholders_match(language):
+    pattern = re.compile(r"%\(\w+\)[sd]")
+    for message in _po(language):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set(pattern.findall(ids[-1]))
+        for string in strings:
+            assert set(pattern.findall(string)) == expected, (message.id, string)
+
+
+def test_catalogue_template_is_current(tmp_path):
+    fresh = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F",
+         str(PROJECT_ROOT / "babel.cfg"), "-k", "_l", "--no-location", "-o", str(fresh),
+         str(PROJECT_ROOT)],
+        check=True, cwd=PROJECT_ROOT,
+    )
+    with open(fresh, "rb") as f:
+        extracted = {m.id for m in read_po(f) if m.id}
+    with open(CATALOGUES / "messages.pot", "rb") as f:
+        committed = {m.id for m in read_po(f) if m.id}
+    assert extracted == committed, "run: focalpoints translations update"
+    for language in SHIPPED:
+        assert {m.id for m in _po(language) if m.id} == committed, language
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_compiled_catalogue_matches_source(language):
+    folder = CATALOGUES / language / "LC_MESSAGES"
+    with open(folder / "messages.mo", "rb") as f:
+        compiled = {m.id: m.string for m in read_mo(f) if m.id}
+    source = {m.id: m.string for m in _po(language) if m.id}
+    assert compiled == source, "run: focalpoints translations update"
+
+
+def test_locale_from_accept_language_then_session_then_account(client, login_as):
+    assert 'lang="es"' in client.get("/login", headers={"Accept-Language": "es,fr;q=0.5"}).data.decode()
+    assert 'lang="en"' in client.get("/login", headers={"Accept-Language": "de"}).data.decode()
+    client.post("/language", data={"language": "fr", "next": "/login"})
+    assert 'lang="fr"' in client.get("/login", headers={"Accept-Language": "es"}).data.decode()
+    login_as(role="editor", language="es")
+    assert 'lang="es"' in client.get("/account").data.decode()
+
+
+def test_switcher_saves_the_choice_of_a_logged_in_user(client, login_as):
+    login_as(role="editor", language="en")
+    response = client.post("/language", data={"language": "fr", "next": "/account"})
+    assert response.headers["Location"] == "/account"
+    assert 'lang="fr"' in client.get("/account").data.decode()
+
+
+def test_switcher_refuses_unknown_languages_and_foreign_next(client):
+    assert client.post("/language", data={"language": "xx"}).status_code == 400
+    response = client.post("/language", data={"language": "fr", "next": "https://evil.example"})
+    assert response.headers["Location"] == "/countries"
+
+
+def test_switcher_names_each_language_in_itself(client):
+    page = client.get("/login").data.decode()
+    assert "Français" in page and "Español" in page and "English" in page
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_error_pages_are_translated(client, login_as, language):
+    login_as()
+    response = client.get("/no-such-page", headers={"Accept-Language": language})
+    assert response.status_code == 404
+    assert in_language(language, "Page not found") in response.data.decode()
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_main_pages_show_no_untranslated_text(client, login_as, language):
+    """Every visible English catalogue entry on the main pages has a translation shown instead."""
+    login_as(role="admin", country_code=None, language=language)
+    english = {m.id for m in _po(language) if m.id and isinstance(m.id, str) and len(m.id) > 12
+               and "%(" not in m.id and m.string != m.id}
+    for url in ["/countries", "/countries/KE", "/users", "/users/invite", "/account",
+                "/account/password", "/admin/conventions", "/admin/countries/KE/memberships"]:
+        text = re.sub(r"<[^>]+>", "\n", client.get(url).data.decode())
+        lines = {line.strip() for line in text.splitlines()}
+        leaked = sorted(english & lines)
+        assert leaked == [], (url, leaked)
+
+
+def test_no_translation_directory_is_empty():
+    for language in SHIPPED:
+        assert Path(CATALOGUES / language / "LC_MESSAGES" / "messages.mo").stat().st_size > 1000
