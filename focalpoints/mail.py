@@ -30,9 +30,9 @@ def send_template_mail(
         message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
         message["To"] = to
         message["Message-ID"] = make_msgid(domain="focalpoints")
-        message["Content-Language"] = language
         message.set_content(render_template(f"mail/{template}.txt", **context))
         message.add_alternative(render_template(f"mail/{template}.html", **context), subtype="html")
+        message["Content-Language"] = language  # after set_content, which drops Content-* headers
     deliver(message)
     return message
 

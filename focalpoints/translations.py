@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from babel.messages.frontend import CommandLineInterface
 
 from focalpoints import PROJECT_ROOT
@@ -15,11 +17,11 @@ def _pybabel(*args: str) -> None:
     CommandLineInterface().run(["pybabel", "-q", *args])
 
 
-def extract() -> None:
-    """Write translations/messages.pot from the code and templates."""
+def extract(output: Path = TEMPLATE) -> None:
+    """Write the message template (translations/messages.pot) from the code and templates."""
     _pybabel(
         "extract", "-F", str(MAPPING), "-k", "_l", "--no-location", "--sort-output",
-        "--project", "focalpoints", "-o", str(TEMPLATE), str(PROJECT_ROOT),
+        "--project", "focalpoints", "-o", str(output), str(PROJECT_ROOT),
     )
 
 

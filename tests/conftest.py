@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from flask import Flask, has_app_context
+from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
@@ -104,16 +105,22 @@ class _Databases:
 
 
 class Client(FlaskClient):
-    """A test client that first ends the test's own transaction, as a second user would find it.
+    """A test client whose requests run as in production, apart from the test body's context.
 
-    The test body talks to the database in its own session; on SQLite a transaction left open
-    there would hold the write lock that the request is waiting for.
+    The test body keeps an app context (and database session) of its own. Flask would reuse it
+    for requests, sharing ``g``, the locale and the session between them; each request here gets
+    a fresh app context instead. The test's transaction is ended first: on SQLite an open one
+    would hold the write lock that the request waits for.
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         if has_app_context():
             db.session.commit()
-        return super().open(*args, **kwargs)
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
 
 
 @pytest.fixture(scope="session")

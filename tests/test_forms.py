@@ -38,7 +38,6 @@ JUNK = {
     "control": "ab\x00c\x1b[31m\x07",
     "wrong type": "[1, 2]",
     "unicode": "\U0001f600\u202e\ufeff",
-    "lone surrogate-ish": "\udcff",
     "sql": "' OR 1=1 --",
 }
 
@@ -63,13 +62,17 @@ def test_junk_is_refused_without_writing(app, make_user, url, role, fields):
     before = snapshot()
     for name, value in JUNK.items():
         for payload in ({f: value for f in fields}, {}, {f: [value, value] for f in fields}):
-            data = {k: (v.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-                        if isinstance(v, str) else v) for k, v in payload.items()}
-            response = client.post(url, data=data)
+            response = client.post(url, data=payload)
             assert response.status_code in (200, 400, 429), (name, response.status_code)
             if response.status_code == 200:
                 assert b"invalid-feedback" in response.data or b'role="alert"' in response.data, name
     assert snapshot() == before
+
+
+def test_invalid_utf8_body_is_refused_cleanly(client):
+    response = client.post("/login", data=b"email=%FF%FE%00&password=%C3",
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code in (200, 400)
 
 
 def test_errors_are_shown_in_the_readers_language(client):

@@ -151,14 +151,16 @@ def _after_flush(session: Session, flush_context: Any) -> None:
 
 def _entry(obj: Audited, action: str, before: Any, after: Any) -> dict[str, Any]:
     actor_id, label = _actor()
-    identity = inspect(obj).identity
+    state = inspect(obj)
+    identity = state.mapper.primary_key_from_instance(obj)
     return {
         "created_at": utcnow(),
         "actor_id": actor_id,
         "actor_label": label,
         "action": action,
         "entity_type": obj.__tablename__,  # type: ignore[attr-defined]
-        "entity_id": ",".join(str(part) for part in identity) if identity else None,
+        "entity_id": ",".join(str(part) for part in identity) if any(
+            part is not None for part in identity) else None,
         "country_id": obj.audit_country_id,
         "before": before,
         "after": after,

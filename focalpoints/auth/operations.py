@@ -153,7 +153,7 @@ def create_user(
     password_hash = hash_password(password) if password else None
     user = User(
         email=normalise_email(email),
-        name=name.strip(),
+        name=(name or "").strip(),
         role=role.value,
         country=country if role.is_national else None,
         language=language,

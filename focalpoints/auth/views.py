@@ -117,7 +117,7 @@ def account() -> str | Response:
     form = AccountForm(obj=current_user)
     form.language.choices = language_choices(available_languages())
     if form.validate_on_submit():
-        current_user.name = form.name.data
+        current_user.name = form.name.data or ""
         current_user.language = form.language.data
         db.session.commit()
         flash(_("Your account has been saved."), "success")

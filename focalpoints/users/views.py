@@ -38,10 +38,11 @@ def _get_user_or_404(user_id: int) -> User:
 def _set_choices(form: UserForm) -> None:
     form.role.choices = choices((r.value, r.label) for r in permissions.assignable_roles(current_user))
     if permissions.is_admin(current_user):
-        countries = [("", "—")] + [(c.iso2, c.name) for c in list_countries()]
+        form.country.choices = choices(
+            [("", "—")] + [(c.iso2, c.name) for c in list_countries()]
+        )
     else:
-        countries = [(current_user.country.iso2, current_user.country.name)]
-    form.country.choices = choices(countries)
+        del form.country  # a coordinator's accounts are always of their own country
     form.language.choices = language_choices(available_languages())
 
 
@@ -72,14 +73,12 @@ def invite() -> str | Response:
     """Create an account and mail its owner a link to set a password."""
     form = InviteForm()
     _set_choices(form)
-    if not form.is_submitted() and current_user.country is not None:
-        form.country.data = current_user.country.iso2
     if form.validate_on_submit():
         user = operations.create_user(
             email=form.email.data,
             role=UserRole(form.role.data),
             country=_chosen_country(form),
-            name=form.name.data,
+            name=form.name.data or "",
             language=form.language.data,
             invited_by=current_user,
         )
@@ -96,10 +95,10 @@ def edit(user_id: int) -> str | Response:
     user = _get_user_or_404(user_id)
     form = UserForm(obj=user)
     _set_choices(form)
-    if not form.is_submitted():
+    if not form.is_submitted() and "country" in form:
         form.country.data = user.country.iso2 if user.country else ""
     if form.validate_on_submit():
-        user.name = form.name.data
+        user.name = form.name.data or ""
         user.role = form.role.data
         user.country = _chosen_country(form)
         user.language = form.language.data
