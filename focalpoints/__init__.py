@@ -17,7 +17,7 @@ __all__ = ["PROJECT_ROOT", "create_app"]
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Create the application: defaults, instance/config.py, FOCALPOINTS_* variables, then ``config``."""
+    """Create the app: defaults, instance/config.py, FOCALPOINTS_* variables, then ``config``."""
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
         "FOCALPOINTS_INSTANCE_PATH", str(PROJECT_ROOT / "instance")
     )

@@ -55,14 +55,22 @@ def users_group() -> None:
 
 @users_group.command("create")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice(["admin", "secretariat", "coordinator", "editor"]))
-@click.option("--country", "country_code", help="ISO alpha-2 code; required for coordinators and editors.")
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "secretariat", "coordinator", "editor"])
+)
+@click.option(
+    "--country", "country_code", help="ISO alpha-2 code; required for coordinators and editors."
+)
 @click.option("--name", default="", help="Display name.")
 @click.option("--language", default=None, help="Preferred interface language (en, fr, es, ...).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
 def create_user_command(
-    email: str, role: str, country_code: str | None, name: str, language: str | None,
+    email: str,
+    role: str,
+    country_code: str | None,
+    name: str,
+    language: str | None,
     password_stdin: bool,
 ) -> None:
     """Create a user account; without a password, an invitation link is printed instead."""

@@ -17,7 +17,8 @@ def install_sqlite_behaviour() -> None:
 
     pysqlite's own transaction handling is switched off so that SQLAlchemy's BEGIN is the one sent,
     and a request that may write takes the write lock at its start (BEGIN IMMEDIATE): a deferred
-    transaction that reads and then writes fails or loses updates when another writer got in between.
+    transaction that reads and then writes fails, or loses updates, when another writer got in
+    between.
     """
     global _installed
     if _installed:
@@ -47,7 +48,7 @@ def _on_begin(conn: Connection) -> None:
 
 
 def wants_write_lock() -> bool:
-    """Whether the current unit of work may write: every non-GET request and all non-request work."""
+    """Whether the current unit of work may write: non-GET requests and all work outside one."""
     if has_request_context():
         return request.method not in _READ_ONLY_METHODS
     return True

@@ -28,21 +28,39 @@ class DemoUser:
 # whose names are written in the scripts their holders use.
 DEMO_USERS = (
     DemoUser("admin@demo.focalpoints.example", "Ana Lucía Ortega", UserRole.ADMIN, None, "es"),
-    DemoUser("secretariat@demo.focalpoints.example", "Jean-Baptiste Moreau",
-             UserRole.SECRETARIAT, None, "fr"),
-    DemoUser("coordinator.ke@demo.focalpoints.example", "Wanjiru Kamau",
-             UserRole.COORDINATOR, "KE", "en"),
+    DemoUser(
+        "secretariat@demo.focalpoints.example",
+        "Jean-Baptiste Moreau",
+        UserRole.SECRETARIAT,
+        None,
+        "fr",
+    ),
+    DemoUser(
+        "coordinator.ke@demo.focalpoints.example", "Wanjiru Kamau", UserRole.COORDINATOR, "KE", "en"
+    ),
     DemoUser("editor.fr@demo.focalpoints.example", "Hélène Lefèvre", UserRole.EDITOR, "FR", "fr"),
-    DemoUser("coordinator.sa@demo.focalpoints.example", "نورة العتيبي",
-             UserRole.COORDINATOR, "SA", None),
+    DemoUser(
+        "coordinator.sa@demo.focalpoints.example", "نورة العتيبي", UserRole.COORDINATOR, "SA", None
+    ),
     DemoUser("coordinator.cn@demo.focalpoints.example", "王晓明", UserRole.COORDINATOR, "CN", None),
-    DemoUser("coordinator.ru@demo.focalpoints.example", "Ольга Смирнова",
-             UserRole.COORDINATOR, "RU", None),
-    DemoUser("coordinator.br@demo.focalpoints.example", "João Conceição",
-             UserRole.COORDINATOR, "BR", None),
+    DemoUser(
+        "coordinator.ru@demo.focalpoints.example",
+        "Ольга Смирнова",
+        UserRole.COORDINATOR,
+        "RU",
+        None,
+    ),
+    DemoUser(
+        "coordinator.br@demo.focalpoints.example",
+        "João Conceição",
+        UserRole.COORDINATOR,
+        "BR",
+        None,
+    ),
     DemoUser("editor.mx@demo.focalpoints.example", "José Peña Núñez", UserRole.EDITOR, "MX", "es"),
-    DemoUser("coordinator.eg@demo.focalpoints.example", "أحمد منصور",
-             UserRole.COORDINATOR, "EG", "fr"),
+    DemoUser(
+        "coordinator.eg@demo.focalpoints.example", "أحمد منصور", UserRole.COORDINATOR, "EG", "fr"
+    ),
 )
 
 
@@ -71,7 +89,9 @@ def load_demo_data(scale: str = "small") -> list[str]:
             )
             created += 1
         db.session.commit()
-    lines = [f"Demo data ({scale}): {created} accounts created, {len(DEMO_USERS) - created} existed."]
+    lines = [
+        f"Demo data ({scale}): {created} accounts created, {len(DEMO_USERS) - created} existed."
+    ]
     lines.append(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
     shown: set[UserRole] = set()
     for demo in DEMO_USERS:

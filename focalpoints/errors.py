@@ -20,16 +20,27 @@ MESSAGES = {
     404: (_l("Page not found"), _l("There is no page at this address.")),
     405: (_l("Not allowed"), _l("This address does not accept this kind of request.")),
     413: (_l("Too large"), _l("What you sent is larger than allowed.")),
-    429: (_l("Too many requests"), _l("Too many attempts in a short time. Wait a few minutes and try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; please try again later.")),
-    503: (_l("Temporarily unavailable"), _l("The service cannot save or read data right now. Please try again in a few minutes.")),
+    429: (
+        _l("Too many requests"),
+        _l("Too many attempts in a short time. Wait a few minutes and try again."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l("An unexpected error occurred. It has been logged; please try again later."),
+    ),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("The service cannot save or read data right now. Please try again in a few minutes."),
+    ),
 }
 
 
 def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
     """Render the translated page for an HTTP error code."""
     title, message = MESSAGES.get(code) or MESSAGES[400 if code < 500 else 500]
-    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+    return render_template(
+        "errors/error.html", code=code, title=title, message=detail or message
+    ), code
 
 
 def init_app(app: Flask) -> None:
@@ -37,7 +48,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
-        return render_error(400, str(_l("The form had expired or was sent from elsewhere. Reload the page and try again.")))
+        return render_error(
+            400,
+            str(
+                _l(
+                    "The form had expired or was sent from elsewhere. "
+                    "Reload the page and try again."
+                )
+            ),
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:

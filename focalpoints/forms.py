@@ -19,17 +19,24 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class BaseForm(FlaskForm):
-    """A form that refuses control characters in every text field and trims surrounding blanks."""
+    """A form that refuses control characters in every text field before any other check.
+
+    Nothing else runs on such input, so no validator (some query the database, and PostgreSQL
+    refuses NUL bytes outright) ever sees it.
+    """
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        refused = False
         for field in self:
-            if isinstance(field, StringField | TextAreaField) and isinstance(field.data, str):
-                allowed_newlines = isinstance(field, TextAreaField)
-                if has_control_characters(field.data, allow_newlines=allowed_newlines):
-                    field.errors = [*field.errors, str(_l("Remove the control characters."))]
-                    valid = False
-        return valid
+            if isinstance(field, StringField | TextAreaField) and isinstance(field.raw_data, list):
+                values = [v for v in field.raw_data if isinstance(v, str)]
+                multiline = isinstance(field, TextAreaField)
+                if any(has_control_characters(v, allow_newlines=multiline) for v in values):
+                    field.errors = [str(_l("Remove the control characters."))]
+                    refused = True
+        if refused:
+            return False
+        return super().validate(extra_validators)
 
 
 def has_control_characters(text: str, allow_newlines: bool = False) -> bool:

@@ -1,4 +1,4 @@
-"""Outgoing mail: SMTP when configured, else the log and instance/outbox/ (so flows work on a laptop)."""
+"""Outgoing mail: SMTP when configured, else the log and instance/outbox/ (for laptops)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,9 @@ def deliver(message: EmailMessage) -> None:
         outbox.mkdir(exist_ok=True)
         name = message["Message-ID"].strip("<>").replace("@", "_") + ".eml"
         (outbox / name).write_bytes(bytes(message))
-        logger.info("Mail to %s (%s) written to %s", message["To"], message["Subject"], outbox / name)
+        logger.info(
+            "Mail to %s (%s) written to %s", message["To"], message["Subject"], outbox / name
+        )
         return
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:

@@ -20,8 +20,18 @@ def _pybabel(*args: str) -> None:
 def extract(output: Path = TEMPLATE) -> None:
     """Write the message template (translations/messages.pot) from the code and templates."""
     _pybabel(
-        "extract", "-F", str(MAPPING), "-k", "_l", "--no-location", "--sort-output",
-        "--project", "focalpoints", "-o", str(output), str(PROJECT_ROOT),
+        "extract",
+        "-F",
+        str(MAPPING),
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "focalpoints",
+        "-o",
+        str(output),
+        str(PROJECT_ROOT),
     )
 
 
@@ -30,8 +40,15 @@ def update_catalogues(new_language: str | None = None) -> list[str]:
     extract()
     if new_language:
         _pybabel("init", "-i", str(TEMPLATE), "-d", str(CATALOGUE_DIR), "-l", new_language)
-    _pybabel("update", "-i", str(TEMPLATE), "-d", str(CATALOGUE_DIR), "--no-fuzzy-matching",
-             "--ignore-obsolete")
+    _pybabel(
+        "update",
+        "-i",
+        str(TEMPLATE),
+        "-d",
+        str(CATALOGUE_DIR),
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+    )
     _pybabel("compile", "-d", str(CATALOGUE_DIR))
     languages = sorted(p.name for p in CATALOGUE_DIR.iterdir() if (p / "LC_MESSAGES").is_dir())
     return [f"Catalogues extracted, updated and compiled: {', '.join(languages)}."]

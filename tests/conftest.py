@@ -131,8 +131,9 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Databases]:
     workdir = tmp_path_factory.mktemp("databases")
     dbs = _Databases(workdir)
     url = dbs.template_url()
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url,
-                      "INSTANCE_PATH": str(workdir / "instance")})
+    app = create_app(
+        {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(workdir / "instance")}
+    )
     with app.app_context():
         initialise()
         db.engine.dispose()
@@ -141,20 +142,20 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Databases]:
 
 
 @pytest.fixture
-def app_factory(
-    databases: _Databases, tmp_path: Path
-) -> Iterator[Callable[..., Flask]]:
+def app_factory(databases: _Databases, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
     """Return a function that makes an app on a fresh copy of the template database."""
     made: list[tuple[Flask, str]] = []
 
     def make(**config: Any) -> Flask:
         url = databases.copy()
-        app = create_app({
-            **TEST_CONFIG,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "INSTANCE_PATH": str(tmp_path / f"instance{len(made)}"),
-            **config,
-        })
+        app = create_app(
+            {
+                **TEST_CONFIG,
+                "SQLALCHEMY_DATABASE_URI": url,
+                "INSTANCE_PATH": str(tmp_path / f"instance{len(made)}"),
+                **config,
+            }
+        )
         app.test_client_class = Client
         made.append((app, url))
         return app
@@ -254,7 +255,9 @@ class QueryCounter:
         self.statements: list[str] = []
 
     def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")):
+        if not statement.startswith(
+            ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")
+        ):
             self.statements.append(statement)
 
     @property

@@ -1,4 +1,4 @@
-"""Every endpoint of app.url_map against anonymous, own-country, other-country, Secretariat and admin.
+"""Every endpoint of app.url_map for anonymous, own-country, other-country, Secretariat, admin.
 
 A new endpoint fails this test until its expected statuses are written down here.
 """
@@ -23,22 +23,58 @@ EXPECTED = {
     "auth.forgot_password": ("GET", dict.fromkeys(WHO, 200)),
     "auth.reset_password": ("GET", dict.fromkeys(WHO, 400)),
     "auth.account": ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200)),
-    "auth.change_password": ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200)),
+    "auth.change_password": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200),
+    ),
     "auth.set_language": ("POST", dict.fromkeys(WHO, 400)),
-    "countries.home": ("GET", dict(anonymous=LOGIN, own=302, other=302, secretariat=302, admin=302)),
-    "countries.index": ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200)),
-    "countries.detail": ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200)),
+    "countries.home": (
+        "GET",
+        dict(anonymous=LOGIN, own=302, other=302, secretariat=302, admin=302),
+    ),
+    "countries.index": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200),
+    ),
+    "countries.detail": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200),
+    ),
     "users.index": ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=403, admin=200)),
     "users.invite": ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=403, admin=200)),
     "users.edit": ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200)),
-    "users.deactivate": ("POST", dict(anonymous=LOGIN, own=302, other=403, secretariat=403, admin=302)),
-    "users.reactivate": ("POST", dict(anonymous=LOGIN, own=302, other=403, secretariat=403, admin=302)),
-    "users.resend_invitation": ("POST", dict(anonymous=LOGIN, own=302, other=403, secretariat=403, admin=302)),
-    "admin.conventions": ("GET", dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200)),
-    "admin.edit_convention": ("GET", dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200)),
-    "admin.edit_role": ("GET", dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200)),
-    "admin.memberships": ("GET", dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200)),
-    "admin.edit_membership": ("GET", dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200)),
+    "users.deactivate": (
+        "POST",
+        dict(anonymous=LOGIN, own=302, other=403, secretariat=403, admin=302),
+    ),
+    "users.reactivate": (
+        "POST",
+        dict(anonymous=LOGIN, own=302, other=403, secretariat=403, admin=302),
+    ),
+    "users.resend_invitation": (
+        "POST",
+        dict(anonymous=LOGIN, own=302, other=403, secretariat=403, admin=302),
+    ),
+    "admin.conventions": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
+    ),
+    "admin.edit_convention": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
+    ),
+    "admin.edit_role": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
+    ),
+    "admin.memberships": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
+    ),
+    "admin.edit_membership": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
+    ),
     "health.healthz": ("GET", dict.fromkeys(WHO, 200)),
 }
 
@@ -60,9 +96,16 @@ def test_access_matrix(app, make_user, country, who):
         "admin": make_user(role="admin", country_code=None),
     }
     kenya = country("KE")
-    membership = db.session.scalars(select(Membership).where(Membership.country_id == kenya.id)).first()
-    values = {"code": "KE", "token": "not-a-token", "convention_id": 1, "role_id": 1,
-              "membership_id": membership.id}
+    membership = db.session.scalars(
+        select(Membership).where(Membership.country_id == kenya.id)
+    ).first()
+    values = {
+        "code": "KE",
+        "token": "not-a-token",
+        "convention_id": 1,
+        "role_id": 1,
+        "membership_id": membership.id,
+    }
     failures = []
     for rule in _rules(app):
         method, expected_by_who = EXPECTED[rule.endpoint]
@@ -72,6 +115,7 @@ def test_access_matrix(app, make_user, country, who):
         args = {name: (target.id if name == "user_id" else values[name]) for name in rule.arguments}
         with app.test_request_context():
             from flask import url_for
+
             url = url_for(rule.endpoint, **args)
         client = app.test_client()
         if who != "anonymous":

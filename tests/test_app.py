@@ -31,7 +31,9 @@ def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
     assert first == second and len(first) >= 64
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     monkeypatch.setenv("FOCALPOINTS_SECRET_KEY", "from-the-environment")
-    assert create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"] == "from-the-environment"
+    assert (
+        create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"] == "from-the-environment"
+    )
 
 
 def test_static_assets_are_local(client):

@@ -9,16 +9,22 @@ from focalpoints.extensions import db
 
 
 def _entries(entity_type: str, entity_id: int) -> list[AuditEntry]:
-    return list(db.session.scalars(
-        select(AuditEntry).where(AuditEntry.entity_type == entity_type,
-                                 AuditEntry.entity_id == str(entity_id)).order_by(AuditEntry.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == str(entity_id))
+            .order_by(AuditEntry.id)
+        )
+    )
 
 
 def test_update_records_who_and_before_after(client, login_as, make_user):
     coordinator = login_as(role="coordinator")
     editor = make_user(role="editor", name="Old Name")
-    client.post(f"/users/{editor.id}/edit", data={"name": "New Name", "role": "editor",
-                                                   "country": "KE", "language": "en"})
+    client.post(
+        f"/users/{editor.id}/edit",
+        data={"name": "New Name", "role": "editor", "country": "KE", "language": "en"},
+    )
     update = [e for e in _entries("users", editor.id) if e.action == "update"][-1]
     assert update.actor_id == coordinator.id
     assert update.before["name"] == "Old Name" and update.after["name"] == "New Name"
@@ -34,9 +40,14 @@ def test_creation_is_recorded_without_secrets(client, login_as, make_user):
 
 def test_password_change_is_recorded_as_changed_not_its_value(client, login_as):
     me = login_as(role="editor")
-    client.post("/account/password", data={"current": "correct horse battery staple",
-                                           "password": "a brand new passphrase",
-                                           "confirm": "a brand new passphrase"})
+    client.post(
+        "/account/password",
+        data={
+            "current": "correct horse battery staple",
+            "password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
     updates = [e for e in _entries("users", me.id) if e.action == "update"]
     assert any(e.after.get("password_hash") == "[changed]" for e in updates)
     assert all("argon2" not in str(e.after) + str(e.before) for e in updates)
@@ -46,8 +57,13 @@ def test_reference_data_changes_are_recorded(client, login_as, country):
     login_as(role="admin", country_code=None)
     kenya = country("KE")
     membership = kenya.memberships[0]
-    client.post(f"/admin/memberships/{membership.id}/edit", data={
-        "convention": str(membership.convention_id), "instrument": "accession",
-        "entry_into_force": membership.entry_into_force.isoformat()})
+    client.post(
+        f"/admin/memberships/{membership.id}/edit",
+        data={
+            "convention": str(membership.convention_id),
+            "instrument": "accession",
+            "entry_into_force": membership.entry_into_force.isoformat(),
+        },
+    )
     [update] = [e for e in _entries("memberships", membership.id) if e.action == "update"]
     assert update.after["instrument"] == "accession" and update.country_id == kenya.id

@@ -19,7 +19,9 @@ from tests.conftest import PASSWORD, in_language, login
 
 def outbox(app: Flask) -> list[email.message.EmailMessage]:
     folder = Path(app.instance_path) / "outbox"
-    files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
+    files = (
+        sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
+    )
     return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in files]
 
 
@@ -66,7 +68,9 @@ def test_unknown_address_still_costs_a_hash(client, monkeypatch):
 
 def test_email_is_case_insensitive(client, make_user):
     user = make_user(email="Mixed.Case@Example.org".lower())
-    response = client.post("/login", data={"email": "  MIXED.case@example.ORG ", "password": PASSWORD})
+    response = client.post(
+        "/login", data={"email": "  MIXED.case@example.ORG ", "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/countries/KE"
     assert user
 
@@ -75,11 +79,17 @@ def test_repeated_failures_lock_the_account_with_a_translated_429(client, make_u
     user = make_user()
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         client.post("/login", data={"email": user.email, "password": "wrong password!"})
-    locked = client.post("/login", data={"email": user.email, "password": PASSWORD},
-                         headers={"Accept-Language": "fr"})
+    locked = client.post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD},
+        headers={"Accept-Language": "fr"},
+    )
     assert locked.status_code == 429
-    expected = in_language("fr", "Too many failed log-ins for this account. Try again in %(n)d minutes.",
-                           n=app.config["LOGIN_LOCK_MINUTES"])
+    expected = in_language(
+        "fr",
+        "Too many failed log-ins for this account. Try again in %(n)d minutes.",
+        n=app.config["LOGIN_LOCK_MINUTES"],
+    )
     assert expected.encode() in locked.data
     db.session.expire_all()
     assert db.session.get(User, user.id).locked_until is not None
@@ -107,8 +117,11 @@ def test_per_address_rate_limit(app_factory, make_user):
     client = app.test_client()
     with app.app_context():
         statuses = [
-            client.post("/login", data={"email": f"n{i}@example.org", "password": "x" * 12},
-                        headers={"Accept-Language": "es"}).status_code
+            client.post(
+                "/login",
+                data={"email": f"n{i}@example.org", "password": "x" * 12},
+                headers={"Accept-Language": "es"},
+            ).status_code
             for i in range(4)
         ]
         assert statuses[:3] == [200, 200, 200]
@@ -124,19 +137,31 @@ def test_inactive_account_cannot_log_in(client, make_user):
 
 @pytest.mark.parametrize(
     "target",
-    ["//evil.example", "https://evil.example", "/\\evil.example", "javascript:alert(1)",
-     "\\\\evil.example", "/%0d%0aLocation:evil", " //evil.example", "http:/evil.example"],
+    [
+        "//evil.example",
+        "https://evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "\\\\evil.example",
+        "/%0d%0aLocation:evil",
+        " //evil.example",
+        "http:/evil.example",
+    ],
 )
 def test_next_never_leaves_the_site(client, make_user, target):
     user = make_user()
-    response = client.post(f"/login?next={target}", data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        f"/login?next={target}", data={"email": user.email, "password": PASSWORD}
+    )
     location = response.headers["Location"]
     assert location == "/countries/KE"
 
 
 def test_next_inside_the_site_is_followed(client, make_user):
     user = make_user()
-    response = client.post("/login?next=/countries/FR", data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        "/login?next=/countries/FR", data={"email": user.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/countries/FR"
 
 
@@ -163,8 +188,14 @@ def test_password_change_ends_other_sessions(app, make_user):
     first, second = app.test_client(), app.test_client()
     login(first, user)
     login(second, user)
-    response = first.post("/account/password", data={
-        "current": PASSWORD, "password": "a brand new passphrase", "confirm": "a brand new passphrase"})
+    response = first.post(
+        "/account/password",
+        data={
+            "current": PASSWORD,
+            "password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
     assert response.headers["Location"] == "/account"
     assert first.get("/countries").status_code == 200
     assert second.get("/countries").headers["Location"].startswith("/login")
@@ -172,9 +203,14 @@ def test_password_change_ends_other_sessions(app, make_user):
 
 def test_password_change_requires_the_current_password(client, login_as):
     login_as()
-    response = client.post("/account/password", data={
-        "current": "wrong password", "password": "a brand new passphrase",
-        "confirm": "a brand new passphrase"})
+    response = client.post(
+        "/account/password",
+        data={
+            "current": "wrong password",
+            "password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
     assert b"The current password is wrong." in response.data
 
 
@@ -192,9 +228,16 @@ def test_deactivation_ends_sessions(app, make_user):
 def test_invitation_flow_sets_password_and_lands_on_country(app, client, make_user):
     coordinator = make_user(role="coordinator", country_code="KE")
     login(client, coordinator)
-    response = client.post("/users/invite", data={
-        "email": "new.official@example.org", "name": "Amina Odhiambo", "role": "editor",
-        "country": "KE", "language": "fr"})
+    response = client.post(
+        "/users/invite",
+        data={
+            "email": "new.official@example.org",
+            "name": "Amina Odhiambo",
+            "role": "editor",
+            "country": "KE",
+            "language": "fr",
+        },
+    )
     assert response.headers["Location"] == "/users"
     client.post("/logout")
     [message] = outbox(app)
@@ -202,8 +245,9 @@ def test_invitation_flow_sets_password_and_lands_on_country(app, client, make_us
     assert message["Content-Language"] == "fr"
     link = link_in(message)
     assert client.get(link).status_code == 200
-    response = client.post(link, data={"password": "my own long passphrase",
-                                       "confirm": "my own long passphrase"})
+    response = client.post(
+        link, data={"password": "my own long passphrase", "confirm": "my own long passphrase"}
+    )
     assert response.headers["Location"] == "/countries/KE"
     # single use
     client.post("/logout")
@@ -240,15 +284,23 @@ def test_password_reset_flow(app, client, make_user):
     [message] = outbox(app)
     assert message["Content-Language"] == "es"
     link = link_in(message)
-    response = client.post(link, data={"password": "reset passphrase 2026", "confirm": "reset passphrase 2026"})
+    response = client.post(
+        link, data={"password": "reset passphrase 2026", "confirm": "reset passphrase 2026"}
+    )
     assert response.headers["Location"] == "/login"
-    assert client.post(link, data={"password": "again passphrase 2026",
-                                   "confirm": "again passphrase 2026"}).status_code == 400
+    assert (
+        client.post(
+            link, data={"password": "again passphrase 2026", "confirm": "again passphrase 2026"}
+        ).status_code
+        == 400
+    )
     assert login(client, user, "reset passphrase 2026").headers["Location"] == "/countries/KE"
 
 
 def test_password_reset_for_unknown_address_says_the_same_and_sends_nothing(app, client):
-    response = client.post("/password/forgot", data={"email": "ghost@example.org"}, follow_redirects=True)
+    response = client.post(
+        "/password/forgot", data={"email": "ghost@example.org"}, follow_redirects=True
+    )
     assert b"If this address has an account" in response.data
     assert outbox(app) == []
 
@@ -257,10 +309,13 @@ def test_reset_link_expires_within_an_hour(app):
     assert app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] <= 3600
 
 
-@pytest.mark.parametrize("password,message", [
-    ("short", b"Use at least 12 characters."),
-    ("aaaaaaaaaaaaaaaa", b"Use a less repetitive password."),
-])
+@pytest.mark.parametrize(
+    "password,message",
+    [
+        ("short", b"Use at least 12 characters."),
+        ("aaaaaaaaaaaaaaaa", b"Use a less repetitive password."),
+    ],
+)
 def test_password_policy(app, client, make_user, password, message):
     user = make_user(password=False)
     with app.test_request_context():
@@ -274,8 +329,10 @@ def test_password_policy(app, client, make_user, password, message):
 def test_production_hash_parameters_meet_owasp(app_factory):
     from focalpoints import config
 
-    production = {key: getattr(config, key) for key in
-                  ("ARGON2_TIME_COST", "ARGON2_MEMORY_COST_KIB", "ARGON2_PARALLELISM")}
+    production = {
+        key: getattr(config, key)
+        for key in ("ARGON2_TIME_COST", "ARGON2_MEMORY_COST_KIB", "ARGON2_PARALLELISM")
+    }
     app = app_factory(**production)
     with app.app_context():
         hashed = passwords.hash_password("some long password")
@@ -291,8 +348,14 @@ def test_login_and_logout_are_audited(client, make_user):
     client.post("/logout")
     client.post("/login", data={"email": user.email, "password": "wrong password!"})
     actions = db.session.scalars(
-        select(AuditEntry.action).where(AuditEntry.entity_type == "users", AuditEntry.entity_id == str(user.id))
+        select(AuditEntry.action).where(
+            AuditEntry.entity_type == "users", AuditEntry.entity_id == str(user.id)
+        )
     ).all()
     assert {"login", "logout", "login_failed"} <= set(actions)
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.after.is_not(None))) >= 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.after.is_not(None))
+        )
+        >= 1
+    )

@@ -12,8 +12,16 @@ from focalpoints.extensions import db
 
 def test_users_create_with_password_from_stdin(app, runner):
     result = runner.invoke(
-        args=["users", "create", "Focal@Example.org", "--role", "coordinator", "--country", "ke",
-              "--password-stdin"],
+        args=[
+            "users",
+            "create",
+            "Focal@Example.org",
+            "--role",
+            "coordinator",
+            "--country",
+            "ke",
+            "--password-stdin",
+        ],
         input="a long enough password\n",
     )
     assert result.exit_code == 0, result.output
@@ -31,15 +39,20 @@ def test_users_create_without_password_prints_an_invitation_link(app, runner):
 def test_users_create_refuses_bad_input(app, runner):
     cases = [
         (["users", "create", "x@example.org", "--role", "editor"], "needs --country"),
-        (["users", "create", "x@example.org", "--role", "editor", "--country", "ZZ"], "Unknown country"),
+        (
+            ["users", "create", "x@example.org", "--role", "editor", "--country", "ZZ"],
+            "Unknown country",
+        ),
         (["users", "create", "not-an-address", "--role", "admin"], "Invalid e-mail"),
         (["users", "create", "x@example.org", "--role", "king"], "Invalid value"),
     ]
     for args, message in cases:
         result = runner.invoke(args=args)
         assert result.exit_code != 0 and message in result.output, (args, result.output)
-    result = runner.invoke(args=["users", "create", "x@example.org", "--role", "admin",
-                                 "--password-stdin"], input="short\n")
+    result = runner.invoke(
+        args=["users", "create", "x@example.org", "--role", "admin", "--password-stdin"],
+        input="short\n",
+    )
     assert result.exit_code != 0 and "at least 12" in result.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
 

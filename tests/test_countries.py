@@ -67,8 +67,14 @@ def test_country_page_takes_a_fixed_number_of_queries(client, login_as, count_qu
     baseline = counter.count
     convention = db.session.scalar(select(Convention).where(Convention.code == "CMS"))
     for i in range(15):
-        db.session.add(Role(convention=convention, code=f"EXTRA-{i}", names={"en": f"Extra {i}"},
-                            informea_names=[]))
+        db.session.add(
+            Role(
+                convention=convention,
+                code=f"EXTRA-{i}",
+                names={"en": f"Extra {i}"},
+                informea_names=[],
+            )
+        )
     db.session.commit()
     counter.statements.clear()
     client.get("/countries/KE")

@@ -1,4 +1,4 @@
-"""The database is configured for safe concurrent writes, and migrations are the schema's only source."""
+"""The database is set up for safe concurrent writes; migrations are the only schema source."""
 
 from __future__ import annotations
 
@@ -57,20 +57,26 @@ def test_concurrent_read_modify_write_loses_nothing(app, tmp_path):
     db.session.commit()
     db.engine.dispose()
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_increment, args=(url, str(tmp_path / f"i{i}"), 25))
-               for i in range(4)]
+    workers = [
+        context.Process(target=_increment, args=(url, str(tmp_path / f"i{i}"), 25))
+        for i in range(4)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(120)
         assert worker.exitcode == 0
-    assert db.session.scalar(select(Convention.sort_order).where(Convention.code == "CMS")) == start + 100
+    assert (
+        db.session.scalar(select(Convention.sort_order).where(Convention.code == "CMS"))
+        == start + 100
+    )
 
 
 def test_models_match_migrations(app):
     connection = db.session.connection()
-    diffs = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
-                             db.metadata)
+    diffs = compare_metadata(
+        MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata
+    )
     db.session.rollback()
     assert diffs == []
 

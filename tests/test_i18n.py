@@ -25,8 +25,11 @@ def _po(language: str):
 @pytest.mark.parametrize("language", SHIPPED)
 def test_catalogue_is_complete_and_consistent(language):
     catalogue = _po(language)
-    missing = [m.id for m in catalogue if m.id and (
-        m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))]
+    missing = [
+        m.id
+        for m in catalogue
+        if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))
+    ]
     assert missing == []
     problems = [(message.id, [str(e) for e in errors]) for message, errors in catalogue.check()]
     assert problems == []
@@ -71,7 +74,10 @@ def _key(value):
 
 
 def test_locale_from_accept_language_then_session_then_account(client, login_as):
-    assert 'lang="es"' in client.get("/login", headers={"Accept-Language": "es,fr;q=0.5"}).data.decode()
+    assert (
+        'lang="es"'
+        in client.get("/login", headers={"Accept-Language": "es,fr;q=0.5"}).data.decode()
+    )
     assert 'lang="en"' in client.get("/login", headers={"Accept-Language": "de"}).data.decode()
     client.post("/language", data={"language": "fr", "next": "/login"})
     assert 'lang="fr"' in client.get("/login", headers={"Accept-Language": "es"}).data.decode()
@@ -109,10 +115,25 @@ def test_error_pages_are_translated(client, login_as, language):
 def test_main_pages_show_no_untranslated_text(client, login_as, language):
     """Every visible English catalogue entry on the main pages has a translation shown instead."""
     login_as(role="admin", country_code=None, language=language)
-    english = {m.id for m in _po(language) if m.id and isinstance(m.id, str) and len(m.id) > 12
-               and "%(" not in m.id and m.string != m.id}
-    for url in ["/countries", "/countries/KE", "/users", "/users/invite", "/account",
-                "/account/password", "/admin/conventions", "/admin/countries/KE/memberships"]:
+    english = {
+        m.id
+        for m in _po(language)
+        if m.id
+        and isinstance(m.id, str)
+        and len(m.id) > 12
+        and "%(" not in m.id
+        and m.string != m.id
+    }
+    for url in [
+        "/countries",
+        "/countries/KE",
+        "/users",
+        "/users/invite",
+        "/account",
+        "/account/password",
+        "/admin/conventions",
+        "/admin/countries/KE/memberships",
+    ]:
         text = re.sub(r"<[^>]+>", "\n", client.get(url).data.decode())
         lines = {line.strip() for line in text.splitlines()}
         leaked = sorted(english & lines)

@@ -19,7 +19,9 @@ AS_OF = date(2025, 12, 1)
 
 def parties(code: str) -> set[str]:
     convention = db.session.scalar(select(Convention).where(Convention.code == code))
-    members = db.session.scalars(select(Membership).where(Membership.convention_id == convention.id))
+    members = db.session.scalars(
+        select(Membership).where(Membership.convention_id == convention.id)
+    )
     return {m.country.iso2 for m in members if m.is_current(AS_OF)}
 
 
@@ -61,8 +63,21 @@ def test_entry_into_force_rules_hold(app):
 
 def test_role_taxonomy(app):
     roles = {r.code: r for r in db.session.scalars(select(Role))}
-    assert {"CMS-NFP", "CMS-SCC", "CBD-FP1", "SBSTTA-FP", "CHM-FP", "ABS-FP", "BCH-FP",
-            "CITES-MA", "CITES-SA", "CITES-EA", "RAMSAR-AA", "RAMSAR-NFP", "RAMSAR-STRP-FP"} <= set(roles)
+    assert {
+        "CMS-NFP",
+        "CMS-SCC",
+        "CBD-FP1",
+        "SBSTTA-FP",
+        "CHM-FP",
+        "ABS-FP",
+        "BCH-FP",
+        "CITES-MA",
+        "CITES-SA",
+        "CITES-EA",
+        "RAMSAR-AA",
+        "RAMSAR-NFP",
+        "RAMSAR-STRP-FP",
+    } <= set(roles)
     assert roles["CITES-MA"].multiple_holders and roles["CITES-MA"].has_primary
     assert not roles["CMS-NFP"].multiple_holders
     for role in roles.values():

@@ -15,16 +15,26 @@ def _user(email: str) -> User | None:
 
 def test_coordinator_invites_only_into_their_own_country(client, login_as):
     login_as(role="coordinator", country_code="KE")
-    client.post("/users/invite", data={"email": "sneaky@example.org", "role": "editor",
-                                       "country": "FR", "language": "en", "name": "S"})
+    client.post(
+        "/users/invite",
+        data={
+            "email": "sneaky@example.org",
+            "role": "editor",
+            "country": "FR",
+            "language": "en",
+            "name": "S",
+        },
+    )
     assert _user("sneaky@example.org").country.iso2 == "KE"
 
 
 def test_coordinator_cannot_create_an_admin_or_secretariat(client, login_as):
     login_as(role="coordinator", country_code="KE")
     for role in ("admin", "secretariat"):
-        response = client.post("/users/invite", data={"email": f"{role}@example.org", "role": role,
-                                                      "country": "KE", "language": "en"})
+        response = client.post(
+            "/users/invite",
+            data={"email": f"{role}@example.org", "role": role, "country": "KE", "language": "en"},
+        )
         assert response.status_code == 200
         assert _user(f"{role}@example.org") is None
 
@@ -32,15 +42,28 @@ def test_coordinator_cannot_create_an_admin_or_secretariat(client, login_as):
 def test_editor_cannot_manage_users(client, login_as):
     login_as(role="editor")
     assert client.get("/users").status_code == 403
-    assert client.post("/users/invite", data={"email": "x@example.org", "role": "editor"}).status_code == 403
+    assert (
+        client.post("/users/invite", data={"email": "x@example.org", "role": "editor"}).status_code
+        == 403
+    )
 
 
 def test_mass_assignment_on_edit_changes_nothing_extra(client, login_as, make_user):
     login_as(role="coordinator", country_code="KE")
     editor = make_user(role="editor", country_code="KE")
-    client.post(f"/users/{editor.id}/edit", data={
-        "name": "Renamed", "role": "editor", "country": "FR", "language": "fr",
-        "email": "hijack@example.org", "active": "false", "password_hash": "x", "id": "1"})
+    client.post(
+        f"/users/{editor.id}/edit",
+        data={
+            "name": "Renamed",
+            "role": "editor",
+            "country": "FR",
+            "language": "fr",
+            "email": "hijack@example.org",
+            "active": "false",
+            "password_hash": "x",
+            "id": "1",
+        },
+    )
     user = _user(editor.email)
     assert user.name == "Renamed" and user.country.iso2 == "KE" and user.active
     assert user.password_hash != "x"
@@ -48,16 +71,20 @@ def test_mass_assignment_on_edit_changes_nothing_extra(client, login_as, make_us
 
 def test_admin_invites_a_secretariat_member_without_country(client, login_as):
     login_as(role="admin", country_code=None)
-    response = client.post("/users/invite", data={"email": "sec@example.org", "role": "secretariat",
-                                                  "country": "KE", "language": "fr"})
+    response = client.post(
+        "/users/invite",
+        data={"email": "sec@example.org", "role": "secretariat", "country": "KE", "language": "fr"},
+    )
     assert response.headers["Location"] == "/users"
     assert _user("sec@example.org").country is None
 
 
 def test_admin_must_name_a_country_for_national_roles(client, login_as):
     login_as(role="admin", country_code=None)
-    response = client.post("/users/invite", data={"email": "nat@example.org", "role": "editor",
-                                                  "country": "", "language": "en"})
+    response = client.post(
+        "/users/invite",
+        data={"email": "nat@example.org", "role": "editor", "country": "", "language": "en"},
+    )
     assert b"needs a country" in response.data
     assert _user("nat@example.org") is None
 
@@ -65,8 +92,10 @@ def test_admin_must_name_a_country_for_national_roles(client, login_as):
 def test_duplicate_address_is_refused(client, login_as, make_user):
     login_as(role="coordinator")
     existing = make_user(role="editor")
-    response = client.post("/users/invite", data={"email": existing.email.upper(), "role": "editor",
-                                                  "country": "KE", "language": "en"})
+    response = client.post(
+        "/users/invite",
+        data={"email": existing.email.upper(), "role": "editor", "country": "KE", "language": "en"},
+    )
     assert b"exists already" in response.data
 
 

@@ -30,7 +30,9 @@ def overlapping_membership(
         if other.id == except_id:
             continue
         starts_before_other_ends = other.ended is None or candidate.entry_into_force < other.ended
-        ends_after_other_starts = candidate.ended is None or candidate.ended > other.entry_into_force
+        ends_after_other_starts = (
+            candidate.ended is None or candidate.ended > other.entry_into_force
+        )
         if starts_before_other_ends and ends_after_other_starts:
             return other
     return None

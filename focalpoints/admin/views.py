@@ -95,8 +95,14 @@ def edit_role(convention_id: int | None = None, role_id: int | None = None) -> s
                 db.session.add(role)
             role.code = code
             role.names = translations_from(form, "name")
-            for attr in ("holder_kind", "multiple_holders", "has_primary", "required",
-                         "sort_order", "is_active"):
+            for attr in (
+                "holder_kind",
+                "multiple_holders",
+                "has_primary",
+                "required",
+                "sort_order",
+                "is_active",
+            ):
                 setattr(role, attr, getattr(form, attr).data)
             role.instrument = form.instrument.data or None
             db.session.commit()
@@ -114,11 +120,11 @@ def _membership_form(membership: Membership | None) -> MembershipForm:
     return form
 
 
-def _save_membership(form: MembershipForm, country_code: str, membership: Membership | None) -> bool:
+def _save_membership(
+    form: MembershipForm, country_code: str, membership: Membership | None
+) -> bool:
     country = get_country_or_404(country_code)
-    candidate = Membership(
-        entry_into_force=form.entry_into_force.data, ended=form.ended.data
-    )
+    candidate = Membership(entry_into_force=form.entry_into_force.data, ended=form.ended.data)
     convention_id = int(form.convention.data)
     clash = operations.overlapping_membership(
         country, convention_id, candidate, membership.id if membership else None

@@ -19,7 +19,7 @@ from focalpoints.audit.mixins import Audited
 from focalpoints.audit.models import AuditEntry
 from focalpoints.db_types import utcnow
 
-__all__ = ["Audited", "AuditEntry", "acting_as", "install", "record_event"]
+__all__ = ["AuditEntry", "Audited", "acting_as", "install", "record_event"]
 
 _actor_label: ContextVar[str | None] = ContextVar("audit_actor_label", default=None)
 _installed = False
@@ -159,8 +159,9 @@ def _entry(obj: Audited, action: str, before: Any, after: Any) -> dict[str, Any]
         "actor_label": label,
         "action": action,
         "entity_type": obj.__tablename__,  # type: ignore[attr-defined]
-        "entity_id": ",".join(str(part) for part in identity) if any(
-            part is not None for part in identity) else None,
+        "entity_id": ",".join(str(part) for part in identity)
+        if any(part is not None for part in identity)
+        else None,
         "country_id": obj.audit_country_id,
         "before": before,
         "after": after,

@@ -75,12 +75,15 @@ def authenticate(email: str, password: str) -> LoginResult:
         if failures >= current_app.config["LOGIN_MAX_FAILURES"]:
             lock = timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
             db.session.execute(
-                update(User).where(User.id == row.id).values(failed_logins=0, locked_until=now + lock)
+                update(User)
+                .where(User.id == row.id)
+                .values(failed_logins=0, locked_until=now + lock)
             )
         _log(row.id, "login_failed", email)
         return LoginResult(LoginOutcome.INVALID)
     user = db.session.get(User, row.id)
-    assert user is not None
+    if user is None:  # deleted between the two queries
+        return LoginResult(LoginOutcome.INVALID)
     if not user.active:
         _log(user.id, "login_inactive", email)
         return LoginResult(LoginOutcome.INACTIVE)
@@ -88,7 +91,9 @@ def authenticate(email: str, password: str) -> LoginResult:
 
 
 def _log(user_id: int | None, action: str, email: str) -> None:
-    record_event(db.session, action, "users", user_id, details={"email": normalise_email(email)[:254]})
+    record_event(
+        db.session, action, "users", user_id, details={"email": normalise_email(email)[:254]}
+    )
     db.session.commit()
 
 
@@ -115,7 +120,7 @@ def end_session(user: User) -> None:
 
 
 def set_password(user: User, password: str) -> None:
-    """Set a new password and end every other session of the user (all links made before die too)."""
+    """Set a new password and end the user's other sessions (older links die too)."""
     db.session.commit()  # no transaction held while hashing
     password_hash = hash_password(password)
     user.password_hash = password_hash

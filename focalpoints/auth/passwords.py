@@ -22,7 +22,7 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Check ``password``; without a hash, spend the same time on a dummy so timing tells nothing."""
+    """Check ``password``; without a hash, spend the same time on a dummy (no timing leak)."""
     hasher = _hasher()
     try:
         return hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None

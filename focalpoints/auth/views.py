@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -43,8 +53,10 @@ def login() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         result = operations.authenticate(form.email.data, form.password.data)
         if result.outcome is operations.LoginOutcome.LOCKED:
-            message = _("Too many failed log-ins for this account. Try again in %(n)d minutes.",
-                        n=current_app.config["LOGIN_LOCK_MINUTES"])
+            message = _(
+                "Too many failed log-ins for this account. Try again in %(n)d minutes.",
+                n=current_app.config["LOGIN_LOCK_MINUTES"],
+            )
             flash(message, "danger")
             return render_template("auth/login.html", form=form), 429
         if result.outcome is operations.LoginOutcome.OK and result.user is not None:

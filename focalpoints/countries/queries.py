@@ -19,8 +19,8 @@ from focalpoints.reference.models import ReferenceDataset
 
 
 def get_country_or_404(code: str, for_edit: bool = False) -> Country:
-    """Load a country by ISO alpha-2 code for the current user: 404 if unknown, 403 if not allowed."""
-    if len(code) != 2:
+    """Load a country by ISO alpha-2 code for the current user: 404 unknown, 403 not allowed."""
+    if len(code) != 2 or not (code.isascii() and code.isalpha()):
         abort(404)
     country = db.session.scalar(select(Country).where(Country.iso2 == code.upper()))
     if country is None:
@@ -55,7 +55,8 @@ def list_countries(search: str = "", region: str = "") -> list[Country]:
     needle = fold(search)
     if needle:
         countries = [
-            c for c in countries
+            c
+            for c in countries
             if needle in fold(c.name) or needle == c.iso2.casefold() or needle == c.iso3.casefold()
         ]
     return sorted(countries, key=lambda c: sort_key(c.name))

@@ -43,7 +43,7 @@ def load_file(name: str) -> tuple[dict[str, Any], str]:
 
 
 def apply_all(force: bool = False) -> list[ApplyReport]:
-    """Apply every reference data file that changed since it was last applied, in one transaction."""
+    """Apply, in one transaction, every reference data file that changed since last applied."""
     appliers = {
         "countries": _apply_countries,
         "conventions": _apply_conventions,

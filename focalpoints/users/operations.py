@@ -41,10 +41,9 @@ def create_user_from_cli(
             raise UserCreationError(f"Unknown country code: {country_code}")
     if operations.email_taken(email):
         raise UserCreationError(f"An account for {email} exists already.")
-    if password is not None and len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
-        raise UserCreationError(
-            f"The password must have at least {current_app.config['PASSWORD_MIN_LENGTH']} characters."
-        )
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if password is not None and len(password) < minimum:
+        raise UserCreationError(f"The password must have at least {minimum} characters.")
     if language and language not in current_app.config["LANGUAGES"]:
         raise UserCreationError(f"Unknown language: {language}")
     with acting_as("system:cli"):

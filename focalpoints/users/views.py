@@ -36,11 +36,11 @@ def _get_user_or_404(user_id: int) -> User:
 
 
 def _set_choices(form: UserForm) -> None:
-    form.role.choices = choices((r.value, r.label) for r in permissions.assignable_roles(current_user))
+    form.role.choices = choices(
+        (r.value, r.label) for r in permissions.assignable_roles(current_user)
+    )
     if permissions.is_admin(current_user):
-        form.country.choices = choices(
-            [("", "—")] + [(c.iso2, c.name) for c in list_countries()]
-        )
+        form.country.choices = choices([("", "—")] + [(c.iso2, c.name) for c in list_countries()])
     else:
         del form.country  # a coordinator's accounts are always of their own country
     form.language.choices = language_choices(available_languages())

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install focalpoints, prepare a SQLite database in instance/ with demo data, and serve it.
+# Usage: ./scripts/serve.sh [PORT]   (default 5000; set HOST to listen elsewhere than 127.0.0.1)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port="${1:-5000}"
+host="${HOST:-127.0.0.1}"
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+.venv/bin/focalpoints init
+.venv/bin/focalpoints demo-data
+echo
+echo "focalpoints is starting at http://${host}:${port}/  (log in with one of the accounts above)"
+echo
+exec .venv/bin/focalpoints run --host "$host" --port "$port"

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Install what the tests need (a virtual environment in .venv) and run the whole suite.
+# Extra arguments go to pytest. Set FOCALPOINTS_TEST_DATABASE_URL to run it on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+exec .venv/bin/python -m pytest "$@"
