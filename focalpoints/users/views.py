@@ -16,7 +16,7 @@ from focalpoints.countries.models import Country
 from focalpoints.countries.queries import list_countries
 from focalpoints.extensions import db, limiter
 from focalpoints.forms import choices, language_choices
-from focalpoints.i18n import available_languages
+from focalpoints.i18n import available_languages, current_language
 from focalpoints.users.forms import InviteForm, UserForm
 
 bp = Blueprint("users", __name__, url_prefix="/users")
@@ -73,6 +73,8 @@ def invite() -> str | Response:
     """Create an account and mail its owner a link to set a password."""
     form = InviteForm()
     _set_choices(form)
+    if not form.is_submitted():
+        form.language.data = current_language()
     if form.validate_on_submit():
         user = operations.create_user(
             email=form.email.data,
