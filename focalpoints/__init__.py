@@ -63,6 +63,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     from focalpoints import audit, cli
+    from focalpoints.forms import field_attributes
+
+    app.jinja_env.globals["field_attributes"] = field_attributes
 
     audit.install()
     cli.register(app)

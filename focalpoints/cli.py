@@ -12,6 +12,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
 from focalpoints import create_app
+from focalpoints.database import writing
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app())
@@ -33,7 +34,9 @@ def init_command() -> None:
     """Apply database migrations and load or refresh the reference data."""
     from focalpoints.initialise import initialise
 
-    for line in initialise():
+    with writing():
+        lines = initialise()
+    for line in lines:
         click.echo(line)
 
 
@@ -44,7 +47,9 @@ def demo_data_command(scale: str) -> None:
     """Fill the database with deterministic demo content and print the demo log-ins."""
     from focalpoints.demo import load_demo_data
 
-    for line in load_demo_data(scale=scale):
+    with writing():
+        lines = load_demo_data(scale=scale)
+    for line in lines:
         click.echo(line)
 
 
@@ -78,7 +83,8 @@ def create_user_command(
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     try:
-        message = create_user_from_cli(email, role, country_code, name, language, password)
+        with writing():
+            message = create_user_from_cli(email, role, country_code, name, language, password)
     except UserCreationError as error:
         raise click.ClickException(str(error)) from error
     click.echo(message)

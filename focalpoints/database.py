@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from flask import current_app, has_app_context, has_request_context, request
@@ -10,6 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _installed = False
+_writing: ContextVar[bool] = ContextVar("focalpoints_writing", default=False)
 
 
 def install_sqlite_behaviour() -> None:
@@ -48,7 +52,19 @@ def _on_begin(conn: Connection) -> None:
 
 
 def wants_write_lock() -> bool:
-    """Whether the current unit of work may write: non-GET requests and all work outside one."""
+    """Whether the current unit of work may write: a non-GET request, or code inside writing()."""
+    if _writing.get():
+        return True
     if has_request_context():
         return request.method not in _READ_ONLY_METHODS
-    return True
+    return False
+
+
+@contextlib.contextmanager
+def writing() -> Iterator[None]:
+    """Mark work outside a request (commands, scripts) as writing, so it takes the lock at BEGIN."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)

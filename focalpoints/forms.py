@@ -96,3 +96,18 @@ def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
 def language_choices(languages: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """Options naming each language in itself, marked with its language for screen readers."""
     return [SelectChoice(code, native, render_kw={"lang": code}) for code, native in languages]
+
+
+def field_attributes(field: Field, autofocus: bool = False) -> dict[str, Any]:
+    """HTML attributes that tie a field to its help and errors for assistive technology."""
+    described = [f"{field.id}-help"] if field.description else []
+    if field.errors:
+        described.append(f"{field.id}-error")
+    attributes: dict[str, Any] = {}
+    if described:
+        attributes["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    if autofocus:
+        attributes["autofocus"] = True
+    return attributes

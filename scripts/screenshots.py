@@ -13,25 +13,44 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 PAGES = {
-    "coordinator.ke@demo.focalpoints.example": ["/countries/KE", "/users", "/users/invite", "/account"],
-    "admin@demo.focalpoints.example": ["/countries", "/admin/conventions",
-                                       "/admin/countries/FR/memberships", "/admin/roles/1/edit"],
+    "coordinator.ke@demo.focalpoints.example": [
+        "/countries/KE",
+        "/users",
+        "/users/invite",
+        "/account",
+    ],
+    "admin@demo.focalpoints.example": [
+        "/countries",
+        "/admin/conventions",
+        "/admin/countries/FR/memberships",
+        "/admin/roles/1/edit",
+    ],
 }
 
 
 def main(base_url: str, output: Path, languages: list[str]) -> None:
     output.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         for language in languages:
-            context = browser.new_context(base_url=base_url, locale=language,
-                                          viewport={"width": 1280, "height": 900},
-                                          extra_http_headers={"Accept-Language": language})
+            context = browser.new_context(
+                base_url=base_url,
+                locale=language,
+                viewport={"width": 1280, "height": 900},
+                extra_http_headers={"Accept-Language": language},
+            )
             page = context.new_page()
             page.goto("/login")
             page.screenshot(path=output / f"{language}-login.png", full_page=True)
@@ -40,7 +59,7 @@ def main(base_url: str, output: Path, languages: list[str]) -> None:
                 page.fill("#email", email)
                 page.fill("#password", "focalpoints-demo")
                 page.click("button[type=submit].btn-success")
-                page.locator("button[name=language][value=%s]" % language).click()
+                page.locator(f"button[name=language][value={language}]").click()
                 for url in urls:
                     page.goto(url)
                     name = url.strip("/").replace("/", "-") or "home"

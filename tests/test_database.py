@@ -28,12 +28,15 @@ def test_sqlite_connection_settings(app):
 
 @sqlite_only
 def test_writing_requests_take_the_write_lock_at_begin(app):
-    from focalpoints.database import wants_write_lock
+    from focalpoints.database import wants_write_lock, writing
 
     with app.test_request_context(method="POST"):
         assert wants_write_lock()
     with app.test_request_context(method="GET"):
         assert not wants_write_lock()
+    assert not wants_write_lock()
+    with writing():
+        assert wants_write_lock()
 
 
 def _increment(url: str, instance: str, times: int) -> None:

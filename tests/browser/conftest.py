@@ -1,0 +1,63 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against the app on 127.0.0.1."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Use the system's Chromium; never a downloaded browser."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ],
+    }
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """Serve the test's app on a free port of 127.0.0.1 for the length of the test."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(10)
+
+
+@pytest.fixture
+def browser_context_args(live_server: str) -> dict[str, Any]:
+    """Each test's browser talks to its own live server, in English unless it switches."""
+    return {"base_url": live_server, "locale": "en-GB", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def shot(page: Any, request: pytest.FixtureRequest) -> Any:
+    """Save a named screenshot of the current page as a test artifact."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def take(name: str) -> None:
+        page.screenshot(path=ARTIFACTS / f"{request.node.name}-{name}.png", full_page=True)
+
+    return take
