@@ -41,14 +41,13 @@ def init_command() -> None:
 
 
 @click.command("demo-data")
-@click.option("--scale", type=click.Choice(["small", "full"]), default="small", show_default=True)
 @with_appcontext
-def demo_data_command(scale: str) -> None:
+def demo_data_command() -> None:
     """Fill the database with deterministic demo content and print the demo log-ins."""
     from focalpoints.demo import load_demo_data
 
     with writing():
-        lines = load_demo_data(scale=scale)
+        lines = load_demo_data()
     for line in lines:
         click.echo(line)
 

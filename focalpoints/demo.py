@@ -64,7 +64,7 @@ DEMO_USERS = (
 )
 
 
-def load_demo_data(scale: str = "small") -> list[str]:
+def load_demo_data() -> list[str]:
     """Create the demo content that is missing (a second run adds nothing) and describe it."""
     countries = {c.iso2: c for c in db.session.scalars(select(Country))}
     if not countries:
@@ -89,9 +89,7 @@ def load_demo_data(scale: str = "small") -> list[str]:
             )
             created += 1
         db.session.commit()
-    lines = [
-        f"Demo data ({scale}): {created} accounts created, {len(DEMO_USERS) - created} existed."
-    ]
+    lines = [f"Demo data: {created} accounts created, {len(DEMO_USERS) - created} existed."]
     lines.append(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
     shown: set[UserRole] = set()
     for demo in DEMO_USERS:

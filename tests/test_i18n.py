@@ -143,3 +143,17 @@ def test_main_pages_show_no_untranslated_text(client, login_as, language):
 def test_no_translation_directory_is_empty():
     for language in SHIPPED:
         assert Path(CATALOGUES / language / "LC_MESSAGES" / "messages.mo").stat().st_size > 1000
+
+
+def test_unexpected_errors_get_a_translated_500_page(app_factory):
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)
+
+    def boom() -> str:
+        raise RuntimeError("unexpected")
+
+    app.add_url_rule("/boom", "boom", boom)
+    with app.app_context():
+        response = app.test_client().get("/boom", headers={"Accept-Language": "es"})
+        assert response.status_code == 500
+        assert in_language("es", "Something went wrong") in response.data.decode()
+        assert "RuntimeError" not in response.data.decode()
