@@ -63,9 +63,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     from focalpoints import audit, cli
+    from focalpoints.admin.forms import translation_fields
     from focalpoints.forms import field_attributes
 
-    app.jinja_env.globals["field_attributes"] = field_attributes
+    app.jinja_env.globals.update(
+        field_attributes=field_attributes, translation_fields=translation_fields
+    )
 
     audit.install()
     cli.register(app)

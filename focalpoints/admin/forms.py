@@ -30,6 +30,18 @@ HOLDER_KIND_LABELS = {
 }
 
 
+def sort_order_field() -> IntegerField:
+    """Where an item stands in lists (1 first)."""
+    return IntegerField(
+        _l("Position in lists"),
+        default=100,
+        validators=[
+            DataRequired(message=_l("Enter a whole number.")),
+            NumberRange(min=1, max=10000, message=_l("Enter a number from 1 to 10000.")),
+        ],
+    )
+
+
 def add_translation_fields(form_class: type, prefix: str, label: Any, maximum: int) -> type:
     """Give ``form_class`` one text field per UN language, English required."""
     for language, native in NATIVE_NAMES.items():
@@ -77,14 +89,7 @@ class ConventionForm(BaseForm):
     website = URLField(
         _l("Website"), filters=[strip_filter], validators=[Optional(), text_length(300)]
     )
-    sort_order = IntegerField(
-        _l("Position in lists"),
-        default=100,
-        validators=[
-            DataRequired(message=_l("Enter a whole number.")),
-            NumberRange(min=1, max=10000, message=_l("Enter a number from 1 to 10000.")),
-        ],
-    )
+    sort_order = sort_order_field()
     is_active = BooleanField(_l("In use"), default=True)
 
 
@@ -107,14 +112,7 @@ class RoleForm(BaseForm):
         filters=[strip_filter],
         validators=[text_length(80)],
     )
-    sort_order = IntegerField(
-        _l("Position in lists"),
-        default=100,
-        validators=[
-            DataRequired(message=_l("Enter a whole number.")),
-            NumberRange(min=1, max=10000, message=_l("Enter a number from 1 to 10000.")),
-        ],
-    )
+    sort_order = sort_order_field()
     is_active = BooleanField(_l("In use"), default=True)
 
     def validate_has_primary(self, field: Any) -> None:

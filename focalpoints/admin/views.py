@@ -15,7 +15,6 @@ from focalpoints.admin.forms import (
     MembershipForm,
     RoleForm,
     fill_translations,
-    translation_fields,
     translations_from,
 )
 from focalpoints.conventions.models import Convention, Role
@@ -25,11 +24,6 @@ from focalpoints.extensions import db
 from focalpoints.forms import choices
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@bp.context_processor
-def _helpers() -> dict:
-    return {"translation_fields": translation_fields}
 
 
 @bp.get("/conventions")
