@@ -80,11 +80,11 @@ def test_country_page_takes_a_fixed_number_of_queries(client, login_as, count_qu
     counter.statements.clear()
     client.get("/countries/KE")
     assert counter.count == baseline
-    assert baseline <= 8
+    assert baseline <= 6
 
 
 def test_country_list_takes_a_fixed_number_of_queries(client, login_as, count_queries):
     login_as(role="secretariat", country_code=None)
     counter = count_queries()
     client.get("/countries")
-    assert counter.count <= 8
+    assert counter.count <= 6
