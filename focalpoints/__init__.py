@@ -38,7 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("focalpoints").setLevel(app.config.get("LOG_LEVEL", "INFO"))
 
-    from focalpoints import database, errors, i18n, permissions
+    from focalpoints import database, errors, i18n, permissions, security
     from focalpoints.auth import loading
     from focalpoints.extensions import csrf, db, limiter, migrate
 
@@ -51,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     loading.init_app(app)
     permissions.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
 
     from focalpoints import models  # noqa: F401  (every model registered before mappers configure)
     from focalpoints.admin.views import bp as admin_bp

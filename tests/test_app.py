@@ -49,3 +49,23 @@ def test_static_assets_are_local(client):
 
 def test_healthz(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_security_headers_on_every_response(client):
+    for url in ("/login", "/no-such-page", "/healthz"):
+        headers = client.get(url).headers
+        policy = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+        assert "script-src 'self'" in policy
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert "Strict-Transport-Security" not in headers
+    assert "Strict-Transport-Security" in client.get("/login", base_url="https://localhost").headers
+
+
+def test_pages_have_no_inline_script_or_style(client, login_as):
+    login_as(role="admin", country_code=None)
+    for url in ("/login", "/countries", "/countries/KE", "/admin/conventions", "/users"):
+        html = client.get(url).data.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
+        assert " style=" not in html and "<style" not in html, url
