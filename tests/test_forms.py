@@ -13,6 +13,18 @@ from tests.conftest import in_language, login
 
 TABLES = ("users", "countries", "conventions", "roles", "memberships", "reference_datasets")
 
+CONVENTION_FIELDS = ["code", "website", "sort_order", "is_active", "name_en", "acronym_en"]
+ROLE_FIELDS = [
+    "code",
+    "holder_kind",
+    "multiple_holders",
+    "has_primary",
+    "required",
+    "instrument",
+    "sort_order",
+    "name_en",
+]
+
 # (url, the role allowed to post it, the form's field names)
 FORMS = [
     ("/login", None, ["email", "password", "remember"]),
@@ -24,40 +36,22 @@ FORMS = [
     (
         "/admin/conventions/new",
         "admin",
-        ["code", "website", "sort_order", "is_active", "name_en", "acronym_en"],
+        CONVENTION_FIELDS,
     ),
     (
         "/admin/conventions/1/edit",
         "admin",
-        ["code", "website", "sort_order", "is_active", "name_en", "acronym_en"],
+        CONVENTION_FIELDS,
     ),
     (
         "/admin/conventions/1/roles/new",
         "admin",
-        [
-            "code",
-            "holder_kind",
-            "multiple_holders",
-            "has_primary",
-            "required",
-            "instrument",
-            "sort_order",
-            "name_en",
-        ],
+        ROLE_FIELDS,
     ),
     (
         "/admin/roles/1/edit",
         "admin",
-        [
-            "code",
-            "holder_kind",
-            "multiple_holders",
-            "has_primary",
-            "required",
-            "instrument",
-            "sort_order",
-            "name_en",
-        ],
+        ROLE_FIELDS,
     ),
     (
         "/admin/countries/KE/memberships",
