@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -18,7 +20,7 @@ from focalpoints.admin.forms import (
     translations_from,
 )
 from focalpoints.conventions.models import Convention, Role
-from focalpoints.countries.models import Membership
+from focalpoints.countries.models import Country, Membership
 from focalpoints.countries.queries import get_country_or_404, memberships_as_of
 from focalpoints.extensions import db
 from focalpoints.forms import choices
@@ -38,6 +40,10 @@ def conventions() -> str:
     return render_template("admin/conventions.html", conventions=items)
 
 
+def _refused(form: Any, error: operations.ReferenceDataError) -> None:
+    form[error.field].errors.append(str(error.message))
+
+
 @bp.route("/conventions/new", methods=["GET", "POST"])
 @bp.route("/conventions/<int:convention_id>/edit", methods=["GET", "POST"])
 @permissions.require(permissions.can_edit_reference_data)
@@ -49,20 +55,19 @@ def edit_convention(convention_id: int | None = None) -> str | Response:
         fill_translations(form, "name", convention.names)
         fill_translations(form, "acronym", convention.acronyms)
     if form.validate_on_submit():
-        code = form.code.data.upper()
-        if operations.code_taken(Convention, code, convention_id):
-            form.code.errors.append(_("This code is in use already."))
+        try:
+            operations.save_convention(
+                convention,
+                form.code.data,
+                names=translations_from(form, "name"),
+                acronyms=translations_from(form, "acronym"),
+                website=form.website.data or None,
+                sort_order=form.sort_order.data,
+                is_active=form.is_active.data,
+            )
+        except operations.ReferenceDataError as error:
+            _refused(form, error)
         else:
-            if convention is None:
-                convention = Convention(code=code)
-                db.session.add(convention)
-            convention.code = code
-            convention.names = translations_from(form, "name")
-            convention.acronyms = translations_from(form, "acronym")
-            convention.website = form.website.data or None
-            convention.sort_order = form.sort_order.data
-            convention.is_active = form.is_active.data
-            db.session.commit()
             flash(_("The convention has been saved."), "success")
             return redirect(url_for("admin.conventions"))
     return render_template("admin/convention_form.html", form=form, convention=convention)
@@ -80,26 +85,23 @@ def edit_role(convention_id: int | None = None, role_id: int | None = None) -> s
         fill_translations(form, "name", role.names)
         form.instrument.data = role.instrument or ""
     if form.validate_on_submit():
-        code = form.code.data.upper()
-        if operations.code_taken(Role, code, role_id):
-            form.code.errors.append(_("This code is in use already."))
+        try:
+            operations.save_role(
+                role,
+                convention,
+                form.code.data,
+                names=translations_from(form, "name"),
+                holder_kind=form.holder_kind.data,
+                multiple_holders=form.multiple_holders.data,
+                has_primary=form.has_primary.data,
+                required=form.required.data,
+                instrument=form.instrument.data or None,
+                sort_order=form.sort_order.data,
+                is_active=form.is_active.data,
+            )
+        except operations.ReferenceDataError as error:
+            _refused(form, error)
         else:
-            if role is None:
-                role = Role(code=code, convention=convention, informea_names=[])
-                db.session.add(role)
-            role.code = code
-            role.names = translations_from(form, "name")
-            for attr in (
-                "holder_kind",
-                "multiple_holders",
-                "has_primary",
-                "required",
-                "sort_order",
-                "is_active",
-            ):
-                setattr(role, attr, getattr(form, attr).data)
-            role.instrument = form.instrument.data or None
-            db.session.commit()
             flash(_("The role has been saved."), "success")
             return redirect(url_for("admin.conventions"))
     return render_template("admin/role_form.html", form=form, role=role, convention=convention)
@@ -114,29 +116,20 @@ def _membership_form(membership: Membership | None) -> MembershipForm:
     return form
 
 
-def _save_membership(
-    form: MembershipForm, country_code: str, membership: Membership | None
-) -> bool:
-    country = get_country_or_404(country_code)
-    candidate = Membership(entry_into_force=form.entry_into_force.data, ended=form.ended.data)
-    convention_id = int(form.convention.data)
-    clash = operations.overlapping_membership(
-        country, convention_id, candidate, membership.id if membership else None
-    )
-    if clash is not None:
-        form.entry_into_force.errors.append(
-            _("This period overlaps another period of membership of the same convention.")
+def _save_membership(form: MembershipForm, country: Country, membership: Membership | None) -> bool:
+    try:
+        operations.save_membership(
+            country,
+            membership,
+            convention_id=int(form.convention.data),
+            instrument=form.instrument.data,
+            deposited=form.deposited.data,
+            entry_into_force=form.entry_into_force.data,
+            ended=form.ended.data,
         )
+    except operations.ReferenceDataError as error:
+        _refused(form, error)
         return False
-    if membership is None:
-        membership = Membership(country_id=country.id)
-        db.session.add(membership)
-    membership.convention_id = convention_id
-    membership.instrument = form.instrument.data
-    membership.deposited = form.deposited.data
-    membership.entry_into_force = form.entry_into_force.data
-    membership.ended = form.ended.data
-    db.session.commit()
     flash(_("The membership has been saved."), "success")
     return True
 
@@ -147,7 +140,7 @@ def memberships(code: str) -> str | Response:
     """List a country's periods of membership and add one."""
     country = get_country_or_404(code)
     form = _membership_form(None)
-    if form.validate_on_submit() and _save_membership(form, code, None):
+    if form.validate_on_submit() and _save_membership(form, country, None):
         return redirect(url_for("admin.memberships", code=country.iso2))
     return render_template(
         "admin/memberships.html", country=country, form=form, as_of=memberships_as_of()
@@ -160,7 +153,7 @@ def edit_membership(membership_id: int) -> str | Response:
     """Correct a period of membership."""
     membership = db.get_or_404(Membership, membership_id)
     form = _membership_form(membership)
-    code = membership.country.iso2
-    if form.validate_on_submit() and _save_membership(form, code, membership):
-        return redirect(url_for("admin.memberships", code=code))
+    country = membership.country
+    if form.validate_on_submit() and _save_membership(form, country, membership):
+        return redirect(url_for("admin.memberships", code=country.iso2))
     return render_template("admin/membership_form.html", form=form, membership=membership)

@@ -170,6 +170,19 @@ def create_user(
     return user
 
 
+def update_user(
+    user: User, name: str, role: UserRole, country: Country | None, language: str | None
+) -> None:
+    """Change an account's name, role, country (national roles only) and language."""
+    if role.is_national and country is None:
+        raise ValueError("a national role needs a country")
+    user.name = (name or "").strip()
+    user.role = role.value
+    user.country = country if role.is_national else None
+    user.language = language
+    db.session.commit()
+
+
 def email_taken(email: str, except_user: User | None = None) -> bool:
     """Whether another account already uses this address."""
     query = select(func.count()).select_from(User).where(User.email == normalise_email(email))

@@ -100,11 +100,13 @@ def edit(user_id: int) -> str | Response:
     if not form.is_submitted() and "country" in form:
         form.country.data = user.country.iso2 if user.country else ""
     if form.validate_on_submit():
-        user.name = form.name.data or ""
-        user.role = form.role.data
-        user.country = _chosen_country(form)
-        user.language = form.language.data
-        db.session.commit()
+        operations.update_user(
+            user,
+            name=form.name.data,
+            role=UserRole(form.role.data),
+            country=_chosen_country(form),
+            language=form.language.data,
+        )
         flash(_("The account has been saved."), "success")
         return redirect(url_for("users.index"))
     return render_template("users/edit.html", form=form, user=user)
