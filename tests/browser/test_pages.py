@@ -1,0 +1,41 @@
+"""Every main page in every shipped language, in a real browser: no script or CSP error, and a
+screenshot in test-artifacts/ for people to look at."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD
+
+PAGES = [
+    "/countries",
+    "/countries/KE",
+    "/users",
+    "/users/invite",
+    "/account",
+    "/account/password",
+    "/admin/conventions",
+    "/admin/conventions/1/edit",
+    "/admin/roles/1/edit",
+    "/admin/countries/FR/memberships",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_main_pages_render_cleanly(page: Page, make_user, shot, language):
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    admin = make_user(role="admin", country_code=None, language=language)
+    page.goto("/login")
+    shot("login")
+    page.locator("#email").fill(admin.email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    for url in PAGES:
+        response = page.goto(url)
+        assert response is not None and response.status == 200, url
+        shot(url.strip("/").replace("/", "-"))
+    assert problems == []
