@@ -4,6 +4,17 @@ from focalpoints.audit.models import AuditEntry
 from focalpoints.auth.models import User
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country, Membership
+from focalpoints.focal_points.models import Appointment, Person
 from focalpoints.reference.models import ReferenceDataset
 
-__all__ = ["AuditEntry", "Convention", "Country", "Membership", "ReferenceDataset", "Role", "User"]
+__all__ = [
+    "Appointment",
+    "AuditEntry",
+    "Convention",
+    "Country",
+    "Membership",
+    "Person",
+    "ReferenceDataset",
+    "Role",
+    "User",
+]

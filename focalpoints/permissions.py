@@ -46,6 +46,27 @@ def can_edit_country(user: Any, country: Any) -> bool:
     return is_admin(user) or belongs_to(user, country)
 
 
+def can_view_person(user: Any, person: Any) -> bool:
+    """Public and registered-users records are a shared directory; restricted ones stay home."""
+    if sees_all_countries(user) or (
+        _role(user) is not None and _role(user).is_national and user.country_id == person.country_id
+    ):
+        return True
+    if person.visibility == "public":
+        return True
+    return person.visibility == "registered" and _role(user) is not None
+
+
+def can_restore_records(user: Any, country: Any) -> bool:
+    """Administrators and the country's coordinators restore deleted people and merge them."""
+    return is_admin(user) or (_role(user) is UserRole.COORDINATOR and belongs_to(user, country))
+
+
+def can_acknowledge(user: Any) -> bool:
+    """The Secretariat (and administrators) acknowledge officially notified designations."""
+    return _role(user) in (UserRole.ADMIN, UserRole.SECRETARIAT)
+
+
 def can_manage_users(user: Any) -> bool:
     """Administrators manage all accounts; coordinators those of their country."""
     return is_admin(user) or _role(user) is UserRole.COORDINATOR
@@ -104,4 +125,7 @@ def init_app(app: Flask) -> None:
         can_manage_users=can_manage_users,
         can_manage_user=can_manage_user,
         can_edit_reference_data=can_edit_reference_data,
+        can_view_person=can_view_person,
+        can_restore_records=can_restore_records,
+        can_acknowledge=can_acknowledge,
     )

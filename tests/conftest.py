@@ -290,3 +290,45 @@ def in_language(language: str, message: str, **variables: Any) -> str:
         result = gettext(message, **variables)
     assert result != message % variables if variables else result != message, (language, message)
     return str(escape(result))
+
+
+@pytest.fixture
+def make_person(app: Flask, country: Callable[[str], Country]) -> Callable[..., Any]:
+    """Add a person to a country's registry: make_person("KE", family_name="Otieno")."""
+    from focalpoints.focal_points import operations
+
+    counter = itertools.count()
+
+    def make(country_code: str = "KE", **values: Any) -> Any:
+        n = next(counter)
+        values.setdefault("given_names", f"Given{n}")
+        values.setdefault("family_name", f"Family{n}")
+        values.setdefault("email", f"person{n}.{country_code.lower()}@example.org")
+        values.setdefault("visibility", "registered")
+        return operations.create_person(country(country_code), values)
+
+    return make
+
+
+@pytest.fixture
+def make_appointment(app: Flask, make_person: Callable[..., Any]) -> Callable[..., Any]:
+    """Appoint someone (a new person unless given) to a role: make_appointment("CMS-NFP")."""
+    from datetime import date
+
+    from focalpoints.conventions.models import Role
+    from focalpoints.focal_points import operations
+
+    def make(
+        role_code: str = "CMS-NFP",
+        person: Any = None,
+        country_code: str = "KE",
+        start: date | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        person = person or make_person(country_code)
+        role = db.session.scalar(select(Role).where(Role.code == role_code))
+        return operations.appoint(
+            person.country, person, role, start or date(2024, 1, 15), **kwargs
+        )
+
+    return make

@@ -76,6 +76,67 @@ EXPECTED = {
         dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
     ),
     "health.healthz": ("GET", dict.fromkeys(WHO, 200)),
+    # The registry; the KE person is restricted to Kenya and the Secretariat.
+    "focal_points.people": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200),
+    ),
+    "focal_points.new_person": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
+    ),
+    "focal_points.person": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200),
+    ),
+    "focal_points.edit_person": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
+    ),
+    "focal_points.delete_person": (
+        "POST",
+        dict(anonymous=LOGIN, own=302, other=403, secretariat=403, admin=302),
+    ),
+    "focal_points.restore_person": (
+        "POST",
+        dict(anonymous=LOGIN, own=404, other=403, secretariat=403, admin=404),
+    ),
+    "focal_points.merge_person": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
+    ),
+    "focal_points.appoint": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
+    ),
+    "focal_points.appointment": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200),
+    ),
+    "focal_points.advance": (
+        "POST",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
+    ),
+    "focal_points.end": (
+        "POST",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
+    ),
+    "focal_points.confirm": (
+        "POST",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
+    ),
+    "focal_points.acknowledge": (
+        "POST",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=302, admin=302),
+    ),
+    "focal_points.replace": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
+    ),
+    "focal_points.letter": (
+        "GET",
+        dict(anonymous=LOGIN, own=404, other=403, secretariat=404, admin=404),
+    ),
 }
 
 
@@ -88,7 +149,7 @@ def test_every_endpoint_is_in_the_matrix(app):
 
 
 @pytest.mark.parametrize("who", WHO)
-def test_access_matrix(app, make_user, country, who):
+def test_access_matrix(app, make_user, country, who, make_person, make_appointment):
     users = {
         "own": make_user(role="coordinator", country_code="KE"),
         "other": make_user(role="coordinator", country_code="TZ"),
@@ -99,12 +160,17 @@ def test_access_matrix(app, make_user, country, who):
     membership = db.session.scalars(
         select(Membership).where(Membership.country_id == kenya.id)
     ).first()
+    person = make_person("KE", visibility="restricted")
+    appointment = make_appointment("CMS-NFP", person=person)
     values = {
         "code": "KE",
         "token": "not-a-token",
         "convention_id": 1,
         "role_id": 1,
         "membership_id": membership.id,
+        "person_id": person.id,
+        "appointment_id": appointment.id,
+        "role_code": "CMS-SCC",
     }
     failures = []
     for rule in _rules(app):

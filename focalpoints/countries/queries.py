@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from flask import abort
 from flask_login import current_user
@@ -98,17 +100,30 @@ def party_statuses(
 
 @dataclass
 class RoleLine:
-    """A role on the country page: whether the country must fill it."""
+    """A role on the country page: whether the country must fill it, and who held it."""
 
     role: Role
     required: bool
+    current: list[Any] = field(default_factory=list)
+    former: list[Any] = field(default_factory=list)
 
 
-def role_lines(convention: Convention, status: PartyStatus) -> list[RoleLine]:
+def role_lines(
+    convention: Convention, status: PartyStatus, appointments: Mapping[int, list[Any]]
+) -> list[RoleLine]:
     """The convention's active roles, required ones first where the country is a Party."""
-    lines = [
-        RoleLine(role=role, required=role.required and status.is_party)
-        for role in convention.roles
-        if role.is_active
-    ]
+    lines = []
+    for role in convention.roles:
+        if not role.is_active:
+            continue
+        held = appointments.get(role.id, [])
+        current = sorted((a for a in held if a.is_current), key=lambda a: not a.is_primary)
+        lines.append(
+            RoleLine(
+                role=role,
+                required=role.required and status.is_party,
+                current=current,
+                former=[a for a in held if not a.is_current],
+            )
+        )
     return sorted(lines, key=lambda line: (not line.required, line.role.sort_order))

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from focalpoints.countries import queries
 from focalpoints.countries.labels import MEA_REGIONS, instrument_label, region_label
+from focalpoints.focal_points.queries import appointments_by_role
 from focalpoints.i18n import territory_name
 from focalpoints.urls import home_url
 
@@ -63,11 +64,12 @@ def detail(code: str) -> str:
     country = queries.get_country_or_404(code)
     conventions = queries.active_conventions()
     statuses = queries.party_statuses(country, conventions, date.today())
+    appointments = appointments_by_role(country)
     return render_template(
         "countries/detail.html",
         country=country,
         conventions=conventions,
         statuses=statuses,
-        role_lines={c.id: queries.role_lines(c, statuses[c.id]) for c in conventions},
+        role_lines={c.id: queries.role_lines(c, statuses[c.id], appointments) for c in conventions},
         as_of=queries.memberships_as_of(),
     )

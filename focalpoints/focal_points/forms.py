@@ -1,0 +1,220 @@
+"""Forms of the registry: people, appointments and their lifecycle."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+
+from focalpoints.focal_points.contacts import InvalidContact, parse_email, parse_phone
+from focalpoints.focal_points.labels import (
+    GENDERS,
+    HOLDER_KINDS,
+    STATUSES,
+    VISIBILITIES,
+)
+from focalpoints.focal_points.models import Status
+from focalpoints.forms import (
+    BaseForm,
+    NoFormula,
+    choices,
+    language_choices,
+    strip_filter,
+    text_length,
+)
+from focalpoints.i18n import NATIVE_NAMES
+
+
+def text(label: Any, maximum: int, *validators: Any) -> StringField:
+    """An optional single-line text that no spreadsheet would run as a formula."""
+    return StringField(
+        label, filters=[strip_filter], validators=[text_length(maximum), NoFormula(), *validators]
+    )
+
+
+class VersionedForm(BaseForm):
+    """Carries the version of the record the user saw, for conflict detection."""
+
+    version = IntegerField(validators=[InputRequired(message=_l("Reload the page."))])
+
+
+class PersonForm(VersionedForm):
+    kind = SelectField(_l("Holder"), choices=choices(HOLDER_KINDS.items()))
+    honorific = text(_l("Honorific (Mr, Ms, Dr, H.E.)"), 40)
+    given_names = text(_l("Given name(s)"), 200)
+    family_name = text(_l("Family name"), 200)
+    job_title = text(_l("Job title"), 300)
+    organisation = text(_l("Organisation"), 300)
+    organisation_acronym = text(_l("Acronym of the organisation"), 40)
+    department = text(_l("Department"), 300)
+    street = TextAreaField(
+        _l("Street address"), filters=[strip_filter], validators=[text_length(500), NoFormula()]
+    )
+    city = text(_l("City"), 200)
+    postal_code = text(_l("Postal code"), 40)
+    address_country = SelectField(_l("Country of the address"), choices=[])
+    email = StringField(
+        _l("E-mail address (primary)"), filters=[strip_filter], validators=[text_length(254)]
+    )
+    other_emails = TextAreaField(
+        _l("Other e-mail addresses"),
+        filters=[strip_filter],
+        validators=[text_length(2000)],
+        description=_l("One per line."),
+    )
+    phone = StringField(_l("Telephone"), filters=[strip_filter], validators=[text_length(40)])
+    mobile = StringField(_l("Mobile"), filters=[strip_filter], validators=[text_length(40)])
+    fax = StringField(_l("Fax"), filters=[strip_filter], validators=[text_length(40)])
+    website = URLField(_l("Website"), filters=[strip_filter], validators=[text_length(300)])
+    languages = SelectMultipleField(
+        _l("Correspondence languages"),
+        choices=language_choices(NATIVE_NAMES.items()),
+    )
+    gender = SelectField(_l("Gender (optional)"), choices=choices(GENDERS.items()))
+    notes = TextAreaField(_l("Notes"), filters=[strip_filter], validators=[text_length(5000)])
+    visibility = SelectField(
+        _l("Who may see this record"),
+        choices=choices(VISIBILITIES.items()),
+        default="registered",
+    )
+    confirm_new = BooleanField(_l("This is a different person: add them anyway"))
+
+    #: Region in which national phone numbers are read (the country's ISO code).
+    region: str | None = None
+
+    def _phone(self, field: Any) -> None:
+        try:
+            field.data = parse_phone(field.data or "", self.region)
+        except InvalidContact as error:
+            raise ValidationError(
+                _l("Enter a valid phone number, with its country code (+...).")
+            ) from error
+
+    validate_phone = validate_mobile = validate_fax = _phone
+
+    def validate_email(self, field: Any) -> None:
+        try:
+            field.data = parse_email(field.data or "")
+        except InvalidContact as error:
+            raise ValidationError(_l("Enter a valid e-mail address.")) from error
+
+    def validate_other_emails(self, field: Any) -> None:
+        addresses = []
+        for line in (field.data or "").splitlines():
+            if not line.strip():
+                continue
+            try:
+                addresses.append(parse_email(line))
+            except InvalidContact as error:
+                raise ValidationError(
+                    _l("This is not a valid e-mail address: %(address)s", address=line.strip())
+                ) from error
+        field.data = "\n".join(addresses)
+
+    def values(self) -> dict[str, Any]:
+        """The record's values from the form, in the shape the operations take."""
+        return {
+            "kind": self.kind.data,
+            **{
+                name: getattr(self, name).data or ""
+                for name in (
+                    "honorific",
+                    "given_names",
+                    "family_name",
+                    "job_title",
+                    "organisation",
+                    "organisation_acronym",
+                    "department",
+                    "street",
+                    "city",
+                    "postal_code",
+                    "email",
+                    "phone",
+                    "mobile",
+                    "fax",
+                    "website",
+                    "gender",
+                    "notes",
+                    "visibility",
+                )
+            },
+            "address_country": self.address_country.data or None,
+            "other_emails": [e for e in (self.other_emails.data or "").splitlines() if e],
+            "languages": list(self.languages.data or []),
+        }
+
+
+def person_field(label: Any = None) -> SelectField:
+    return SelectField(label or _l("Person or institution"), choices=[])
+
+
+class AppointForm(BaseForm):
+    person = person_field()
+    start_date = DateField(
+        _l("Holds the role from"),
+        default=date.today,
+        validators=[DataRequired(message=_l("Enter the date the appointment starts."))],
+    )
+    status = SelectField(
+        _l("Designation status"),
+        choices=choices(
+            (s.value, STATUSES[s]) for s in (Status.PROPOSED, Status.ENDORSED, Status.NOTIFIED)
+        ),
+    )
+    is_primary = BooleanField(_l("Primary holder (authorised to communicate)"))
+    letter_reference = text(_l("Reference of the designation letter"), 200)
+    letter_date = DateField(_l("Date of the letter"), validators=[Optional()])
+    letter_file = FileField(_l("Scanned letter (PDF, at most 10 MB)"))
+
+
+class AdvanceForm(VersionedForm):
+    status = SelectField(
+        _l("Next step"),
+        choices=choices((s.value, STATUSES[s]) for s in (Status.ENDORSED, Status.NOTIFIED)),
+    )
+    letter_reference = text(_l("Reference of the designation letter"), 200)
+    letter_date = DateField(_l("Date of the letter"), validators=[Optional()])
+    letter_file = FileField(_l("Scanned letter (PDF, at most 10 MB)"))
+
+
+class EndForm(VersionedForm):
+    end_date = DateField(
+        _l("Ended on"),
+        default=date.today,
+        validators=[DataRequired(message=_l("Enter the date the appointment ended."))],
+    )
+    reason = text(_l("Reason"), 500, DataRequired(message=_l("Give a reason.")))
+
+
+class ReplaceForm(VersionedForm):
+    person = person_field(_l("New holder"))
+    start_date = DateField(
+        _l("From"),
+        default=date.today,
+        validators=[DataRequired(message=_l("Enter the date the new holder starts."))],
+    )
+
+
+class MergeForm(BaseForm):
+    other = SelectField(_l("Merge this record into mine"), choices=[])
+
+
+class ActionForm(VersionedForm):
+    """A button that acts on a record at the version shown (confirm, acknowledge)."""
+
+
+class DeleteForm(BaseForm):
+    """A delete or restore button: only the CSRF token."""

@@ -1,0 +1,76 @@
+"""Translated labels of the registry's codes and fields."""
+
+from flask_babel import lazy_gettext as _l
+
+from focalpoints.focal_points.models import Status
+
+STATUSES = {
+    Status.PROPOSED: _l("Proposed"),
+    Status.ENDORSED: _l("Nationally endorsed"),
+    Status.NOTIFIED: _l("Officially notified"),
+    Status.ACKNOWLEDGED: _l("Acknowledged by the Secretariat"),
+    Status.ENDED: _l("Ended"),
+}
+VISIBILITIES = {
+    "public": _l("Everyone (public directory)"),
+    "registered": _l("Registered users of every country"),
+    "restricted": _l("Only my country and the Secretariat"),
+}
+HOLDER_KINDS = {"person": _l("A person"), "institution": _l("An institution")}
+GENDERS = {"": _l("Not stated"), "female": _l("Female"), "male": _l("Male"), "other": _l("Other")}
+
+# Field names as the change history shows them.
+FIELDS = {
+    "kind": _l("Holder"),
+    "honorific": _l("Honorific"),
+    "given_names": _l("Given name(s)"),
+    "family_name": _l("Family name"),
+    "job_title": _l("Job title"),
+    "organisation": _l("Organisation"),
+    "organisation_acronym": _l("Acronym of the organisation"),
+    "department": _l("Department"),
+    "street": _l("Street address"),
+    "city": _l("City"),
+    "postal_code": _l("Postal code"),
+    "address_country": _l("Country of the address"),
+    "email": _l("E-mail address"),
+    "other_emails": _l("Other e-mail addresses"),
+    "phone": _l("Telephone"),
+    "mobile": _l("Mobile"),
+    "fax": _l("Fax"),
+    "website": _l("Website"),
+    "languages": _l("Correspondence languages"),
+    "gender": _l("Gender"),
+    "notes": _l("Notes"),
+    "visibility": _l("Visibility"),
+    "version": _l("Version"),
+    "deleted_at": _l("Deleted"),
+    "merged_into_id": _l("Merged into"),
+    "status": _l("Designation status"),
+    "is_primary": _l("Primary holder"),
+    "start_date": _l("Start"),
+    "end_date": _l("End"),
+    "end_reason": _l("Reason for ending"),
+    "letter_reference": _l("Letter reference"),
+    "letter_date": _l("Letter date"),
+    "letter_file": _l("Scanned letter"),
+    "letter_filename": _l("Scanned letter"),
+    "acknowledged_at": _l("Acknowledged"),
+    "last_confirmed_on": _l("Last confirmed"),
+    "person_id": _l("Holder"),
+    "role_id": _l("Role"),
+    "predecessor_id": _l("Predecessor"),
+    "country_id": _l("Country"),
+    "created_at": _l("Created"),
+    "id": _l("Number"),
+}
+
+
+def status_label(code: str) -> str:
+    """Translated name of a designation status."""
+    return str(STATUSES.get(Status(code), code)) if code in {s.value for s in Status} else code
+
+
+def field_label(name: str) -> str:
+    """Translated name of a recorded field."""
+    return str(FIELDS.get(name, name))

@@ -1,0 +1,143 @@
+"""People (or institutions) of a country and their appointments to the conventions' roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from focalpoints.audit.mixins import Audited
+from focalpoints.conventions.models import Role
+from focalpoints.countries.models import Country
+from focalpoints.db_types import UTCDateTime, utcnow
+from focalpoints.extensions import db
+
+
+class Visibility(enum.StrEnum):
+    """Who may read a person's record beyond their own country and the Secretariat."""
+
+    PUBLIC = "public"
+    REGISTERED = "registered"
+    RESTRICTED = "restricted"
+
+
+class HolderKind(enum.StrEnum):
+    PERSON = "person"
+    INSTITUTION = "institution"
+
+
+class Status(enum.StrEnum):
+    """The designation lifecycle of an appointment."""
+
+    PROPOSED = "proposed"
+    ENDORSED = "endorsed"
+    NOTIFIED = "notified"
+    ACKNOWLEDGED = "acknowledged"
+    ENDED = "ended"
+
+
+class Person(Audited, db.Model):
+    """A person, or an institution, who holds or may hold national roles for one country."""
+
+    __tablename__ = "people"
+    __table_args__ = (Index("ix_people_country_match", "country_id", "match_key"),)
+    __audit_ignore__ = frozenset({"updated_at", "match_key"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default=HolderKind.PERSON.value)
+    honorific: Mapped[str] = mapped_column(String(40), default="")
+    given_names: Mapped[str] = mapped_column(String(200), default="")
+    family_name: Mapped[str] = mapped_column(String(200), default="")
+    job_title: Mapped[str] = mapped_column(String(300), default="")
+    organisation: Mapped[str] = mapped_column(String(300), default="")
+    organisation_acronym: Mapped[str] = mapped_column(String(40), default="")
+    department: Mapped[str] = mapped_column(String(300), default="")
+    street: Mapped[str] = mapped_column(String(500), default="")
+    city: Mapped[str] = mapped_column(String(200), default="")
+    postal_code: Mapped[str] = mapped_column(String(40), default="")
+    address_country: Mapped[str | None] = mapped_column(String(2))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    other_emails: Mapped[list[str]] = mapped_column(JSON, default=list)
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    mobile: Mapped[str] = mapped_column(String(32), default="")
+    fax: Mapped[str] = mapped_column(String(32), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    gender: Mapped[str] = mapped_column(String(20), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    visibility: Mapped[str] = mapped_column(String(20), default=Visibility.REGISTERED.value)
+    # Name folded for duplicate detection (no case, accents or spacing).
+    match_key: Mapped[str] = mapped_column(String(400), default="")
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+    country: Mapped[Country] = relationship()
+    appointments: Mapped[list[Appointment]] = relationship(
+        back_populates="person", order_by="Appointment.start_date"
+    )
+
+    @property
+    def is_institution(self) -> bool:
+        return self.kind == HolderKind.INSTITUTION.value
+
+    @property
+    def display_name(self) -> str:
+        """Honorific and names, or the institution's name."""
+        if self.is_institution:
+            return self.organisation
+        names = " ".join(part for part in (self.given_names, self.family_name) if part)
+        return " ".join(part for part in (self.honorific, names) if part) or self.organisation
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.display_name!r}>"
+
+
+class Appointment(Audited, db.Model):
+    """A person's holding of one national role, through its designation lifecycle."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (Index("ix_appointments_country_role", "country_id", "role_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=Status.PROPOSED.value)
+    is_primary: Mapped[bool] = mapped_column(default=False)
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    end_reason: Mapped[str] = mapped_column(String(500), default="")
+    letter_reference: Mapped[str] = mapped_column(String(200), default="")
+    letter_date: Mapped[date | None]
+    letter_file: Mapped[str | None] = mapped_column(String(80))
+    letter_filename: Mapped[str | None] = mapped_column(String(255))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_confirmed_on: Mapped[date | None]
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="appointments")
+    role: Mapped[Role] = relationship()
+    country: Mapped[Country] = relationship()
+
+    @property
+    def is_current(self) -> bool:
+        return self.status != Status.ENDED.value
+
+    def confirmed_or_started(self) -> date:
+        """The day the appointment was last known to be current."""
+        return self.last_confirmed_on or self.start_date
+
+    def __repr__(self) -> str:
+        return f"<Appointment {self.id} role={self.role_id} person={self.person_id} {self.status}>"

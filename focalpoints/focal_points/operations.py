@@ -1,0 +1,360 @@
+"""Registry operations shared by views, commands and imports.
+
+Every function checks what the data must satisfy and raises RegistryError (with a translated
+message and, where it belongs to one, the name of the form field) instead of writing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from focalpoints.concurrency import claim_version
+from focalpoints.conventions.models import Role
+from focalpoints.countries.models import Country
+from focalpoints.db_types import utcnow
+from focalpoints.extensions import db
+from focalpoints.focal_points.contacts import name_key
+from focalpoints.focal_points.models import Appointment, HolderKind, Person, Status
+
+PERSON_FIELDS = (
+    "kind",
+    "honorific",
+    "given_names",
+    "family_name",
+    "job_title",
+    "organisation",
+    "organisation_acronym",
+    "department",
+    "street",
+    "city",
+    "postal_code",
+    "address_country",
+    "email",
+    "other_emails",
+    "phone",
+    "mobile",
+    "fax",
+    "website",
+    "languages",
+    "gender",
+    "notes",
+    "visibility",
+)
+# The order of the lifecycle; acknowledgement is the Secretariat's step alone.
+LIFECYCLE = (Status.PROPOSED, Status.ENDORSED, Status.NOTIFIED, Status.ACKNOWLEDGED)
+
+
+class RegistryError(ValueError):
+    """A change the registry refuses; ``field`` names the form field it belongs to, if any."""
+
+    def __init__(self, message: Any, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+# People ---------------------------------------------------------------------------------------
+
+
+def find_duplicates(
+    country: Country, values: dict[str, Any], except_id: int | None = None
+) -> list[Person]:
+    """People of ``country`` with one of these e-mail addresses or the same folded name."""
+    key = name_key(
+        values.get("given_names", ""), values.get("family_name", ""), values.get("organisation", "")
+    )
+    emails = {e for e in [values.get("email", ""), *values.get("other_emails", [])] if e}
+    people = db.session.scalars(
+        select(Person).where(Person.country_id == country.id, Person.deleted_at.is_(None))
+    ).all()
+    matches = []
+    for person in people:
+        if person.id == except_id:
+            continue
+        theirs = {e for e in [person.email, *person.other_emails] if e}
+        if (key and person.match_key == key) or emails & theirs:
+            matches.append(person)
+    return matches
+
+
+def _check_person(values: dict[str, Any]) -> None:
+    if values.get("kind") == HolderKind.INSTITUTION.value:
+        if not values.get("organisation"):
+            raise RegistryError(_l("Give the institution's name."), "organisation")
+    elif not (values.get("given_names") or values.get("family_name")):
+        raise RegistryError(_l("Give at least a given name or a family name."), "family_name")
+
+
+def create_person(country: Country, values: dict[str, Any]) -> Person:
+    """Add a person (or institution) to the country's registry."""
+    _check_person(values)
+    person = Person(country_id=country.id, **{k: values[k] for k in PERSON_FIELDS if k in values})
+    person.match_key = name_key(person.given_names, person.family_name, person.organisation)
+    db.session.add(person)
+    db.session.commit()
+    return person
+
+
+def update_person(person: Person, values: dict[str, Any], seen_version: int) -> Person:
+    """Save an edit made on ``seen_version``; StaleRecord if someone saved in between."""
+    _check_person(values)
+    claim_version(person, seen_version)
+    for key in PERSON_FIELDS:
+        if key in values:
+            setattr(person, key, values[key])
+    person.match_key = name_key(person.given_names, person.family_name, person.organisation)
+    db.session.commit()
+    return person
+
+
+def delete_person(person: Person) -> None:
+    """Remove a person from the registry (recoverable); their appointments must be ended first."""
+    if any(a.is_current for a in person.appointments):
+        raise RegistryError(_l("End this person's current appointments before deleting them."))
+    person.deleted_at = utcnow()
+    db.session.commit()
+
+
+def restore_person(person: Person) -> None:
+    """Bring back a deleted person."""
+    person.deleted_at = None
+    person.merged_into_id = None
+    db.session.commit()
+
+
+def merge_people(keep: Person, other: Person) -> Person:
+    """Merge ``other`` into ``keep``: appointments move, empty fields are filled, history stays."""
+    if keep.id == other.id or keep.country_id != other.country_id:
+        raise RegistryError(_l("Choose another person of the same country."), "other")
+    held = {a.role_id for a in keep.appointments if a.is_current}
+    for appointment in list(other.appointments):
+        if appointment.is_current and appointment.role_id in held:
+            appointment.status = Status.ENDED.value
+            appointment.end_date = date.today()
+            appointment.end_reason = "merged"
+        appointment.person = keep
+    for key in PERSON_FIELDS:
+        if not getattr(keep, key) and getattr(other, key):
+            setattr(keep, key, getattr(other, key))
+    merged_emails = [e for e in [other.email, *other.other_emails] if e and e != keep.email]
+    keep.other_emails = sorted(set(keep.other_emails) | set(merged_emails))
+    other.merged_into_id = keep.id
+    other.deleted_at = utcnow()
+    db.session.commit()
+    return keep
+
+
+# Appointments ---------------------------------------------------------------------------------
+
+
+def current_holders(country: Country, role: Role) -> list[Appointment]:
+    """The current appointments of ``role`` in ``country``."""
+    return list(
+        db.session.scalars(
+            select(Appointment).where(
+                Appointment.country_id == country.id,
+                Appointment.role_id == role.id,
+                Appointment.status != Status.ENDED.value,
+            )
+        )
+    )
+
+
+def appoint(
+    country: Country,
+    person: Person,
+    role: Role,
+    start_date: date,
+    status: Status = Status.PROPOSED,
+    is_primary: bool = False,
+    letter_reference: str = "",
+    letter_date: date | None = None,
+    predecessor: Appointment | None = None,
+) -> Appointment:
+    """Appoint ``person`` to ``role``, refusing what the role or the lifecycle does not allow."""
+    if person.country_id != country.id or person.is_deleted:
+        raise RegistryError(_l("Choose a person of this country."), "person")
+    if not role.is_active:
+        raise RegistryError(_l("This role is no longer in use."), "role")
+    kind_needed = role.holder_kind
+    if kind_needed != "either" and kind_needed != person.kind:
+        message = (
+            _l("This role is held by an institution.")
+            if kind_needed == "institution"
+            else _l("This role is held by a person, not an institution.")
+        )
+        raise RegistryError(message, "person")
+    holders = [
+        a for a in current_holders(country, role) if a.id != getattr(predecessor, "id", None)
+    ]
+    if any(a.person_id == person.id for a in holders):
+        raise RegistryError(_l("This person already holds this role."), "person")
+    if holders and not role.multiple_holders:
+        raise RegistryError(
+            _l("This role allows one holder and has one: replace the holder instead."), "person"
+        )
+    if status == Status.ACKNOWLEDGED:
+        raise RegistryError(_l("Only the Secretariat acknowledges a designation."), "status")
+    if status == Status.NOTIFIED and not (letter_reference and letter_date):
+        raise RegistryError(
+            _l("An official notification needs the letter's reference and date."),
+            "letter_reference",
+        )
+    appointment = Appointment(
+        country_id=country.id,
+        person=person,
+        role=role,
+        start_date=start_date,
+        status=status.value,
+        letter_reference=letter_reference,
+        letter_date=letter_date,
+        predecessor_id=predecessor.id if predecessor else None,
+        last_confirmed_on=date.today(),
+    )
+    db.session.add(appointment)
+    if role.has_primary and (is_primary or not holders):
+        for other in holders:
+            other.is_primary = False
+        appointment.is_primary = True
+    db.session.commit()
+    return appointment
+
+
+def advance(
+    appointment: Appointment,
+    status: Status,
+    seen_version: int,
+    letter_reference: str = "",
+    letter_date: date | None = None,
+) -> Appointment:
+    """Move an appointment forward in its lifecycle (never back, never to acknowledged)."""
+    current = Status(appointment.status)
+    if current == Status.ENDED:
+        raise RegistryError(_l("This appointment has ended."), "status")
+    if status == Status.ACKNOWLEDGED:
+        raise RegistryError(_l("Only the Secretariat acknowledges a designation."), "status")
+    if LIFECYCLE.index(status) <= LIFECYCLE.index(current):
+        raise RegistryError(_l("Choose a later step than the current one."), "status")
+    if status == Status.NOTIFIED and not (letter_reference and letter_date):
+        raise RegistryError(
+            _l("An official notification needs the letter's reference and date."),
+            "letter_reference",
+        )
+    if letter_date and letter_date > date.today():
+        raise RegistryError(_l("The letter cannot be dated in the future."), "letter_date")
+    claim_version(appointment, seen_version)
+    appointment.status = status.value
+    if letter_reference:
+        appointment.letter_reference = letter_reference
+        appointment.letter_date = letter_date
+    db.session.commit()
+    return appointment
+
+
+def acknowledge(appointment: Appointment, seen_version: int) -> Appointment:
+    """Record the Secretariat's acknowledgement of an officially notified designation."""
+    if appointment.status != Status.NOTIFIED.value:
+        raise RegistryError(_l("Only an officially notified designation can be acknowledged."))
+    claim_version(appointment, seen_version)
+    appointment.status = Status.ACKNOWLEDGED.value
+    appointment.acknowledged_at = utcnow()
+    db.session.commit()
+    return appointment
+
+
+def end_appointment(
+    appointment: Appointment, end_date: date, reason: str, seen_version: int
+) -> Appointment:
+    """End an appointment on ``end_date``; it stays in the record with its dates."""
+    if not appointment.is_current:
+        raise RegistryError(_l("This appointment has ended already."))
+    if end_date < appointment.start_date:
+        raise RegistryError(_l("The end cannot come before the start."), "end_date")
+    claim_version(appointment, seen_version)
+    appointment.status = Status.ENDED.value
+    appointment.end_date = end_date
+    appointment.end_reason = reason
+    db.session.commit()
+    return appointment
+
+
+def replace_holder(
+    old: Appointment, successor: Person, start_date: date, seen_version: int
+) -> Appointment:
+    """``successor`` replaces the holder of ``old`` from ``start_date``, in one step."""
+    if not old.is_current:
+        raise RegistryError(_l("This appointment has ended already."))
+    if successor.id == old.person_id:
+        raise RegistryError(_l("Choose someone other than the current holder."), "person")
+    if start_date <= old.start_date:
+        raise RegistryError(
+            _l("The replacement must start after the current holder started."), "start_date"
+        )
+    claim_version(old, seen_version)
+    old.status = Status.ENDED.value
+    old.end_date = start_date
+    old.end_reason = f"replaced by {successor.display_name}"
+    db.session.flush()
+    try:
+        return appoint(
+            old.country, successor, old.role, start_date, is_primary=old.is_primary, predecessor=old
+        )
+    except RegistryError:
+        db.session.rollback()
+        raise
+
+
+def confirm(appointment: Appointment) -> Appointment:
+    """Record that the appointment is still current today."""
+    if not appointment.is_current:
+        raise RegistryError(_l("This appointment has ended already."))
+    appointment.last_confirmed_on = date.today()
+    db.session.commit()
+    return appointment
+
+
+def is_stale(appointment: Appointment, today: date | None = None) -> bool:
+    """Whether a current appointment has gone unconfirmed for longer than STALE_AFTER_DAYS."""
+    if not appointment.is_current:
+        return False
+    age = ((today or date.today()) - appointment.confirmed_or_started()).days
+    return age > current_app.config["STALE_AFTER_DAYS"]
+
+
+# Designation letters --------------------------------------------------------------------------
+
+PDF_MAGIC = b"%PDF-"
+MAX_LETTER_BYTES = 10 * 1024 * 1024
+
+
+def letters_folder() -> Path:
+    folder = Path(current_app.instance_path) / "letters"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def store_letter(appointment: Appointment, data: bytes, filename: str) -> None:
+    """Keep a scanned letter (a PDF up to 10 MB, checked by content) under a random name."""
+    if len(data) > MAX_LETTER_BYTES:
+        raise RegistryError(_l("The letter may be at most 10 MB."), "letter_file")
+    if not data.startswith(PDF_MAGIC):
+        raise RegistryError(_l("The letter must be a PDF file."), "letter_file")
+    name = secrets.token_hex(16) + ".pdf"
+    (letters_folder() / name).write_bytes(data)
+    appointment.letter_file = name
+    appointment.letter_filename = Path(filename or "letter.pdf").name[:255]
+    db.session.commit()
+
+
+def letter_path(appointment: Appointment) -> Path | None:
+    """Where the appointment's scanned letter is stored, if it has one."""
+    if not appointment.letter_file:
+        return None
+    return letters_folder() / appointment.letter_file

@@ -1,0 +1,119 @@
+"""Loading registry records for pages, authorised and in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from focalpoints import permissions
+from focalpoints.audit.models import AuditEntry
+from focalpoints.conventions.models import Role
+from focalpoints.countries.models import Country
+from focalpoints.extensions import db
+from focalpoints.focal_points.models import Appointment, Person
+from focalpoints.i18n import sort_key
+
+
+def get_person_or_404(
+    country: Country, person_id: int, for_edit: bool = False, deleted: bool = False
+) -> Person:
+    """A person of ``country``: 404 if not there (or deleted), 403 if the user may not see it."""
+    person = db.session.scalar(
+        select(Person)
+        .where(Person.id == person_id, Person.country_id == country.id)
+        .options(selectinload(Person.appointments).joinedload(Appointment.role))
+    )
+    if person is None or person.is_deleted != deleted:
+        abort(404)
+    if for_edit and not permissions.can_edit_country(current_user, country):
+        abort(403)
+    if not permissions.can_view_person(current_user, person):
+        abort(403)
+    return person
+
+
+def get_appointment_or_404(
+    country: Country, appointment_id: int, for_edit: bool = False
+) -> Appointment:
+    """An appointment of ``country`` whose holder the user may see (edit, with ``for_edit``)."""
+    appointment = db.session.scalar(
+        select(Appointment)
+        .where(Appointment.id == appointment_id, Appointment.country_id == country.id)
+        .options(joinedload(Appointment.person), joinedload(Appointment.role))
+    )
+    if appointment is None:
+        abort(404)
+    if for_edit and not permissions.can_edit_country(current_user, country):
+        abort(403)
+    if not permissions.can_view_person(current_user, appointment.person):
+        abort(403)
+    return appointment
+
+
+def get_role_or_404(code: str) -> Role:
+    """An active role by its code."""
+    role = db.session.scalar(
+        select(Role)
+        .where(Role.code == code.upper()[:40], Role.is_active)
+        .options(joinedload(Role.convention))
+    )
+    if role is None:
+        abort(404)
+    return role
+
+
+def appointments_by_role(country: Country) -> dict[int, list[Appointment]]:
+    """Every appointment of the country, with its holder, grouped by role (one query)."""
+    rows = db.session.scalars(
+        select(Appointment)
+        .where(Appointment.country_id == country.id)
+        .options(joinedload(Appointment.person))
+        .order_by(Appointment.start_date.desc())
+    ).all()
+    grouped: dict[int, list[Appointment]] = defaultdict(list)
+    for appointment in rows:
+        grouped[appointment.role_id].append(appointment)
+    return grouped
+
+
+def people_of(country: Country, deleted: bool = False) -> list[Person]:
+    """The country's people with their appointments and roles, sorted by name (three queries)."""
+    condition = Person.deleted_at.is_not(None) if deleted else Person.deleted_at.is_(None)
+    people = db.session.scalars(
+        select(Person)
+        .where(Person.country_id == country.id, condition)
+        .options(selectinload(Person.appointments).joinedload(Appointment.role))
+    ).all()
+    return sorted(
+        people, key=lambda p: sort_key(f"{p.family_name} {p.given_names} {p.organisation}")
+    )
+
+
+def visible(people: list[Person]) -> list[Person]:
+    """Only those the current user may see."""
+    return [p for p in people if permissions.can_view_person(current_user, p)]
+
+
+def history(person: Person | None = None, appointments: list[Appointment] = ()) -> list[AuditEntry]:
+    """The audit trail of a person and of their appointments, newest first (one query)."""
+    conditions = []
+    if person is not None:
+        conditions.append(
+            and_(AuditEntry.entity_type == "people", AuditEntry.entity_id == str(person.id))
+        )
+    ids = [str(a.id) for a in appointments]
+    if ids:
+        conditions.append(
+            and_(AuditEntry.entity_type == "appointments", AuditEntry.entity_id.in_(ids))
+        )
+    if not conditions:
+        return []
+    return list(
+        db.session.scalars(
+            select(AuditEntry).where(or_(*conditions)).order_by(AuditEntry.id.desc())
+        )
+    )
