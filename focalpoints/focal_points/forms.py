@@ -27,6 +27,7 @@ from focalpoints.focal_points.labels import (
     VISIBILITIES,
 )
 from focalpoints.focal_points.models import Status
+from focalpoints.focal_points.operations import MAX_LETTER_BYTES, RegistryError, check_letter
 from focalpoints.forms import (
     BaseForm,
     NoFormula,
@@ -65,7 +66,7 @@ class PersonForm(VersionedForm):
     )
     city = text(_l("City"), 200)
     postal_code = text(_l("Postal code"), 40)
-    address_country = SelectField(_l("Country of the address"), choices=[])
+    address_country = SelectField(_l("Country of the address"), choices=[], default="")
     email = StringField(
         _l("E-mail address (primary)"), filters=[strip_filter], validators=[text_length(254)]
     )
@@ -83,7 +84,7 @@ class PersonForm(VersionedForm):
         _l("Correspondence languages"),
         choices=language_choices(NATIVE_NAMES.items()),
     )
-    gender = SelectField(_l("Gender (optional)"), choices=choices(GENDERS.items()))
+    gender = SelectField(_l("Gender (optional)"), choices=choices(GENDERS.items()), default="")
     notes = TextAreaField(_l("Notes"), filters=[strip_filter], validators=[text_length(5000)])
     visibility = SelectField(
         _l("Who may see this record"),
@@ -157,11 +158,26 @@ class PersonForm(VersionedForm):
         }
 
 
+class LetterMixin:
+    """Checks an uploaded designation letter before anything is written."""
+
+    def validate_letter_file(self, field: Any) -> None:
+        upload = field.data
+        if not upload or not getattr(upload, "filename", ""):
+            return
+        data = upload.read(MAX_LETTER_BYTES + 1)
+        upload.seek(0)
+        try:
+            check_letter(data)
+        except RegistryError as error:
+            raise ValidationError(str(error.message)) from error
+
+
 def person_field(label: Any = None) -> SelectField:
     return SelectField(label or _l("Person or institution"), choices=[])
 
 
-class AppointForm(BaseForm):
+class AppointForm(LetterMixin, BaseForm):
     person = person_field()
     start_date = DateField(
         _l("Holds the role from"),
@@ -180,7 +196,7 @@ class AppointForm(BaseForm):
     letter_file = FileField(_l("Scanned letter (PDF, at most 10 MB)"))
 
 
-class AdvanceForm(VersionedForm):
+class AdvanceForm(LetterMixin, VersionedForm):
     status = SelectField(
         _l("Next step"),
         choices=choices((s.value, STATUSES[s]) for s in (Status.ENDORSED, Status.NOTIFIED)),

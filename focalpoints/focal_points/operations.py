@@ -340,12 +340,17 @@ def letters_folder() -> Path:
     return folder
 
 
-def store_letter(appointment: Appointment, data: bytes, filename: str) -> None:
-    """Keep a scanned letter (a PDF up to 10 MB, checked by content) under a random name."""
+def check_letter(data: bytes) -> None:
+    """Refuse a scanned letter that is not a PDF (by content, not name) or larger than 10 MB."""
     if len(data) > MAX_LETTER_BYTES:
         raise RegistryError(_l("The letter may be at most 10 MB."), "letter_file")
     if not data.startswith(PDF_MAGIC):
         raise RegistryError(_l("The letter must be a PDF file."), "letter_file")
+
+
+def store_letter(appointment: Appointment, data: bytes, filename: str) -> None:
+    """Keep a scanned letter (a PDF up to 10 MB, checked by content) under a random name."""
+    check_letter(data)
     name = secrets.token_hex(16) + ".pdf"
     (letters_folder() / name).write_bytes(data)
     appointment.letter_file = name

@@ -25,7 +25,11 @@ def get_person_or_404(
     person = db.session.scalar(
         select(Person)
         .where(Person.id == person_id, Person.country_id == country.id)
-        .options(selectinload(Person.appointments).joinedload(Appointment.role))
+        .options(
+            selectinload(Person.appointments)
+            .joinedload(Appointment.role)
+            .joinedload(Role.convention)
+        )
     )
     if person is None or person.is_deleted != deleted:
         abort(404)
@@ -86,7 +90,11 @@ def people_of(country: Country, deleted: bool = False) -> list[Person]:
     people = db.session.scalars(
         select(Person)
         .where(Person.country_id == country.id, condition)
-        .options(selectinload(Person.appointments).joinedload(Appointment.role))
+        .options(
+            selectinload(Person.appointments)
+            .joinedload(Appointment.role)
+            .joinedload(Role.convention)
+        )
     ).all()
     return sorted(
         people, key=lambda p: sort_key(f"{p.family_name} {p.given_names} {p.organisation}")

@@ -115,6 +115,9 @@ def _person_form(country: Country, person: Person | None) -> PersonForm:
     form.address_country.choices = choices(
         [("", "—")] + [(c.iso2, c.name) for c in list_countries()]
     )
+    for optional in (form.address_country, form.gender):
+        if optional.data is None:  # absent from the record and from the request
+            optional.data = ""
     if not form.is_submitted():
         if person is None:
             form.version.data = 0
