@@ -44,7 +44,7 @@ def init_command() -> None:
 @with_appcontext
 def demo_data_command() -> None:
     """Fill the database with deterministic demo content and print the demo log-ins."""
-    from focalpoints.demo import load_demo_data
+    from focalpoints.demo_data import load_demo_data
 
     with writing():
         lines = load_demo_data()

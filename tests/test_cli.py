@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from focalpoints.auth.models import User
 from focalpoints.auth.passwords import verify_password
-from focalpoints.demo import DEMO_PASSWORD, DEMO_USERS
+from focalpoints.demo_data import DEMO_PASSWORD, DEMO_USERS
 from focalpoints.extensions import db
 
 

@@ -12,7 +12,42 @@ from sqlalchemy import text
 from focalpoints.extensions import db
 from tests.conftest import in_language, login
 
-TABLES = ("users", "countries", "conventions", "roles", "memberships", "reference_datasets")
+TABLES = (
+    "users",
+    "countries",
+    "conventions",
+    "roles",
+    "memberships",
+    "reference_datasets",
+    "people",
+    "appointments",
+)
+PERSON_FIELDS = [
+    "version",
+    "kind",
+    "honorific",
+    "given_names",
+    "family_name",
+    "job_title",
+    "organisation",
+    "organisation_acronym",
+    "department",
+    "street",
+    "city",
+    "postal_code",
+    "address_country",
+    "email",
+    "other_emails",
+    "phone",
+    "mobile",
+    "fax",
+    "website",
+    "languages",
+    "gender",
+    "notes",
+    "visibility",
+    "confirm_new",
+]
 
 CONVENTION_FIELDS = ["code", "website", "sort_order", "is_active", "name_en", "acronym_en"]
 ROLE_FIELDS = [
@@ -28,6 +63,30 @@ ROLE_FIELDS = [
 
 # (url, the role allowed to post it, the form's field names)
 FORMS = [
+    ("/countries/KE/people/new", "coordinator", PERSON_FIELDS),
+    ("/countries/KE/people/{person}/edit", "coordinator", PERSON_FIELDS),
+    ("/countries/KE/people/{person}/merge", "coordinator", ["other"]),
+    (
+        "/countries/KE/roles/CMS-SCC/appoint",
+        "coordinator",
+        ["person", "start_date", "status", "is_primary", "letter_reference", "letter_date"],
+    ),
+    (
+        "/countries/KE/appointments/{appointment}/advance",
+        "coordinator",
+        ["status", "version", "letter_reference", "letter_date"],
+    ),
+    (
+        "/countries/KE/appointments/{appointment}/end",
+        "coordinator",
+        ["end_date", "reason", "version"],
+    ),
+    (
+        "/countries/KE/appointments/{appointment}/replace",
+        "coordinator",
+        ["person", "start_date", "version"],
+    ),
+    ("/countries/KE/appointments/{appointment}/confirm", "coordinator", ["version"]),
     ("/login", None, ["email", "password", "remember"]),
     ("/password/forgot", None, ["email"]),
     ("/account", "coordinator", ["name", "language"]),
@@ -83,12 +142,13 @@ def snapshot() -> str:
 
 
 @pytest.mark.parametrize("url,role,fields", FORMS, ids=[f[0] for f in FORMS])
-def test_junk_is_refused_without_writing(app, make_user, url, role, fields):
+def test_junk_is_refused_without_writing(app, make_user, make_appointment, url, role, fields):
     editor = make_user(role="editor", country_code="KE")
+    appointment = make_appointment("CMS-NFP")
     client = app.test_client()
     if role:
         login(client, make_user(role=role, country_code="KE" if role != "admin" else None))
-    url = url.format(editor=editor.id)
+    url = url.format(editor=editor.id, person=appointment.person_id, appointment=appointment.id)
     before = snapshot()
     for name, value in JUNK.items():
         for payload in (dict.fromkeys(fields, value), {}, {f: [value, value] for f in fields}):

@@ -344,6 +344,8 @@ def _lifecycle_step(code: str, appointment_id: int, form_class: type, key: str, 
         else:
             flash(_("The appointment has been updated."), "success")
         return redirect(url_for(".appointment", code=country.iso2, appointment_id=record.id))
+    if form.version.errors:
+        flash(_("This page was out of date. It now shows the current record; try again."), "danger")
     return _appointment_page(country, record, **{key: form})
 
 
