@@ -26,6 +26,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(users_group)
     app.cli.add_command(translations_group)
+    app.cli.add_command(import_group)
 
 
 @click.command("init")
@@ -102,3 +103,47 @@ def translations_update(new_language: str | None) -> None:
 
     for line in update_catalogues(new_language):
         click.echo(line)
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import data from files."""
+
+
+@import_group.command("contacts")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--country", "country_code", help="ISO alpha-2: every row must be of this country.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@with_appcontext
+def import_contacts_command(path: str, country_code: str | None, dry_run: bool) -> None:
+    """Import a contact list (CSV, XLSX or InforMEA JSON), row by row."""
+    from flask_babel import force_locale
+    from sqlalchemy import select
+
+    from focalpoints.audit import acting_as
+    from focalpoints.countries.models import Country
+    from focalpoints.extensions import db
+    from focalpoints.focal_points import importing
+
+    with force_locale("en"), writing(), acting_as("system:import"):
+        country = None
+        if country_code:
+            country = db.session.scalar(select(Country).where(Country.iso2 == country_code.upper()))
+            if country is None:
+                raise click.ClickException(f"Unknown country code: {country_code}")
+        with open(path, "rb") as handle:
+            data = handle.read()
+        try:
+            planned = importing.plan_import(importing.read_contacts(data, path), country)
+        except importing.ImportFileError as error:
+            raise click.ClickException(str(error)) from error
+        counts = None if dry_run else importing.apply_import(planned)
+    for row in planned:
+        details = "; ".join([*row.errors, *row.warnings])
+        click.echo(
+            f"row {row.number}: {row.action:<9} {row.label}" + (f" ({details})" if details else "")
+        )
+    if counts is None:
+        click.echo("Dry run: nothing written.")
+    else:
+        click.echo(", ".join(f"{n} {action}" for action, n in counts.items()))

@@ -62,6 +62,14 @@ def can_restore_records(user: Any, country: Any) -> bool:
     return is_admin(user) or (_role(user) is UserRole.COORDINATOR and belongs_to(user, country))
 
 
+def can_import(user: Any, country: Any) -> bool:
+    """Contact lists are imported by the Secretariat and administrators for any country, and by
+    coordinators for their own."""
+    return sees_all_countries(user) or (
+        _role(user) is UserRole.COORDINATOR and belongs_to(user, country)
+    )
+
+
 def can_acknowledge(user: Any) -> bool:
     """The Secretariat (and administrators) acknowledge officially notified designations."""
     return _role(user) in (UserRole.ADMIN, UserRole.SECRETARIAT)
@@ -128,4 +136,5 @@ def init_app(app: Flask) -> None:
         can_view_person=can_view_person,
         can_restore_records=can_restore_records,
         can_acknowledge=can_acknowledge,
+        can_import=can_import,
     )

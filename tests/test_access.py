@@ -137,6 +137,14 @@ EXPECTED = {
         "GET",
         dict(anonymous=LOGIN, own=404, other=403, secretariat=404, admin=404),
     ),
+    "focal_points.import_contacts": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200),
+    ),
+    "focal_points.confirm_import": (
+        "POST",
+        dict(anonymous=LOGIN, own=302, other=403, secretariat=302, admin=302),
+    ),
 }
 
 

@@ -87,6 +87,7 @@ FORMS = [
         ["person", "start_date", "version"],
     ),
     ("/countries/KE/appointments/{appointment}/confirm", "coordinator", ["version"]),
+    ("/countries/KE/import", "coordinator", ["file"]),
     ("/login", None, ["email", "password", "remember"]),
     ("/password/forgot", None, ["email"]),
     ("/account", "coordinator", ["name", "language"]),

@@ -234,3 +234,14 @@ class ActionForm(VersionedForm):
 
 class DeleteForm(BaseForm):
     """A delete or restore button: only the CSRF token."""
+
+
+class ImportForm(BaseForm):
+    file = FileField(
+        _l("Contact list (CSV, XLSX or InforMEA JSON, at most 5 MB)"),
+        validators=[DataRequired(message=_l("Choose a file."))],
+    )
+
+
+class ConfirmImportForm(BaseForm):
+    token = StringField(validators=[DataRequired(), text_length(60)])

@@ -74,3 +74,16 @@ def status_label(code: str) -> str:
 def field_label(name: str) -> str:
     """Translated name of a recorded field."""
     return str(FIELDS.get(name, name))
+
+
+IMPORT_ACTIONS = {
+    "new": _l("New"),
+    "update": _l("Update"),
+    "unchanged": _l("Unchanged"),
+    "error": _l("Error: not imported"),
+}
+
+
+def import_action_label(action: str) -> str:
+    """Translated name of what an import does with a row."""
+    return str(IMPORT_ACTIONS.get(action, action))

@@ -1,0 +1,38 @@
+"""The contact table's columns: what the exports write and the import reads, in this order.
+
+Names are stable and machine-readable; the README documents them. One row is one appointment
+(a person with no role gets one row with the role columns empty).
+"""
+
+CONTACT_COLUMNS = (
+    "country",  # ISO 3166-1 alpha-2 of the country represented
+    "convention",  # CMS, CBD, CITES, RAMSAR ...
+    "role",  # role code, such as CMS-NFP
+    "role_name",  # the role's name (informative; the import reads the code)
+    "status",  # proposed, endorsed, notified, acknowledged, ended
+    "primary",  # yes / no
+    "start_date",  # YYYY-MM-DD
+    "end_date",
+    "last_confirmed",
+    "honorific",
+    "given_names",
+    "family_name",
+    "job_title",
+    "organisation",
+    "organisation_acronym",
+    "department",
+    "street",
+    "city",
+    "postal_code",
+    "address_country",  # ISO alpha-2
+    "email",
+    "other_emails",  # separated by ;
+    "phone",  # E.164
+    "mobile",
+    "fax",
+    "website",
+    "languages",  # ISO 639-1 codes separated by ;
+    "holder_kind",  # person / institution
+    "visibility",  # public / registered / restricted
+)
+LIST_SEPARATOR = ";"
