@@ -137,6 +137,10 @@ EXPECTED = {
         "GET",
         dict(anonymous=LOGIN, own=404, other=403, secretariat=404, admin=404),
     ),
+    "focal_points.make_primary": (
+        "POST",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
+    ),
     "focal_points.import_contacts": (
         "GET",
         dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200),

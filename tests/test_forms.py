@@ -88,6 +88,7 @@ FORMS = [
     ),
     ("/countries/KE/appointments/{appointment}/confirm", "coordinator", ["version"]),
     ("/countries/KE/import", "coordinator", ["file"]),
+    ("/countries/KE/appointments/{appointment}/primary", "coordinator", ["version"]),
     ("/login", None, ["email", "password", "remember"]),
     ("/password/forgot", None, ["email"]),
     ("/account", "coordinator", ["name", "language"]),

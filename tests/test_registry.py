@@ -153,6 +153,14 @@ def test_several_holders_with_one_primary(app, make_appointment):
     assert not _reload(third).is_primary
 
 
+def test_make_another_holder_primary(client, login_as, make_appointment):
+    first = make_appointment("CITES-MA")
+    second = make_appointment("CITES-MA")
+    login_as()
+    client.post(f"/countries/KE/appointments/{second.id}/primary", data={"version": "1"})
+    assert _reload(second).is_primary and not _reload(first).is_primary
+
+
 def test_a_person_cannot_hold_an_institution_role(app, make_person):
     person = make_person("KE")
     cna = _role("CPB-CNA")

@@ -311,6 +311,19 @@ def replace_holder(
         raise
 
 
+def make_primary(appointment: Appointment, seen_version: int) -> Appointment:
+    """Make this holder the primary one of the role (the one authorised to communicate)."""
+    if not appointment.role.has_primary:
+        raise RegistryError(_l("This role has no primary holder."))
+    if not appointment.is_current:
+        raise RegistryError(_l("This appointment has ended already."))
+    claim_version(appointment, seen_version)
+    for other in current_holders(appointment.country, appointment.role):
+        other.is_primary = other.id == appointment.id
+    db.session.commit()
+    return appointment
+
+
 def confirm(appointment: Appointment) -> Appointment:
     """Record that the appointment is still current today."""
     if not appointment.is_current:

@@ -408,6 +408,19 @@ def confirm(code: str, appointment_id: int) -> Any:
     )
 
 
+@bp.post("/appointments/<int:appointment_id>/primary")
+@login_required
+def make_primary(code: str, appointment_id: int) -> Any:
+    """Make this holder the primary one of a role with several holders."""
+    return _lifecycle_step(
+        code,
+        appointment_id,
+        ActionForm,
+        "action_form",
+        lambda record, form: operations.make_primary(record, form.version.data),
+    )
+
+
 @bp.post("/appointments/<int:appointment_id>/acknowledge")
 @login_required
 def acknowledge(code: str, appointment_id: int) -> Response:
