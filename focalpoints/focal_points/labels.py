@@ -87,3 +87,24 @@ IMPORT_ACTIONS = {
 def import_action_label(action: str) -> str:
     """Translated name of what an import does with a row."""
     return str(IMPORT_ACTIONS.get(action, action))
+
+
+def history_value(name: str, value: object) -> str:
+    """Show a recorded value as a reader expects it: labels, not codes."""
+    from flask_babel import gettext as _
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if name == "status":
+        return status_label(str(value))
+    if name == "visibility":
+        return str(VISIBILITIES.get(str(value), value))
+    if name == "kind":
+        return str(HOLDER_KINDS.get(str(value), value))
+    if name.endswith("_id"):
+        return f"#{value}"
+    return str(value)

@@ -40,6 +40,7 @@ from focalpoints.focal_points.forms import (
 from focalpoints.focal_points.labels import (
     VISIBILITIES,
     field_label,
+    history_value,
     import_action_label,
     status_label,
 )
@@ -66,6 +67,7 @@ def _template_helpers(state: Any) -> None:
             "visibility_label": lambda code: str(VISIBILITIES.get(code, code)),
             "native_language_name": lambda code: NATIVE_NAMES.get(code, code),
             "import_action_label": import_action_label,
+            "history_value": history_value,
         }
     )
 
