@@ -13,7 +13,12 @@ from flask_wtf import FlaskForm
 from wtforms import Field, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# C0/C1 controls, line separators, bidi embeddings/overrides/isolates (which can make a name
+# display as something else) and the BOM. Zero-width joiners and LRM/RLM marks stay allowed:
+# Arabic and Persian text needs them.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 # Cells that a spreadsheet would read as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

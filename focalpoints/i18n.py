@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Mapping
 
+import icu
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
@@ -89,12 +91,22 @@ def territory_name(code: str, language: str | None = None) -> str:
     return locale.territories.get(code) or Locale("en").territories.get(code) or code
 
 
-def sort_key(text: str) -> str:
-    """Return a key that sorts accented Latin letters with their base letter, case-insensitively."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+@functools.cache
+def _collator(language: str) -> icu.Collator:
+    return icu.Collator.createInstance(icu.Locale(language))
+
+
+def sort_key(text: str, language: str | None = None) -> bytes:
+    """Return a key that sorts ``text`` as a reader of the language expects (ICU collation).
+
+    French "Égypte" comes among the E, Chinese follows pinyin, Arabic ignores the article's
+    hamza forms as Arabic dictionaries do.
+    """
+    return _collator(language or current_language()).getSortKey(text)
 
 
 def fold(text: str) -> str:
     """Normalise text for matching: no case, no accents, single spaces."""
-    return " ".join(sort_key(text).split())
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(plain.split())

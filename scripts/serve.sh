@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${1:-5000}"
 host="${HOST:-127.0.0.1}"
+scripts/system-packages.sh
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
 .venv/bin/focalpoints init

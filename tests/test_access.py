@@ -75,6 +75,10 @@ EXPECTED = {
         "GET",
         dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
     ),
+    "admin.official_names": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
+    ),
     "health.healthz": ("GET", dict.fromkeys(WHO, 200)),
     # The registry; the KE person is restricted to Kenya and the Secretariat.
     "focal_points.people": (

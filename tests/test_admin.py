@@ -136,3 +136,19 @@ def test_membership_correction_is_shown_on_the_country_page(client, login_as, co
     db.session.expire_all()
     assert db.session.get(Membership, membership.id).ended.isoformat() == "2024-01-01"
     assert "No longer a Party" in client.get("/countries/KE").data.decode()
+
+
+def test_official_names_replace_cldr_names_per_language(client, login_as):
+    login_as(role="admin", country_code=None, language="fr")
+    response = client.post(
+        "/admin/countries/KP",
+        data={
+            "official_en": "Democratic People's Republic of Korea",
+            "official_fr": "République populaire démocratique de Corée",
+        },
+    )
+    assert response.headers["Location"] == "/countries/KP"
+    page = client.get("/countries/KP").data.decode()
+    assert "République populaire démocratique de Corée" in page
+    client.post("/language", data={"language": "es"})
+    assert "Corea del Norte" in client.get("/countries/KP").data.decode()  # CLDR for Spanish

@@ -163,6 +163,16 @@ def test_junk_is_refused_without_writing(app, make_user, make_appointment, url, 
     assert snapshot() == before
 
 
+def test_free_text_only_forms_refuse_control_characters_and_overlong_text(client, login_as):
+    """The official names form accepts any text, even empty, but not controls or 20,000 chars."""
+    login_as(role="admin", country_code=None)
+    before = snapshot()
+    for junk in (JUNK["control"], JUNK["huge"], JUNK["unicode"]):
+        response = client.post("/admin/countries/KE", data={"official_en": junk})
+        assert response.status_code == 200 and b"invalid-feedback" in response.data
+    assert snapshot() == before
+
+
 def test_invalid_utf8_body_is_refused_cleanly(client):
     response = client.post(
         "/login",

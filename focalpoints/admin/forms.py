@@ -143,3 +143,20 @@ class MembershipForm(BaseForm):
     def validate_ended(self, field: Any) -> None:
         if field.data and self.entry_into_force.data and field.data <= self.entry_into_force.data:
             raise ValidationError(_l("The end must come after the entry into force."))
+
+
+class OfficialNamesForm(BaseForm):
+    """Names a Secretariat uses instead of CLDR's common short names; all optional."""
+
+
+for _language, _native in NATIVE_NAMES.items():
+    setattr(
+        OfficialNamesForm,
+        f"official_{_language}",
+        StringField(
+            _l("%(label)s (%(language)s)", label=_l("Official name"), language=_native),
+            filters=[strip_filter],
+            validators=[Optional(), text_length(200)],
+            render_kw={"lang": _language, "dir": "rtl" if _language == "ar" else "auto"},
+        ),
+    )

@@ -108,3 +108,9 @@ def save_membership(
     membership.ended = ended
     db.session.commit()
     return membership
+
+
+def save_official_names(country: Country, names: dict[str, str]) -> None:
+    """Set the names shown for ``country`` per language; an empty one falls back to CLDR's."""
+    country.official_names = {lang: name for lang, name in names.items() if name}
+    db.session.commit()

@@ -15,6 +15,7 @@ from focalpoints.admin import operations
 from focalpoints.admin.forms import (
     ConventionForm,
     MembershipForm,
+    OfficialNamesForm,
     RoleForm,
     fill_translations,
     translations_from,
@@ -157,3 +158,18 @@ def edit_membership(membership_id: int) -> str | Response:
     if form.validate_on_submit() and _save_membership(form, country, membership):
         return redirect(url_for("admin.memberships", code=country.iso2))
     return render_template("admin/membership_form.html", form=form, membership=membership)
+
+
+@bp.route("/countries/<code>", methods=["GET", "POST"])
+@permissions.require(permissions.can_edit_reference_data)
+def official_names(code: str) -> str | Response:
+    """Set official names of a country per language, where the Secretariat wants them."""
+    country = get_country_or_404(code)
+    form = OfficialNamesForm()
+    if not form.is_submitted():
+        fill_translations(form, "official", country.official_names)
+    if form.validate_on_submit():
+        operations.save_official_names(country, translations_from(form, "official"))
+        flash(_("The official names have been saved."), "success")
+        return redirect(url_for("countries.detail", code=country.iso2))
+    return render_template("admin/official_names.html", country=country, form=form)
