@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-# Languages shipped in the interface; the first is the default.
-LANGUAGES = ["en", "fr", "es"]
+# Languages shipped in the interface, in the UN's order (the switcher shows them so).
+LANGUAGES = ["ar", "zh", "en", "fr", "ru", "es"]
 BABEL_DEFAULT_LOCALE = "en"
 BABEL_DEFAULT_TIMEZONE = "UTC"
 

@@ -9,12 +9,12 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from focalpoints import PROJECT_ROOT
+from focalpoints import PROJECT_ROOT, config
 from focalpoints.translations import extract
 from tests.conftest import in_language
 
 CATALOGUES = PROJECT_ROOT / "translations"
-SHIPPED = ["fr", "es"]
+SHIPPED = [language for language in config.LANGUAGES if language != "en"]
 
 
 def _po(language: str):
@@ -100,7 +100,33 @@ def test_switcher_refuses_unknown_languages_and_foreign_next(client):
 
 def test_switcher_names_each_language_in_itself(client):
     page = client.get("/login").data.decode()
-    assert "Français" in page and "Español" in page and "English" in page
+    for native in ("العربية", "中文", "English", "Français", "Русский", "Español"):
+        assert native in page
+
+
+def test_arabic_is_right_to_left(client):
+    page = client.get("/login", headers={"Accept-Language": "ar"}).data.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "bootstrap.rtl.min.css" in page
+    page = client.get("/login", headers={"Accept-Language": "zh"}).data.decode()
+    assert '<html lang="zh" dir="ltr">' in page and "bootstrap.rtl" not in page
+
+
+@pytest.mark.parametrize(
+    "language,before,after",
+    [
+        ("fr", "DK", "EG"),  # Danemark, Égypte
+        ("fr", "EG", "ES"),  # Égypte, Espagne
+        ("zh", "AF", "CN"),  # 阿富汗 (a) before 中国 (zh)
+        ("zh", "BR", "CN"),  # 巴西 (b) before 中国
+        ("ar", "BH", "EG"),  # البحرين before مصر
+        ("ru", "AU", "EG"),  # Австралия before Египет
+    ],
+)
+def test_country_list_is_collated_for_the_reader(client, login_as, language, before, after):
+    login_as(role="secretariat", country_code=None, language=language)
+    codes = re.findall(r'href="/countries/([A-Z]{2})"', client.get("/countries").data.decode())
+    assert codes.index(before) < codes.index(after)
 
 
 @pytest.mark.parametrize("language", SHIPPED)

@@ -22,7 +22,7 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "es"])
+@pytest.mark.parametrize("language", ["ar", "zh", "en", "fr", "ru", "es"])
 def test_main_pages_render_cleanly(page: Page, make_user, shot, language):
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
