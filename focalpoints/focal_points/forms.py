@@ -10,10 +10,12 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    EmailField,
     IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
+    TelField,
     TextAreaField,
     URLField,
 )
@@ -37,6 +39,9 @@ from focalpoints.forms import (
     text_length,
 )
 from focalpoints.i18n import NATIVE_NAMES
+
+# Addresses and numbers read left to right, also on right-to-left pages.
+LTR = {"dir": "ltr"}
 
 
 def text(label: Any, maximum: int, *validators: Any) -> StringField:
@@ -67,8 +72,11 @@ class PersonForm(VersionedForm):
     city = text(_l("City"), 200)
     postal_code = text(_l("Postal code"), 40)
     address_country = SelectField(_l("Country of the address"), choices=[], default="")
-    email = StringField(
-        _l("E-mail address (primary)"), filters=[strip_filter], validators=[text_length(254)]
+    email = EmailField(
+        _l("E-mail address (primary)"),
+        filters=[strip_filter],
+        validators=[text_length(254)],
+        render_kw=LTR,
     )
     other_emails = TextAreaField(
         _l("Other e-mail addresses"),
@@ -76,10 +84,16 @@ class PersonForm(VersionedForm):
         validators=[text_length(2000)],
         description=_l("One per line."),
     )
-    phone = StringField(_l("Telephone"), filters=[strip_filter], validators=[text_length(40)])
-    mobile = StringField(_l("Mobile"), filters=[strip_filter], validators=[text_length(40)])
-    fax = StringField(_l("Fax"), filters=[strip_filter], validators=[text_length(40)])
-    website = URLField(_l("Website"), filters=[strip_filter], validators=[text_length(300)])
+    phone = TelField(
+        _l("Telephone"), filters=[strip_filter], validators=[text_length(40)], render_kw=LTR
+    )
+    mobile = TelField(
+        _l("Mobile"), filters=[strip_filter], validators=[text_length(40)], render_kw=LTR
+    )
+    fax = TelField(_l("Fax"), filters=[strip_filter], validators=[text_length(40)], render_kw=LTR)
+    website = URLField(
+        _l("Website"), filters=[strip_filter], validators=[text_length(300)], render_kw=LTR
+    )
     languages = SelectMultipleField(
         _l("Correspondence languages"),
         choices=language_choices(NATIVE_NAMES.items()),
