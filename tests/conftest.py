@@ -117,6 +117,7 @@ class Client(FlaskClient):
         if has_app_context():
             db.session.commit()
         token = _cv_app.set(None)
+        kwargs.setdefault("buffered", True)  # streamed bodies finish inside their own context
         try:
             return super().open(*args, **kwargs)
         finally:

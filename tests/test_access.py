@@ -80,6 +80,18 @@ EXPECTED = {
         dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
     ),
     "health.healthz": ("GET", dict.fromkeys(WHO, 200)),
+    # Exports: every logged-in official, national users limited to their own country.
+    **{
+        endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200))
+        for endpoint in (
+            "exports.index",
+            "exports.contacts_csv",
+            "exports.contacts_xlsx",
+            "exports.contacts_vcf",
+            "exports.contacts_txt",
+            "exports.directory",
+        )
+    },
     # The registry; the KE person is restricted to Kenya and the Secretariat.
     "focal_points.people": (
         "GET",

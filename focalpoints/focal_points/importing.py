@@ -293,11 +293,14 @@ def plan_import(rows: list[SourceRow], country: Country | None) -> list[PlannedR
     return planned
 
 
-def _unneutralise(value: str) -> str:
-    # Our exports put an apostrophe before a cell that a spreadsheet would run as a formula.
+def _unneutralise(value: str) -> tuple[str, bool]:
+    """Remove the apostrophe our exports put before a cell a spreadsheet would run as a formula.
+
+    Such a cell was marked as plain text on purpose, so it is not refused as a formula.
+    """
     if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-        return value[1:]
-    return value
+        return value[1:], True
+    return value, False
 
 
 def _plan_row(
@@ -308,7 +311,8 @@ def _plan_row(
     people: list[Person],
     holders: dict[tuple[int, int], set[int]],
 ) -> PlannedRow:
-    values = {k: _unneutralise(v) for k, v in row.values.items()}
+    marked = {k: _unneutralise(v) for k, v in row.values.items()}
+    values = {k: v for k, (v, _quoted) in marked.items()}
     label = " ".join(p for p in (values.get("given_names", ""), values.get("family_name", "")) if p)
     item = PlannedRow(
         number=row.number,
@@ -331,7 +335,7 @@ def _plan_row(
     for name, value in values.items():
         if has_control_characters(value, allow_newlines=name == "street"):
             item.errors.append(_("Column %(column)s holds control characters.", column=name))
-        elif name in TEXT_FIELDS and value.startswith(FORMULA_PREFIXES):
+        elif name in TEXT_FIELDS and value.startswith(FORMULA_PREFIXES) and not marked[name][1]:
             item.errors.append(
                 _("Column %(column)s starts like a spreadsheet formula (=, +, -, @).", column=name)
             )

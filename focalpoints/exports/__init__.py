@@ -1,0 +1,1 @@
+"""Contact exports: CSV, XLSX, vCard, mailing lists and a printable directory."""

@@ -1,0 +1,143 @@
+"""Contact exports at stable addresses, filtered by convention, role, region, country, status
+and correspondence language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from focalpoints import permissions
+from focalpoints.conventions.models import Convention
+from focalpoints.countries.labels import MEA_REGIONS
+from focalpoints.countries.queries import active_conventions, list_countries
+from focalpoints.exports import formats
+from focalpoints.exports.filters import STATUS_CHOICES, ContactFilters, FilterError, parse_filters
+from focalpoints.exports.queries import contact_rows
+from focalpoints.extensions import db
+from focalpoints.focal_points.labels import status_label
+from focalpoints.i18n import NATIVE_NAMES, current_language
+
+bp = Blueprint("exports", __name__, url_prefix="/exports")
+
+
+def _filters() -> ContactFilters | Response:
+    try:
+        return parse_filters(request.args, current_user)
+    except FilterError as error:
+        return Response(
+            render_template("exports/index.html", **_page_context(ContactFilters(), str(error))),
+            status=400,
+        )
+
+
+def _filename(filters: ContactFilters, extension: str) -> str:
+    parts = ["contacts", *(v.lower() for v in filters.as_args().values()), date.today().isoformat()]
+    return "-".join(parts) + "." + extension
+
+
+def _download(body, mimetype: str, filters: ContactFilters, extension: str) -> Response:
+    response = Response(stream_with_context(body), mimetype=mimetype)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{_filename(filters, extension)}"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _status_choices() -> list[tuple[str, str]]:
+    labels = {
+        "current": _("Current holders"),
+        "stale": _("Stale (not confirmed for a year)"),
+        "all": _("All, including ended"),
+    }
+    return [(code, labels.get(code) or status_label(code)) for code in STATUS_CHOICES]
+
+
+def _page_context(filters: ContactFilters, error: str | None = None) -> dict:
+    conventions = active_conventions()
+    return {
+        "filters": filters,
+        "error": error,
+        "conventions": conventions,
+        "regions": MEA_REGIONS,
+        "countries": list_countries() if permissions.sees_all_countries(current_user) else [],
+        "statuses": _status_choices(),
+        "languages": NATIVE_NAMES,
+    }
+
+
+@bp.get("")
+@login_required
+def index() -> str | Response:
+    """Choose filters and a format."""
+    filters = _filters()
+    if isinstance(filters, Response):
+        return filters
+    return render_template("exports/index.html", **_page_context(filters))
+
+
+@bp.get("/contacts.csv")
+@login_required
+def contacts_csv() -> Response:
+    """The contact list as CSV (UTF-8 with a byte-order mark)."""
+    filters = _filters()
+    if isinstance(filters, Response):
+        return filters
+    rows = contact_rows(filters, current_language())
+    return _download(formats.csv_chunks(rows), "text/csv; charset=utf-8", filters, "csv")
+
+
+@bp.get("/contacts.xlsx")
+@login_required
+def contacts_xlsx() -> Response:
+    """The contact list as an Excel workbook."""
+    filters = _filters()
+    if isinstance(filters, Response):
+        return filters
+    path = formats.xlsx_file(contact_rows(filters, current_language()), _("Contacts"))
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _download(formats.file_chunks(path), mimetype, filters, "xlsx")
+
+
+@bp.get("/contacts.vcf")
+@login_required
+def contacts_vcf() -> Response:
+    """One vCard 3.0 per person, for Outlook, Apple and Google contacts."""
+    filters = _filters()
+    if isinstance(filters, Response):
+        return filters
+    rows = contact_rows(filters, current_language())
+    return _download(formats.vcards(rows), "text/vcard; charset=utf-8", filters, "vcf")
+
+
+@bp.get("/contacts.txt")
+@login_required
+def contacts_txt() -> Response:
+    """A mailing list to paste into a BCC field."""
+    filters = _filters()
+    if isinstance(filters, Response):
+        return filters
+    rows = contact_rows(filters, current_language())
+    return _download(formats.mailing_list(rows), "text/plain; charset=utf-8", filters, "txt")
+
+
+@bp.get("/directory")
+@login_required
+def directory() -> str | Response:
+    """A printable directory of the filtered contacts."""
+    filters = _filters()
+    if isinstance(filters, Response):
+        return filters
+    rows = list(contact_rows(filters, current_language()))
+    conventions = {c.code: c for c in db.session.scalars(select(Convention))}
+    return render_template(
+        "exports/directory.html",
+        rows=rows,
+        filters=filters,
+        conventions=conventions,
+        today=date.today(),
+    )
