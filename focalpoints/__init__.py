@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints.admin.views import bp as admin_bp
     from focalpoints.auth.views import bp as auth_bp
     from focalpoints.countries.views import bp as countries_bp
+    from focalpoints.coverage.views import bp as coverage_bp
     from focalpoints.exports.views import bp as exports_bp
     from focalpoints.focal_points.views import bp as focal_points_bp
     from focalpoints.health import bp as health_bp
@@ -66,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         auth_bp,
         countries_bp,
         focal_points_bp,
+        coverage_bp,
         exports_bp,
         users_bp,
         admin_bp,

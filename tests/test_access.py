@@ -90,6 +90,8 @@ EXPECTED = {
             "exports.contacts_vcf",
             "exports.contacts_txt",
             "exports.directory",
+            "coverage.index",
+            "coverage.missing_csv",
         )
     },
     # The registry; the KE person is restricted to Kenya and the Secretariat.

@@ -11,6 +11,9 @@ from tests.conftest import PASSWORD
 PAGES = [
     "/countries",
     "/countries/KE",
+    "/countries/KE/people",
+    "/coverage",
+    "/exports",
     "/users",
     "/users/invite",
     "/account",

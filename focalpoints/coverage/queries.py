@@ -1,0 +1,138 @@
+"""Coverage figures for every Party, convention and role, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from focalpoints.conventions.models import Convention, Role
+from focalpoints.countries.models import Country
+from focalpoints.countries.queries import active_conventions, party_statuses
+from focalpoints.extensions import db
+from focalpoints.focal_points.models import Appointment, Status
+from focalpoints.i18n import sort_key
+
+FILLED, STALE, VACANT, NOT_PARTY = "filled", "stale", "vacant", "not_party"
+
+
+@dataclass
+class RoleCoverage:
+    """How many Parties hold a required role currently, only stale, or not at all."""
+
+    convention: Convention
+    role: Role
+    parties: int = 0
+    filled: int = 0
+    stale: int = 0
+    missing: list[Country] = field(default_factory=list)
+
+    @property
+    def vacant(self) -> int:
+        return len(self.missing)
+
+    def share(self, count: int) -> float:
+        return count / self.parties if self.parties else 0.0
+
+
+@dataclass
+class Cell:
+    """A country's required roles of one convention: filled (confirmed), stale, required."""
+
+    is_party: bool
+    required: int = 0
+    filled: int = 0
+    stale: int = 0
+
+    @property
+    def level(self) -> str:
+        if not self.is_party or not self.required:
+            return NOT_PARTY
+        if self.filled == self.required:
+            return "full"
+        return "partial" if self.filled or self.stale else "none"
+
+
+@dataclass
+class CoverageReport:
+    conventions: list[Convention]
+    countries: list[Country]
+    roles: list[RoleCoverage]
+    cells: dict[tuple[int, int], Cell]
+    map_levels: dict[str, str]
+
+
+def _holdings(today: date) -> dict[tuple[int, int], str]:
+    """(country, role) -> filled or stale, from the latest confirmation of current holders."""
+    limit = today - timedelta(days=current_app.config["STALE_AFTER_DAYS"])
+    latest = func.max(func.coalesce(Appointment.last_confirmed_on, Appointment.start_date))
+    rows = db.session.execute(
+        select(Appointment.country_id, Appointment.role_id, latest)
+        .where(Appointment.status != Status.ENDED.value)
+        .group_by(Appointment.country_id, Appointment.role_id)
+    )
+    return {(c, r): (FILLED if last >= limit else STALE) for c, r, last in rows}
+
+
+def coverage(
+    region: str = "",
+    convention_code: str = "",
+    role_code: str = "",
+    only_country: Country | None = None,
+) -> CoverageReport:
+    """Compute coverage for the filters (six queries, whatever the number of Parties)."""
+    today = date.today()
+    conventions = [
+        c for c in active_conventions() if not convention_code or c.code == convention_code
+    ]
+    query = select(Country).options(selectinload(Country.memberships))
+    if only_country is not None:
+        query = query.where(Country.id == only_country.id)
+    elif region:
+        query = query.where(Country.mea_region == region)
+    countries = sorted(db.session.scalars(query).all(), key=lambda c: sort_key(c.name))
+    holdings = _holdings(today)
+    roles: list[RoleCoverage] = []
+    cells: dict[tuple[int, int], Cell] = {}
+    by_role: dict[int, RoleCoverage] = {}
+    for convention in conventions:
+        for role in convention.roles:
+            if role.is_active and role.required and (not role_code or role.code == role_code):
+                by_role[role.id] = RoleCoverage(convention, role)
+                roles.append(by_role[role.id])
+    for country in countries:
+        statuses = party_statuses(country, conventions, today)
+        for convention in conventions:
+            cell = Cell(is_party=statuses[convention.id].is_party)
+            cells[(country.id, convention.id)] = cell
+            if not cell.is_party:
+                continue
+            for role in convention.roles:
+                if role.id not in by_role:
+                    continue
+                state = holdings.get((country.id, role.id), VACANT)
+                cell.required += 1
+                entry = by_role[role.id]
+                entry.parties += 1
+                if state == FILLED:
+                    cell.filled += 1
+                    entry.filled += 1
+                elif state == STALE:
+                    cell.stale += 1
+                    entry.stale += 1
+                else:
+                    entry.missing.append(country)
+    map_levels = {}
+    for country in countries:
+        parts = [cells[(country.id, c.id)] for c in conventions]
+        total = Cell(
+            is_party=any(p.is_party for p in parts),
+            required=sum(p.required for p in parts),
+            filled=sum(p.filled for p in parts),
+            stale=sum(p.stale for p in parts),
+        )
+        map_levels[country.iso2.lower()] = total.level
+    return CoverageReport(conventions, countries, roles, cells, map_levels)

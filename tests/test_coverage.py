@@ -1,0 +1,62 @@
+"""Coverage for the Secretariat, and for national users of their own country."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+from focalpoints.coverage.queries import coverage
+from focalpoints.extensions import db
+
+
+def test_role_figures_count_filled_stale_and_vacant_parties(app, make_appointment):
+    make_appointment("CMS-NFP", country_code="KE")
+    stale = make_appointment("CMS-NFP", country_code="TZ")
+    stale.last_confirmed_on = date.today() - timedelta(days=400)
+    db.session.commit()
+    with app.test_request_context():
+        report = coverage(region="africa", convention_code="CMS", role_code="CMS-NFP")
+    [entry] = report.roles
+    assert entry.filled == 1 and entry.stale == 1
+    assert entry.parties == entry.filled + entry.stale + entry.vacant
+    assert "KE" not in {c.iso2 for c in entry.missing}
+    assert report.map_levels["ke"] == "full" and report.map_levels["tz"] == "partial"
+
+
+def test_page_filters_and_missing_list(client, login_as, make_appointment):
+    make_appointment("CITES-MA", country_code="KE")
+    login_as(role="secretariat", country_code=None)
+    page = client.get("/coverage?region=africa&convention=CITES").data.decode()
+    assert "Management Authority" in page and "/countries/KE" in page
+    assert "do not imply official endorsement" in page
+    data = client.get("/coverage/missing.csv?role=CITES-MA&region=africa").data
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows and "KE" not in {r["country"] for r in rows}
+    assert {r["role"] for r in rows} == {"CITES-MA"}
+
+
+def test_national_users_see_their_own_country(client, login_as):
+    login_as(role="editor", country_code="KE")
+    page = client.get("/coverage?region=europe").data.decode()
+    assert "/countries/KE" in page and "/countries/FR" not in page
+
+
+def test_bad_filters_get_a_translated_400(client, login_as):
+    login_as(role="secretariat", country_code=None)
+    response = client.get("/coverage?role=NOPE", headers={"Accept-Language": "es"})
+    assert response.status_code == 400 and 'role="alert"' in response.data.decode()
+
+
+def test_coverage_takes_a_fixed_number_of_queries(
+    client, login_as, make_appointment, count_queries
+):
+    login_as(role="secretariat", country_code=None)
+    counter = count_queries()
+    client.get("/coverage")
+    baseline = counter.count
+    for code in ("KE", "TZ", "UG", "FR"):
+        make_appointment("CMS-NFP", country_code=code)
+    counter.statements.clear()
+    client.get("/coverage")
+    assert counter.count == baseline <= 8
