@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from focalpoints.extensions import db
+from focalpoints.focal_points import operations
 from tests.conftest import in_language, login
 
 TABLES = (
@@ -22,32 +23,7 @@ TABLES = (
     "people",
     "appointments",
 )
-PERSON_FIELDS = [
-    "version",
-    "kind",
-    "honorific",
-    "given_names",
-    "family_name",
-    "job_title",
-    "organisation",
-    "organisation_acronym",
-    "department",
-    "street",
-    "city",
-    "postal_code",
-    "address_country",
-    "email",
-    "other_emails",
-    "phone",
-    "mobile",
-    "fax",
-    "website",
-    "languages",
-    "gender",
-    "notes",
-    "visibility",
-    "confirm_new",
-]
+PERSON_FIELDS = ["version", *operations.PERSON_FIELDS, "confirm_new"]
 
 CONVENTION_FIELDS = ["code", "website", "sort_order", "is_active", "name_en", "acronym_en"]
 ROLE_FIELDS = [

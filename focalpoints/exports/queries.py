@@ -15,29 +15,11 @@ from focalpoints.exports.filters import ContactFilters
 from focalpoints.extensions import db
 from focalpoints.focal_points.columns import LIST_SEPARATOR
 from focalpoints.focal_points.models import Appointment, Person, Status
+from focalpoints.focal_points.operations import PERSON_FIELDS
 from focalpoints.i18n import translated
 
-PERSON_COLUMNS = (
-    "honorific",
-    "given_names",
-    "family_name",
-    "job_title",
-    "organisation",
-    "organisation_acronym",
-    "department",
-    "street",
-    "city",
-    "postal_code",
-    "address_country",
-    "email",
-    "other_emails",
-    "phone",
-    "mobile",
-    "fax",
-    "website",
-    "languages",
-    "visibility",
-)
+# The person's columns of the contact table (kind, gender and notes are not exported).
+PERSON_COLUMNS = tuple(f for f in PERSON_FIELDS if f not in ("kind", "gender", "notes"))
 
 
 def _statement(filters: ContactFilters) -> Any:

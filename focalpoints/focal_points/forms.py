@@ -29,7 +29,12 @@ from focalpoints.focal_points.labels import (
     VISIBILITIES,
 )
 from focalpoints.focal_points.models import Status
-from focalpoints.focal_points.operations import MAX_LETTER_BYTES, RegistryError, check_letter
+from focalpoints.focal_points.operations import (
+    MAX_LETTER_BYTES,
+    PERSON_FIELDS,
+    RegistryError,
+    check_letter,
+)
 from focalpoints.forms import (
     BaseForm,
     NoFormula,
@@ -49,6 +54,12 @@ def text(label: Any, maximum: int, *validators: Any) -> StringField:
     return StringField(
         label, filters=[strip_filter], validators=[text_length(maximum), NoFormula(), *validators]
     )
+
+
+# The person's fields the form passes on as plain text.
+TEXT_FIELDS = tuple(
+    f for f in PERSON_FIELDS if f not in ("kind", "address_country", "other_emails", "languages")
+)
 
 
 class VersionedForm(BaseForm):
@@ -143,29 +154,7 @@ class PersonForm(VersionedForm):
         """The record's values from the form, in the shape the operations take."""
         return {
             "kind": self.kind.data,
-            **{
-                name: getattr(self, name).data or ""
-                for name in (
-                    "honorific",
-                    "given_names",
-                    "family_name",
-                    "job_title",
-                    "organisation",
-                    "organisation_acronym",
-                    "department",
-                    "street",
-                    "city",
-                    "postal_code",
-                    "email",
-                    "phone",
-                    "mobile",
-                    "fax",
-                    "website",
-                    "gender",
-                    "notes",
-                    "visibility",
-                )
-            },
+            **{name: getattr(self, name).data or "" for name in TEXT_FIELDS},
             "address_country": self.address_country.data or None,
             "other_emails": [e for e in (self.other_emails.data or "").splitlines() if e],
             "languages": list(self.languages.data or []),
