@@ -55,6 +55,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from focalpoints import models  # noqa: F401  (every model registered before mappers configure)
     from focalpoints.admin.views import bp as admin_bp
+    from focalpoints.api.tokens_views import bp as api_tokens_bp
+    from focalpoints.api.views import bp as api_bp
     from focalpoints.auth.views import bp as auth_bp
     from focalpoints.countries.views import bp as countries_bp
     from focalpoints.coverage.views import bp as coverage_bp
@@ -72,6 +74,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         users_bp,
         admin_bp,
         health_bp,
+        api_bp,
+        api_tokens_bp,
     ):
         app.register_blueprint(blueprint)
 

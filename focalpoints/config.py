@@ -24,6 +24,7 @@ LOGIN_LOCK_MINUTES = 15
 LOGIN_RATE_LIMIT = "20 per 15 minutes"
 PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes"  # noqa: S105 (a rate, not a password)
 INVITATION_RATE_LIMIT = "30 per hour"
+API_RATE_LIMIT = "300 per minute"
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 

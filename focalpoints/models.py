@@ -1,5 +1,6 @@
 """Every model, imported in one place so that mappers and migrations see them all."""
 
+from focalpoints.api.models import ApiToken
 from focalpoints.audit.models import AuditEntry
 from focalpoints.auth.models import User
 from focalpoints.conventions.models import Convention, Role
@@ -8,6 +9,7 @@ from focalpoints.focal_points.models import Appointment, Person
 from focalpoints.reference.models import ReferenceDataset
 
 __all__ = [
+    "ApiToken",
     "Appointment",
     "AuditEntry",
     "Convention",

@@ -80,6 +80,26 @@ EXPECTED = {
         dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
     ),
     "health.healthz": ("GET", dict.fromkeys(WHO, 200)),
+    # The read API answers everyone; what it shows depends on who asks (tests/test_api.py).
+    **{
+        endpoint: ("GET", dict.fromkeys(WHO, 200))
+        for endpoint in (
+            "api.openapi",
+            "api.countries",
+            "api.conventions",
+            "api.focal_points",
+            "api.coverage_figures",
+        )
+    },
+    "api_tokens.index": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=200, admin=200),
+    ),
+    # The token belongs to an administrator: the Secretariat may not revoke it.
+    "api_tokens.revoke": (
+        "POST",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=302),
+    ),
     # Exports: every logged-in official, national users limited to their own country.
     **{
         endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200))
@@ -192,6 +212,11 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
     ).first()
     person = make_person("KE", visibility="restricted")
     appointment = make_appointment("CMS-NFP", person=person)
+    from focalpoints.api import tokens
+    from focalpoints.api.models import ApiToken
+
+    tokens.create_token(users["admin"], "matrix")
+    api_token = db.session.scalars(select(ApiToken)).first()
     values = {
         "code": "KE",
         "token": "not-a-token",
@@ -201,6 +226,7 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
         "person_id": person.id,
         "appointment_id": appointment.id,
         "role_code": "CMS-SCC",
+        "token_id": api_token.id,
     }
     failures = []
     for rule in _rules(app):

@@ -22,6 +22,7 @@ TABLES = (
     "reference_datasets",
     "people",
     "appointments",
+    "api_tokens",
 )
 PERSON_FIELDS = ["version", *operations.PERSON_FIELDS, "confirm_new"]
 
@@ -139,12 +140,15 @@ def test_junk_is_refused_without_writing(app, make_user, make_appointment, url, 
     assert snapshot() == before
 
 
-def test_free_text_only_forms_refuse_control_characters_and_overlong_text(client, login_as):
-    """The official names form accepts any text, even empty, but not controls or 20,000 chars."""
+@pytest.mark.parametrize(
+    "url,field", [("/admin/countries/KE", "official_en"), ("/api-tokens", "name")]
+)
+def test_free_text_forms_refuse_control_characters_and_overlong_text(client, login_as, url, field):
+    """Forms of free text accept any wording, but not controls, bidi overrides or 20,000 chars."""
     login_as(role="admin", country_code=None)
     before = snapshot()
     for junk in (JUNK["control"], JUNK["huge"], JUNK["unicode"]):
-        response = client.post("/admin/countries/KE", data={"official_en": junk})
+        response = client.post(url, data={field: junk})
         assert response.status_code == 200 and b"invalid-feedback" in response.data
     assert snapshot() == before
 

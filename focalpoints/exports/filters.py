@@ -37,8 +37,8 @@ class ContactFilters:
         return {k: v for k, v in self.__dict__.items() if v}
 
 
-def parse_filters(args: Any, user: Any) -> ContactFilters:
-    """Read the filters; national users always get their own country."""
+def parse_filters(args: Any, user: Any, own_country_only: bool = True) -> ContactFilters:
+    """Read the filters; for exports, national users always get their own country."""
     values = {k: (args.get(k) or "").strip()[:40] for k in ContactFilters.__dataclass_fields__}
     values["convention"] = values["convention"].upper()
     values["role"] = values["role"].upper()
@@ -57,7 +57,7 @@ def parse_filters(args: Any, user: Any) -> ContactFilters:
         raise FilterError(_("Unknown designation status: %(value)s", value=values["status"]))
     if values["language"] and values["language"] not in NATIVE_NAMES:
         raise FilterError(_("Unknown language: %(value)s", value=values["language"]))
-    if not permissions.sees_all_countries(user):
+    if own_country_only and not permissions.sees_all_countries(user):
         values["country"] = user.country.iso2
     elif values["country"] and not db.session.scalar(
         select(Country.id).where(Country.iso2 == values["country"])

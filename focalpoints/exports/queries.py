@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, or_, select
 
+from focalpoints import permissions
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country
 from focalpoints.exports.filters import ContactFilters
@@ -22,7 +23,19 @@ from focalpoints.i18n import translated
 PERSON_COLUMNS = tuple(f for f in PERSON_FIELDS if f not in ("kind", "gender", "notes"))
 
 
-def _statement(filters: ContactFilters) -> Any:
+def visible_to(user: Any) -> Any:
+    """The SQL condition for the contacts ``user`` may read (None: everyone's records)."""
+    if permissions.sees_all_countries(user):
+        return None
+    if user is None or not user.is_authenticated:
+        return Person.visibility == "public"
+    return or_(
+        Person.visibility.in_(("public", "registered")), Person.country_id == user.country_id
+    )
+
+
+def statement(filters: ContactFilters, user: Any) -> Any:
+    """The filtered contact rows query, ordered by country, convention, role and person."""
     query = (
         select(
             Appointment.id.label("appointment_id"),
@@ -65,6 +78,12 @@ def _statement(filters: ContactFilters) -> Any:
         query = query.where(Appointment.status != Status.ENDED.value)
     elif filters.status != "all":
         query = query.where(Appointment.status == filters.status)
+    if filters.language:
+        # JSON list stored as text on both databases: match the quoted code.
+        query = query.where(cast(Person.languages, String).like(f'%"{filters.language}"%'))
+    condition = visible_to(user)
+    if condition is not None:
+        query = query.where(condition)
     if filters.status == "stale":
         limit = date.today() - timedelta(days=current_app.config["STALE_AFTER_DAYS"])
         query = query.where(
@@ -73,12 +92,13 @@ def _statement(filters: ContactFilters) -> Any:
     return query
 
 
-def contact_rows(filters: ContactFilters, language: str | None = None) -> Iterator[dict[str, Any]]:
+def contact_rows(
+    filters: ContactFilters, user: Any, language: str | None = None, query: Any = None
+) -> Iterator[dict[str, Any]]:
     """Yield one row per appointment, with the contact columns, streaming from the database."""
-    result = db.session.execute(_statement(filters).execution_options(yield_per=500))
+    query = statement(filters, user) if query is None else query
+    result = db.session.execute(query.execution_options(yield_per=500))
     for row in result:
-        if filters.language and filters.language not in (row.languages or []):
-            continue
         yield {
             "country": row.country_code,
             "convention": row.convention_code,

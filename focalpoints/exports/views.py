@@ -87,7 +87,7 @@ def contacts_csv() -> Response:
     filters = _filters()
     if isinstance(filters, Response):
         return filters
-    rows = contact_rows(filters, current_language())
+    rows = contact_rows(filters, current_user, current_language())
     return _download(formats.csv_chunks(rows), "text/csv; charset=utf-8", filters, "csv")
 
 
@@ -98,7 +98,7 @@ def contacts_xlsx() -> Response:
     filters = _filters()
     if isinstance(filters, Response):
         return filters
-    path = formats.xlsx_file(contact_rows(filters, current_language()), _("Contacts"))
+    path = formats.xlsx_file(contact_rows(filters, current_user, current_language()), _("Contacts"))
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _download(formats.file_chunks(path), mimetype, filters, "xlsx")
 
@@ -110,7 +110,7 @@ def contacts_vcf() -> Response:
     filters = _filters()
     if isinstance(filters, Response):
         return filters
-    rows = contact_rows(filters, current_language())
+    rows = contact_rows(filters, current_user, current_language())
     return _download(formats.vcards(rows), "text/vcard; charset=utf-8", filters, "vcf")
 
 
@@ -121,7 +121,7 @@ def contacts_txt() -> Response:
     filters = _filters()
     if isinstance(filters, Response):
         return filters
-    rows = contact_rows(filters, current_language())
+    rows = contact_rows(filters, current_user, current_language())
     return _download(formats.mailing_list(rows), "text/plain; charset=utf-8", filters, "txt")
 
 
@@ -132,7 +132,7 @@ def directory() -> str | Response:
     filters = _filters()
     if isinstance(filters, Response):
         return filters
-    rows = list(contact_rows(filters, current_language()))
+    rows = list(contact_rows(filters, current_user, current_language()))
     conventions = {c.code: c for c in db.session.scalars(select(Convention))}
     return render_template(
         "exports/directory.html",

@@ -1,0 +1,174 @@
+"""The read API: countries, conventions, focal points (InforMEA's contact shape) and coverage."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_login import current_user
+from sqlalchemy import distinct, func, select
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from focalpoints import permissions
+from focalpoints.api import serializers
+from focalpoints.api.openapi import SPEC
+from focalpoints.api.tokens import user_for_token
+from focalpoints.countries.labels import MEA_REGIONS
+from focalpoints.countries.queries import active_conventions, list_countries
+from focalpoints.coverage.queries import coverage
+from focalpoints.exports.filters import ContactFilters, FilterError, parse_filters
+from focalpoints.exports.queries import contact_rows, statement
+from focalpoints.extensions import csrf, db, limiter
+from focalpoints.focal_points.importing import TREATIES
+from focalpoints.focal_points.models import Person
+from focalpoints.i18n import current_language
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+MAX_PER_PAGE = 200
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
+limiter.limit(_limit)(bp)
+
+
+@bp.before_request
+def _authenticate() -> None:
+    """A bearer token acts for its creator; without one, the session's user or anonymous."""
+    header = request.headers.get("Authorization", "")
+    g.api_user = current_user if current_user.is_authenticated else None
+    if header:
+        scheme, _, token = header.partition(" ")
+        user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise ApiError(401, "invalid or revoked token")
+        g.api_user = user
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError) -> tuple[Response, int]:
+    return jsonify(error=error.message), error.status
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> tuple[Response, int]:
+    return jsonify(error=error.description or error.name), error.code or 500
+
+
+def _page() -> tuple[int, int]:
+    try:
+        page = int(request.args.get("page", "1"))
+        per_page = int(request.args.get("per_page", "50"))
+    except ValueError:
+        raise ApiError(400, "page and per_page must be whole numbers") from None
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ApiError(400, f"page must be 1 or more, per_page from 1 to {MAX_PER_PAGE}")
+    return page, per_page
+
+
+def _paginated(items: list[Any], total: int, page: int, per_page: int) -> Response:
+    return jsonify(
+        items=items,
+        page=page,
+        per_page=per_page,
+        total=total,
+        pages=(total + per_page - 1) // per_page,
+    )
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3 description of this API."""
+    return jsonify(SPEC)
+
+
+@bp.get("/countries")
+def countries() -> Response:
+    """Every country or entity that can be a Party, with its membership periods."""
+    page, per_page = _page()
+    everyone = list_countries()
+    codes = {c.id: c.code for c in active_conventions()}
+    chunk = everyone[(page - 1) * per_page : page * per_page]
+    items = [serializers.country(c, date.today(), codes) for c in chunk]
+    return _paginated(items, len(everyone), page, per_page)
+
+
+@bp.get("/conventions")
+def conventions() -> Response:
+    """The conventions and their national roles."""
+    items = [serializers.convention(c) for c in active_conventions()]
+    return jsonify(items=items, total=len(items))
+
+
+def _filters() -> ContactFilters:
+    try:
+        return parse_filters(request.args, g.api_user, own_country_only=False)
+    except FilterError as error:
+        raise ApiError(400, str(error)) from error
+
+
+@bp.get("/focal-points")
+def focal_points() -> Response:
+    """Contacts shaped like InforMEA's contact feed, one per person with their roles."""
+    page, per_page = _page()
+    filters = _filters()
+    query = statement(filters, g.api_user)
+    rows = query.subquery()
+    total = db.session.scalar(select(func.count(distinct(rows.c.person_id))))
+    ids = db.session.scalars(
+        select(rows.c.person_id)
+        .distinct()
+        .order_by(rows.c.person_id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    page_rows = contact_rows(
+        filters, g.api_user, current_language(), query=query.where(Person.id.in_(ids))
+    )
+    treaties = {code: treaty for treaty, code in reversed(list(TREATIES.items()))}
+    return _paginated(serializers.contacts(page_rows, treaties), total or 0, page, per_page)
+
+
+@bp.get("/coverage")
+def coverage_figures() -> Response:
+    """For each convention and required role: Parties with a confirmed, stale or no holder."""
+    convention = request.args.get("convention", "").upper()[:20]
+    role = request.args.get("role", "").upper()[:40]
+    region = request.args.get("region", "")[:40]
+    known = active_conventions()
+    if convention and convention not in {c.code for c in known}:
+        raise ApiError(400, f"unknown convention: {convention}")
+    if role and role not in {r.code for c in known for r in c.roles}:
+        raise ApiError(400, f"unknown role: {role}")
+    if region and region not in MEA_REGIONS:
+        raise ApiError(400, f"unknown region: {region}")
+    user = g.api_user
+    only = None
+    if user is not None and not permissions.sees_all_countries(user):
+        only = user.country
+    report = coverage(region, convention, role, only)
+    items = [
+        {
+            "convention": r.convention.code,
+            "role": r.role.code,
+            "parties": r.parties,
+            "filled": r.filled,
+            "stale": r.stale,
+            "vacant": r.vacant,
+            "missing": [c.iso2 for c in r.missing],
+        }
+        for r in report.roles
+    ]
+    return jsonify(items=items, total=len(items))

@@ -1,0 +1,128 @@
+"""The read API: visibility by caller, tokens, pagination, and schemathesis against the schema."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from focalpoints.api import tokens
+from focalpoints.api.models import ApiToken
+from focalpoints.extensions import db
+
+
+@pytest.fixture
+def people(make_person, make_appointment):
+    public = make_person("KE", family_name="Public", visibility="public")
+    registered = make_person("KE", family_name="Registered", visibility="registered")
+    restricted = make_person("KE", family_name="Restricted", visibility="restricted")
+    for person, role in ((public, "CMS-NFP"), (registered, "CBD-FP1"), (restricted, "CITES-MA")):
+        make_appointment(role, person=person)
+    return public, registered, restricted
+
+
+def _names(response) -> set[str]:
+    return {item["lastName"] for item in response.get_json()["items"]}
+
+
+def test_anonymous_callers_see_public_contacts_only(client, people):
+    assert _names(client.get("/api/v1/focal-points")) == {"Public"}
+
+
+def test_officials_of_other_countries_see_the_shared_directory(client, login_as, people):
+    login_as(role="editor", country_code="FR")
+    assert _names(client.get("/api/v1/focal-points")) == {"Public", "Registered"}
+
+
+def test_own_country_and_secretariat_see_everything(app, client, login_as, people, make_user):
+    login_as(role="editor", country_code="KE")
+    assert _names(client.get("/api/v1/focal-points")) == {"Public", "Registered", "Restricted"}
+
+
+def test_tokens_read_with_their_creators_rights_and_can_be_revoked(app, client, people, make_user):
+    secretariat = make_user(role="secretariat", country_code=None)
+    token = tokens.create_token(secretariat, "harvester")
+    stored = db.session.query(ApiToken).one()
+    assert token not in (stored.token_hash, stored.prefix) and stored.token_hash != token
+    headers = {"Authorization": f"Bearer {token}"}
+    assert _names(client.get("/api/v1/focal-points", headers=headers)) == {
+        "Public",
+        "Registered",
+        "Restricted",
+    }
+    db.session.expire_all()
+    assert db.session.query(ApiToken).one().last_used_at is not None
+    tokens.revoke(db.session.query(ApiToken).one())
+    assert client.get("/api/v1/focal-points", headers=headers).status_code == 401
+    assert client.get("/api/v1/countries", headers={"Authorization": "Bearer x"}).status_code == 401
+
+
+def test_focal_points_follow_informea_shape_and_filters(client, login_as, people):
+    login_as(role="secretariat", country_code=None)
+    items = client.get("/api/v1/focal-points?convention=CBD").get_json()["items"]
+    assert [i["lastName"] for i in items] == ["Registered"]
+    assert items[0]["treaties"] == ["cbd"] and items[0]["roles"][0]["treaty"] == "cbd"
+    assert client.get("/api/v1/focal-points?role=NOPE").status_code == 400
+
+
+def test_pagination(client):
+    body = client.get("/api/v1/countries?per_page=10&page=2").get_json()
+    assert body["page"] == 2 and len(body["items"]) == 10 and body["total"] == 198
+    assert body["pages"] == 20
+    assert client.get("/api/v1/countries?per_page=1000").status_code == 400
+    assert client.get("/api/v1/countries?page=x").status_code == 400
+
+
+def test_countries_carry_membership_periods(client):
+    items = client.get("/api/v1/countries?per_page=200").get_json()["items"]
+    eu = next(i for i in items if i["iso2"] == "EU")
+    cites = next(m for m in eu["memberships"] if m["convention"] == "CITES")
+    assert cites["entry_into_force"].startswith("2015") and cites["is_party"]
+
+
+def test_api_lists_take_a_fixed_number_of_queries(
+    client, login_as, people, count_queries, make_appointment
+):
+    login_as(role="secretariat", country_code=None)
+    counter = count_queries()
+    client.get("/api/v1/focal-points")
+    baseline = counter.count
+    for code in ("CHM-FP", "SBSTTA-FP", "RAMSAR-NFP"):
+        make_appointment(code, country_code="TZ")
+    counter.statements.clear()
+    client.get("/api/v1/focal-points")
+    assert counter.count == baseline
+
+
+def test_token_pages(client, login_as):
+    login_as(role="secretariat", country_code=None)
+    page = client.post("/api-tokens", data={"name": "InforMEA"}).data.decode()
+    token = re.search(r"fp_[A-Za-z0-9_-]+", page).group(0)
+    assert (
+        client.get("/api/v1/countries", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 200
+    )
+    assert token not in client.get("/api-tokens").data.decode()  # shown once only
+    assert client.post("/api-tokens", data={"name": ""}).status_code == 200
+
+
+def test_api_conforms_to_its_schema(app, people):
+    """schemathesis generates requests from the OpenAPI document: no server error, and every
+    answer matches the schema."""
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 4
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
+        def check(case):
+            case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
+
+        check()
