@@ -14,6 +14,7 @@ PAGES = [
     "/countries/KE/people",
     "/coverage",
     "/exports",
+    "/api-tokens",
     "/users",
     "/users/invite",
     "/account",
