@@ -42,13 +42,20 @@ def init_command() -> None:
 
 
 @click.command("demo-data")
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "full"]),
+    default="small",
+    show_default=True,
+    help="full: every Party holds every role (about 10,000 people), for benchmarks.",
+)
 @with_appcontext
-def demo_data_command() -> None:
+def demo_data_command(scale: str) -> None:
     """Fill the database with deterministic demo content and print the demo log-ins."""
     from focalpoints.demo_data import load_demo_data
 
     with writing():
-        lines = load_demo_data()
+        lines = load_demo_data(scale)
     for line in lines:
         click.echo(line)
 

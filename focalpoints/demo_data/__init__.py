@@ -72,10 +72,18 @@ DEMO_USERS = (
 )
 
 
-def load_demo_data() -> list[str]:
-    """Create the demo content that is missing (a second run adds nothing) and describe it."""
+def load_demo_data(scale: str = "small") -> list[str]:
+    """Create the demo content that is missing (a second run adds nothing) and describe it.
+
+    ``full`` fills every Party of every convention instead, for benchmarks.
+    """
     lines = _demo_accounts()
-    lines.insert(1, _demo_registry())
+    if scale == "full":
+        from focalpoints.demo_data.full_scale import load_full_scale
+
+        lines.insert(1, load_full_scale())
+    else:
+        lines.insert(1, _demo_registry())
     return lines
 
 
