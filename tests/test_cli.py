@@ -84,3 +84,18 @@ def test_demo_log_in_works(app, runner, client):
     runner.invoke(args=["demo-data"])
     response = client.post("/login", data={"email": DEMO_USERS[2].email, "password": DEMO_PASSWORD})
     assert response.headers["Location"] == "/countries/KE"
+
+
+def test_full_scale_demo_data(app, runner):
+    from sqlalchemy import func, select
+
+    from focalpoints.audit.models import AuditEntry
+    from focalpoints.focal_points.models import Appointment, Person
+
+    result = runner.invoke(args=["demo-data", "--scale", "full"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 10_000
+    assert db.session.scalar(select(func.count()).select_from(Appointment)) > 7_000
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) >= 100_000
+    again = runner.invoke(args=["demo-data", "--scale", "full"])
+    assert "nothing added" in again.output
