@@ -85,10 +85,18 @@ def translated(names: Mapping[str, str] | None, language: str | None = None) -> 
     return names.get(language) or names.get("en") or next(iter(names.values()), "")
 
 
+@functools.cache
+def _territories(language: str) -> dict[str, str]:
+    return dict(Locale.parse(language).territories)
+
+
 def territory_name(code: str, language: str | None = None) -> str:
     """Return CLDR's name of a territory (ISO alpha-2 or M49 region) in the reader's language."""
-    locale = Locale.parse(language or current_language())
-    return locale.territories.get(code) or Locale("en").territories.get(code) or code
+    return (
+        _territories(language or current_language()).get(code)
+        or _territories("en").get(code)
+        or code
+    )
 
 
 @functools.cache

@@ -39,10 +39,7 @@ def map_codes() -> list[str]:
 
 @bp.record_once
 def _template_helpers(state: Any) -> None:
-    state.app.jinja_env.globals.update(
-        coverage_level_label=lambda level: str(LEVELS.get(level, level)),
-        map_codes=map_codes(),
-    )
+    state.app.jinja_env.globals.update(map_codes=map_codes())
 
 
 def _report():
@@ -76,6 +73,7 @@ def index() -> tuple[str, int]:
         filters=filters,
         errors=errors,
         all_conventions=conventions,
+        level_labels={level: str(label) for level, label in LEVELS.items()},
         regions=MEA_REGIONS,
         national=not permissions.sees_all_countries(current_user),
     ), 400 if errors else 200
