@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from focalpoints.auth import tokens
@@ -61,52 +62,98 @@ def test_keyboard_user_can_skip_to_the_content(page: Page):
     expect(page).to_have_url(re.compile(r"#main$"))
 
 
+@pytest.mark.parametrize("language", ["en", "ar", "zh"])
 def test_coordinator_adds_replaces_confirms_and_sees_history(
-    page: Page, make_user, make_appointment, shot
+    page: Page, make_user, make_appointment, shot, language
 ):
+    """Journey 2, in English and again right to left in Arabic and in Chinese."""
     from datetime import date
 
     old = make_appointment("CMS-NFP", start=date(2019, 3, 1))
     other = make_appointment("CBD-FP1", start=date(2020, 1, 1))
     other.last_confirmed_on = date(2024, 6, 1)  # stale
     db.session.commit()
-    coordinator = make_user(role="coordinator", country_code="KE")
+    coordinator = make_user(role="coordinator", country_code="KE", language=language)
     page.goto("/login")
-    page.get_by_label("E-mail address").fill(coordinator.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.locator("#email").fill(coordinator.email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/countries/KE$"))
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
 
     # Add a focal point
-    page.get_by_role("link", name="Add a person or institution").first.click()
-    page.get_by_label("Given name(s)").fill("Achieng")
-    page.get_by_label("Family name").fill("Odhiambo")
-    page.get_by_label("E-mail address (primary)").fill("a.odhiambo@environment.go.ke")
-    page.get_by_label("Telephone").fill("020 2730808")
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("heading", name="Achieng Odhiambo")).to_be_visible()
+    page.locator("main a[href$='/people/new']").first.click()
+    page.locator("#given_names").fill("Achieng")
+    page.locator("#family_name").fill("Odhiambo")
+    page.locator("#email").fill("a.odhiambo@environment.go.ke")
+    page.locator("#phone").fill("020 2730808")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("Achieng Odhiambo")
     expect(page.get_by_text("+254 20 2730808")).to_be_visible()
     shot("person")
 
     # Replace the CMS National Focal Point
     page.goto(f"/countries/KE/appointments/{old.id}")
-    page.get_by_role("link", name="Replace the holder").click()
-    page.get_by_label("New holder").select_option(label="Achieng Odhiambo")
-    page.get_by_label("From").fill("2025-09-01")
-    page.get_by_role("button", name="Replace").click()
-    expect(page.get_by_text("replaces")).to_be_visible()
+    page.locator("a[href$='/replace']").click()
+    page.locator("#person").select_option(label="Achieng Odhiambo")
+    page.locator("#start_date").fill("2025-09-01")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_be_visible()
     page.goto("/countries/KE")
     cms = page.locator("section", has=page.locator("#conv-CMS"))
     expect(cms.get_by_role("link", name="Achieng Odhiambo")).to_be_visible()
-    expect(cms.get_by_text("1 former holder")).to_be_visible()
+    expect(cms.locator("details")).to_have_count(1)  # the former holder, folded away
     shot("country")
 
     # Confirm another holder as still current
     page.goto(f"/countries/KE/appointments/{other.id}")
-    page.get_by_role("button", name="Confirm still current").click()
-    expect(page.get_by_text("The appointment has been updated.")).to_be_visible()
+    page.locator("form[action$='/confirm'] button").click()
+    expect(page.locator(".alert-success")).to_be_visible()
 
     # See the history
-    history = page.locator("table", has=page.get_by_text("Last confirmed"))
-    expect(history.get_by_text(coordinator.email).first).to_be_visible()
+    expect(page.locator("main table").last.get_by_text(coordinator.email).first).to_be_visible()
     shot("history")
+
+
+def test_secretariat_filters_coverage_opens_a_country_and_downloads_exports(
+    page: Page, make_user, make_appointment, make_person, shot
+):
+    import io
+
+    import vobject
+    from openpyxl import load_workbook
+
+    holder = make_person("KE", given_names="Wanjiru", family_name="Kamau", visibility="public")
+    make_appointment("CMS-NFP", person=holder)
+    make_appointment("CBD-FP1", country_code="FR")
+    secretariat = make_user(role="secretariat", country_code=None)
+    page.goto("/login")
+    page.get_by_label("E-mail address").fill(secretariat.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_role("link", name="Coverage").click()
+    page.get_by_label("Region").select_option("africa")
+    page.get_by_role("button", name="Apply the filters").click()
+    expect(page).to_have_url(re.compile(r"region=africa"))
+    table = page.locator("table.coverage-table")
+    expect(table.get_by_role("link", name="Kenya")).to_be_visible()
+    expect(table.get_by_role("link", name="France")).to_have_count(0)
+    shot("coverage")
+    table.get_by_role("link", name="Kenya").click()
+    expect(page.get_by_role("link", name="Wanjiru Kamau")).to_be_visible()
+
+    page.get_by_role("link", name="Contact lists").click()
+    page.get_by_label("Country").select_option("KE")
+    page.get_by_role("button", name="Apply the filters").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Excel (XLSX)").click()
+    sheet = load_workbook(io.BytesIO(download_info.value.path().read_bytes())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("country", "convention", "role")
+    assert [r[11] for r in rows[1:]] == ["Kamau"]  # family_name, Kenya only
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Address book (vCard)").click()
+    [card] = list(vobject.readComponents(download_info.value.path().read_text()))
+    assert card.fn.value == "Wanjiru Kamau"
+    shot("exports")
