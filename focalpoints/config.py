@@ -22,7 +22,8 @@ ARGON2_PARALLELISM = 1
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCK_MINUTES = 15
 LOGIN_RATE_LIMIT = "20 per 15 minutes"
-PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes"  # noqa: S105 (a rate, not a password)
+# A rate limit, not a password.
+PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes"  # noqa: S105  # nosec B105
 INVITATION_RATE_LIMIT = "30 per hour"
 API_RATE_LIMIT = "300 per minute"
 RATELIMIT_STORAGE_URI = "memory://"

@@ -11,7 +11,8 @@ from focalpoints.auth.models import User
 from focalpoints.extensions import db
 
 INVITATION = "invitation"
-PASSWORD_RESET = "password-reset"  # noqa: S105 (a token purpose, not a password)
+# The name of a token purpose, not a password.
+PASSWORD_RESET = "password-reset"  # noqa: S105  # nosec B105
 _MAX_AGE_SETTING = {
     INVITATION: "INVITATION_MAX_AGE_SECONDS",
     PASSWORD_RESET: "PASSWORD_RESET_MAX_AGE_SECONDS",

@@ -20,7 +20,8 @@ from focalpoints.extensions import db
 from focalpoints.focal_points.contacts import name_key
 from focalpoints.focal_points.models import Appointment, Person, Status
 
-DEMO_PASSWORD = "focalpoints-demo"  # noqa: S105 (printed for the demo; never used in production)
+# The demo accounts' shared password, printed for the demo; never a real account's.
+DEMO_PASSWORD = "focalpoints-demo"  # noqa: S105  # nosec B105
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,8 @@ def _demo_registry() -> str:
     people holding several roles, some ended appointments with successors."""
     if db.session.scalar(select(func.count()).select_from(Person)):
         return "Demo registry: exists already, nothing added."
-    rng = random.Random(SEED)  # noqa: S311 (deterministic demo content, not security)
+    # Deterministic demo content: randomness here protects nothing.
+    rng = random.Random(SEED)  # noqa: S311  # nosec B311
     today = date.today()
     conventions = active_conventions()
     countries = db.session.scalars(

@@ -32,7 +32,8 @@ def load_full_scale() -> str:
     """Fill the registry of every Party at full scale (once: a second run adds nothing)."""
     if db.session.scalar(select(func.count()).select_from(Person)):
         return "Full-scale registry: exists already, nothing added."
-    rng = random.Random(SEED)  # noqa: S311 (deterministic benchmark data, not security)
+    # Deterministic benchmark data: randomness here protects nothing.
+    rng = random.Random(SEED)  # noqa: S311  # nosec B311
     today = date.today()
     now = datetime.now(UTC)
     conventions = active_conventions()
