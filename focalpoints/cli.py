@@ -27,6 +27,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(translations_group)
     app.cli.add_command(import_group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("init")
@@ -154,3 +156,36 @@ def import_contacts_command(path: str, country_code: str | None, dry_run: bool) 
         click.echo("Dry run: nothing written.")
     else:
         click.echo(", ".join(f"{n} {action}" for action, n in counts.items()))
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(path: str) -> None:
+    """Write a consistent backup of the database to PATH (safe while the app runs)."""
+    from pathlib import Path
+
+    from focalpoints.maintenance import BackupError, backup
+
+    try:
+        click.echo(backup(Path(path)))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the database's content with the backup at PATH."""
+    from pathlib import Path
+
+    from focalpoints.maintenance import BackupError, restore
+
+    if not yes:
+        click.confirm("This replaces everything in the database. Continue?", abort=True)
+    try:
+        click.echo(restore(Path(path)))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
