@@ -75,6 +75,14 @@ EXPECTED = {
         "GET",
         dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
     ),
+    "admin.audit_log": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
+    ),
+    "admin.audit_csv": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
+    ),
     "admin.official_names": (
         "GET",
         dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),

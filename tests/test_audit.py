@@ -67,3 +67,27 @@ def test_reference_data_changes_are_recorded(client, login_as, country):
     )
     [update] = [e for e in _entries("memberships", membership.id) if e.action == "update"]
     assert update.after["instrument"] == "accession" and update.country_id == kenya.id
+
+
+def test_admins_filter_and_export_the_audit_log(client, login_as, make_person):
+    import csv
+    import io
+
+    admin = login_as(role="admin", country_code=None)
+    person = make_person("KE", family_name="Audited")
+    page = client.get(f"/admin/audit?entity_type=people&entity_id={person.id}").data.decode()
+    assert "Audited" in page and "1 entry" in page
+    page = client.get(f"/admin/audit?actor={admin.email}").data.decode()
+    assert "login" in page
+    assert client.get("/admin/audit?country=ZZZ").status_code == 400
+    assert client.get("/admin/audit?date_from=yesterday").status_code == 400
+    data = client.get("/admin/audit.csv?country=KE").data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(data)))
+    assert rows and any("Audited" in r["after"] for r in rows)
+    assert all(not r["after"].startswith(("=", "+", "-", "@")) for r in rows)
+
+
+def test_no_route_can_change_or_delete_audit_rows(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("admin.audit"):
+            assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule

@@ -160,3 +160,25 @@ for _language, _native in NATIVE_NAMES.items():
             render_kw={"lang": _language, "dir": "rtl" if _language == "ar" else "auto"},
         ),
     )
+
+
+class AuditFilterForm(BaseForm):
+    """Filters of the audit log (a GET form: it changes nothing, so it needs no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    country = StringField(
+        _l("Country (ISO code)"), filters=[upper_filter], validators=[Optional(), text_length(2)]
+    )
+    actor = StringField(
+        _l("Who (e-mail address)"),
+        filters=[strip_filter],
+        validators=[Optional(), text_length(254)],
+    )
+    entity_type = SelectField(_l("Record"), choices=[], validators=[Optional()])
+    entity_id = StringField(
+        _l("Record number"), filters=[strip_filter], validators=[Optional(), text_length(60)]
+    )
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])

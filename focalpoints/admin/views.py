@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.wrappers import Response
 
 from focalpoints import permissions
 from focalpoints.admin import operations
 from focalpoints.admin.forms import (
+    AuditFilterForm,
     ConventionForm,
     MembershipForm,
     OfficialNamesForm,
@@ -20,9 +32,11 @@ from focalpoints.admin.forms import (
     fill_translations,
     translations_from,
 )
+from focalpoints.audit import queries as audit_queries
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country, Membership
 from focalpoints.countries.queries import get_country_or_404, memberships_as_of
+from focalpoints.exports.formats import neutralise
 from focalpoints.extensions import db
 from focalpoints.forms import choices
 
@@ -173,3 +187,85 @@ def official_names(code: str) -> str | Response:
         flash(_("The official names have been saved."), "success")
         return redirect(url_for("countries.detail", code=country.iso2))
     return render_template("admin/official_names.html", country=country, form=form)
+
+
+def _audit_query() -> tuple[AuditFilterForm, Any]:
+    form = AuditFilterForm(request.args)
+    form.entity_type.choices = choices([("", "—")] + [(t, t) for t in audit_queries.ENTITY_TYPES])
+    if request.args and not form.validate():
+        return form, None
+    return form, audit_queries.filtered(
+        country=form.country.data or "",
+        actor=form.actor.data or "",
+        entity_type=form.entity_type.data or "",
+        entity_id=form.entity_id.data or "",
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
+    )
+
+
+@bp.get("/audit")
+@permissions.require(permissions.is_admin)
+def audit_log() -> tuple[str, int]:
+    """The audit log, filtered by country, user, record and date."""
+    form, query = _audit_query()
+    page = db.paginate(query, per_page=50, error_out=False) if query is not None else None
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("admin/audit.html", form=form, page=page, args=args), (
+        200 if query is not None else 400
+    )
+
+
+@bp.get("/audit.csv")
+@permissions.require(permissions.is_admin)
+def audit_csv() -> Response:
+    """The filtered audit log as CSV (UTF-8 with BOM; no cell starts a formula)."""
+    form, query = _audit_query()
+    if query is None:
+        return Response(
+            render_template("admin/audit.html", form=form, page=None, args={}), status=400
+        )
+
+    def lines() -> Any:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(
+            [
+                "id",
+                "when",
+                "who",
+                "action",
+                "record",
+                "number",
+                "country_id",
+                "before",
+                "after",
+                "address",
+            ]
+        )
+        yield "\ufeff" + buffer.getvalue()
+        for entry in audit_queries.rows(query):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(
+                [
+                    neutralise(v)
+                    for v in (
+                        entry.id,
+                        entry.created_at.isoformat(),
+                        entry.actor_label,
+                        entry.action,
+                        entry.entity_type,
+                        entry.entity_id,
+                        entry.country_id,
+                        json.dumps(entry.before, ensure_ascii=False) if entry.before else "",
+                        json.dumps(entry.after, ensure_ascii=False) if entry.after else "",
+                        entry.remote_addr or "",
+                    )
+                ]
+            )
+            yield buffer.getvalue()
+
+    response = Response(stream_with_context(lines()), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    return response

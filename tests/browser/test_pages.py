@@ -15,6 +15,7 @@ PAGES = [
     "/coverage",
     "/exports",
     "/api-tokens",
+    "/admin/audit",
     "/users",
     "/users/invite",
     "/account",
