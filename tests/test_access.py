@@ -147,6 +147,14 @@ EXPECTED = {
         "POST",
         dict(anonymous=LOGIN, own=404, other=403, secretariat=403, admin=404),
     ),
+    "focal_points.personal_data": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
+    ),
+    "focal_points.erase_person": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
+    ),
     "focal_points.merge_person": (
         "GET",
         dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),

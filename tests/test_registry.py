@@ -398,3 +398,29 @@ def test_people_page_takes_a_fixed_number_of_queries(
     counter.statements.clear()
     client.get("/countries/KE/people")
     assert counter.count == baseline
+
+
+def test_personal_data_export_and_erasure(client, login_as, make_person, make_appointment):
+    login_as(role="coordinator")
+    person = make_person(
+        "KE", given_names="Grace", family_name="Wanjiku", email="grace@example.org"
+    )
+    make_appointment("CMS-NFP", person=person)
+    client.post(
+        f"/countries/KE/people/{person.id}/edit",
+        data={**PERSON, "family_name": "Wanjiku-Otieno", "version": "1"},
+    )
+    data = client.get(f"/countries/KE/people/{person.id}/data.json").get_json()
+    assert data["person"]["family_name"] == "Wanjiku-Otieno"
+    assert data["appointments"][0]["role"] == "CMS-NFP"
+    assert any(
+        e["after"] and e["after"].get("family_name") == "Wanjiku-Otieno" for e in data["history"]
+    )
+    assert "cannot be undone" in client.get(f"/countries/KE/people/{person.id}/erase").data.decode()
+    client.post(f"/countries/KE/people/{person.id}/erase")
+    erased = _reload(person)
+    assert "Wanjiku" not in erased.family_name and erased.email == "" and erased.is_deleted
+    assert erased.appointments[0].status == "ended"  # the role stays, with its dates
+    trail = client.get(f"/countries/KE/people/{person.id}/data.json").get_data(as_text=True)
+    assert "Wanjiku" not in trail and "grace@example.org" not in trail
+    assert '"erase"' in trail

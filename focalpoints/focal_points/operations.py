@@ -376,3 +376,95 @@ def letter_path(appointment: Appointment) -> Path | None:
     if not appointment.letter_file:
         return None
     return letters_folder() / appointment.letter_file
+
+
+# Personal data ----------------------------------------------------------------------------------
+
+ERASED = "[erased]"
+
+
+def personal_data(person: Person) -> dict[str, Any]:
+    """Everything held about a person: the record, their appointments and their history."""
+    from focalpoints.focal_points.queries import history
+
+    def plain(value: Any) -> Any:
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+    record = {
+        key: plain(getattr(person, key))
+        for key in ("id", *PERSON_FIELDS, "created_at", "updated_at", "deleted_at")
+    }
+    appointments = [
+        {
+            key: plain(getattr(a, key))
+            for key in (
+                "id",
+                "status",
+                "is_primary",
+                "start_date",
+                "end_date",
+                "end_reason",
+                "letter_reference",
+                "letter_date",
+                "last_confirmed_on",
+            )
+        }
+        | {"role": a.role.code}
+        for a in person.appointments
+    ]
+    entries = [
+        {
+            "when": e.created_at.isoformat(),
+            "who": e.actor_label,
+            "action": e.action,
+            "record": e.entity_type,
+            "number": e.entity_id,
+            "before": e.before,
+            "after": e.after,
+        }
+        for e in history(person, person.appointments)
+    ]
+    return {"person": record, "appointments": appointments, "history": entries}
+
+
+def erase_person(person: Person) -> None:
+    """Anonymise a person's details everywhere, keeping the records and the audit trail whole.
+
+    Appointments keep their dates and roles (who held a role is a public act of the country),
+    but name, contacts and notes are replaced, in the record and in its audit entries.
+    """
+    from sqlalchemy import select as select_
+
+    from focalpoints.audit import record_event
+    from focalpoints.audit.models import AuditEntry
+
+    for appointment in person.appointments:
+        if appointment.is_current:
+            appointment.status = Status.ENDED.value
+            appointment.end_date = max(date.today(), appointment.start_date)
+            appointment.end_reason = "erased"
+    for key in PERSON_FIELDS:
+        if key in ("kind", "visibility"):
+            continue
+        current = getattr(person, key)
+        setattr(person, key, [] if isinstance(current, list) else (None if current is None else ""))
+    person.family_name = f"{ERASED} #{person.id}"
+    person.match_key = ""
+    person.visibility = "restricted"
+    person.deleted_at = person.deleted_at or utcnow()
+    entries = db.session.scalars(
+        select_(AuditEntry).where(
+            AuditEntry.entity_type == "people", AuditEntry.entity_id == str(person.id)
+        )
+    ).all()
+    for entry in entries:
+        for side in ("before", "after"):
+            values = getattr(entry, side)
+            if values:
+                setattr(
+                    entry,
+                    side,
+                    {k: (ERASED if k in PERSON_FIELDS else v) for k, v in values.items()},
+                )
+    record_event(db.session, "erase", "people", person.id, country_id=person.country_id)
+    db.session.commit()

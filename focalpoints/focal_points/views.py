@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -269,6 +270,39 @@ def merge_person(code: str, person_id: int) -> str | Response:
                 flash(_("The two records have been merged."), "success")
                 return redirect(url_for(".person", code=country.iso2, person_id=record.id))
     return render_template("focal_points/merge.html", country=country, person=record, form=form)
+
+
+@bp.get("/people/<int:person_id>/data.json")
+@login_required
+def personal_data(code: str, person_id: int) -> Response:
+    """Everything held about one person, as JSON (a data subject's access request)."""
+    country = get_country_or_404(code, for_edit=True)
+    if not permissions.can_restore_records(current_user, country):
+        abort(403)
+    record = db.session.get(Person, person_id)
+    if record is None or record.country_id != country.id:
+        abort(404)
+    response = jsonify(operations.personal_data(record))
+    response.headers["Content-Disposition"] = f'attachment; filename="person-{record.id}.json"'
+    return response
+
+
+@bp.route("/people/<int:person_id>/erase", methods=["GET", "POST"])
+@login_required
+def erase_person(code: str, person_id: int) -> str | Response:
+    """Anonymise a person everywhere (the right to erasure); records and history stay whole."""
+    country = get_country_or_404(code, for_edit=True)
+    if not permissions.can_restore_records(current_user, country):
+        abort(403)
+    record = db.session.get(Person, person_id)
+    if record is None or record.country_id != country.id:
+        abort(404)
+    form = DeleteForm()
+    if form.validate_on_submit():
+        operations.erase_person(record)
+        flash(_("The person's details have been erased."), "success")
+        return redirect(url_for(".people", code=country.iso2))
+    return render_template("focal_points/erase.html", country=country, person=record, form=form)
 
 
 # Appointments ---------------------------------------------------------------------------------
