@@ -34,12 +34,11 @@ INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
 PASSWORD_RESET_MAX_AGE_SECONDS = 3600
 
 # Sessions
+# A session ends after this long, and after SESSION_IDLE_MINUTES without a request.
 PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
-REMEMBER_COOKIE_DURATION = timedelta(days=14)
+SESSION_IDLE_MINUTES = 120
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-REMEMBER_COOKIE_HTTPONLY = True
-REMEMBER_COOKIE_SAMESITE = "Lax"
 WTF_CSRF_TIME_LIMIT = 8 * 3600
 
 # Request bodies above this are refused with 413 (uploads included).

@@ -2,7 +2,7 @@
 
 from focalpoints.api.models import ApiToken
 from focalpoints.audit.models import AuditEntry
-from focalpoints.auth.models import User
+from focalpoints.auth.models import LoginSession, User
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country, Membership
 from focalpoints.focal_points.models import Appointment, Person
@@ -14,6 +14,7 @@ __all__ = [
     "AuditEntry",
     "Convention",
     "Country",
+    "LoginSession",
     "Membership",
     "Person",
     "ReferenceDataset",

@@ -359,3 +359,35 @@ def test_login_and_logout_are_audited(client, make_user):
         )
         >= 1
     )
+
+
+def test_a_cookie_copied_before_log_out_no_longer_works(app, client, make_user):
+    user = make_user()
+    login(client, user)
+    with client.session_transaction() as session:
+        copied = dict(session)
+    client.post("/logout")
+    thief = app.test_client()
+    with thief.session_transaction() as session:
+        session.update(copied)
+    assert thief.get("/countries").headers["Location"].startswith("/login")
+
+
+def test_idle_sessions_end(app_factory, make_user):
+    app = app_factory(SESSION_IDLE_MINUTES=0)
+    with app.app_context():
+        from tests.conftest import PASSWORD as password
+
+        user_client = app.test_client()
+        from focalpoints.auth.models import User
+
+        user = User(
+            email="idle@example.org", role="admin", password_hash=passwords.hash_password(password)
+        )
+        db.session.add(user)
+        db.session.commit()
+        user_client.post("/login", data={"email": "idle@example.org", "password": password})
+        import time
+
+        time.sleep(0.01)
+        assert user_client.get("/countries").headers["Location"].startswith("/login")

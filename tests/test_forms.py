@@ -66,7 +66,7 @@ FORMS = [
     ("/countries/KE/appointments/{appointment}/confirm", "coordinator", ["version"]),
     ("/countries/KE/import", "coordinator", ["file"]),
     ("/countries/KE/appointments/{appointment}/primary", "coordinator", ["version"]),
-    ("/login", None, ["email", "password", "remember"]),
+    ("/login", None, ["email", "password"]),
     ("/password/forgot", None, ["email"]),
     ("/account", "coordinator", ["name", "language"]),
     ("/account/password", "coordinator", ["current", "password", "confirm"]),

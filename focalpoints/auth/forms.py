@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired
 
 from focalpoints.forms import BaseForm, PasswordPolicy, strip_filter, text_length
@@ -28,7 +28,6 @@ class LoginForm(BaseForm):
         _l("Password"),
         validators=[InputRequired(message=_l("Enter your password.")), text_length(256)],
     )
-    remember = BooleanField(_l("Keep me logged in on this computer"))
 
 
 class NewPasswordForm(BaseForm):

@@ -2,23 +2,64 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, current_app, session
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
 
-from focalpoints.auth.models import User
+from focalpoints.auth.models import LoginSession, User
+from focalpoints.db_types import utcnow
 from focalpoints.extensions import db, login_manager
+
+SESSION_KEY = "sid"
+
+
+def session_hash(sid: str) -> str:
+    """What the server stores of a browser session's id."""
+    return hashlib.sha256(sid.encode()).hexdigest()
 
 
 def load_user(user_id: str) -> User | None:
-    """Load the user of a session, refusing sessions of an older generation (see session_token)."""
+    """Load the user of a session that is still open server-side.
+
+    Refused: an older session generation (password changed, account deactivated), a session
+    ended by log-out (even from a copied cookie), an idle or too old one.
+    """
     uid, _, token = user_id.partition(":")
-    if not uid.isdigit() or not token:
+    sid = session.get(SESSION_KEY)
+    if not uid.isdigit() or not token or not isinstance(sid, str):
         return None
-    user = db.session.get(User, int(uid))
-    if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
+    row = db.session.execute(
+        select(User, LoginSession)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            User.id == int(uid),
+            LoginSession.id == session_hash(sid),
+            LoginSession.ended_at.is_(None),
+        )
+    ).first()
+    if row is None:
         return None
+    user, login_session = row
+    if not user.active or not secrets.compare_digest(user.session_token, token):
+        return None
+    now = utcnow()
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    if now - login_session.last_seen_at > idle:
+        return None
+    if now - login_session.created_at > current_app.config["PERMANENT_SESSION_LIFETIME"]:
+        return None
+    if now - login_session.last_seen_at > timedelta(minutes=1):
+        # In its own short transaction: a GET holds no write lock (see database.py).
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(LoginSession)
+                .where(LoginSession.id == login_session.id)
+                .values(last_seen_at=now)
+            )
     return user
 
 

@@ -102,3 +102,18 @@ class User(Audited, UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class LoginSession(db.Model):
+    """One logged-in browser session, kept server-side so that log-out really ends it.
+
+    The browser's cookie holds a random id; only its SHA-256 is stored here.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,7 +14,8 @@ from sqlalchemy import func, select, update
 
 from focalpoints.audit import record_event
 from focalpoints.auth import tokens
-from focalpoints.auth.models import User, UserRole, new_session_token
+from focalpoints.auth.loading import SESSION_KEY, session_hash
+from focalpoints.auth.models import LoginSession, User, UserRole, new_session_token
 from focalpoints.auth.passwords import hash_password, verify_password
 from focalpoints.countries.models import Country
 from focalpoints.db_types import utcnow
@@ -97,22 +99,32 @@ def _log(user_id: int | None, action: str, email: str) -> None:
     db.session.commit()
 
 
-def start_session(user: User, remember: bool = False) -> None:
+def start_session(user: User) -> None:
     """Log ``user`` in on a fresh session (no state carried over from before log-in)."""
     language = session.get("language")
     session.clear()
     if language:
         session["language"] = language
+    sid = secrets.token_urlsafe(32)
+    session[SESSION_KEY] = sid
+    db.session.add(LoginSession(id=session_hash(sid), user_id=user.id))
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = utcnow()
-    login_user(user, remember=remember)
+    login_user(user)
     record_event(db.session, "login", "users", user.id, country_id=user.country_id, actor=user)
     db.session.commit()
 
 
 def end_session(user: User) -> None:
-    """Log the current user out and forget the session."""
+    """Log the current user out: the session ends server-side too, so a copied cookie dies."""
+    sid = session.get(SESSION_KEY)
+    if isinstance(sid, str):
+        db.session.execute(
+            update(LoginSession)
+            .where(LoginSession.id == session_hash(sid))
+            .values(ended_at=utcnow())
+        )
     record_event(db.session, "logout", "users", user.id, country_id=user.country_id, actor=user)
     db.session.commit()
     logout_user()

@@ -60,7 +60,7 @@ def login() -> str | Response | tuple[str, int]:
             flash(message, "danger")
             return render_template("auth/login.html", form=form), 429
         if result.outcome is operations.LoginOutcome.OK and result.user is not None:
-            operations.start_session(result.user, remember=form.remember.data)
+            operations.start_session(result.user)
             return redirect(safe_next_url(request.args.get("next")) or home_url(result.user))
         if result.outcome is operations.LoginOutcome.INACTIVE:
             form.email.errors.append(_("This account has been deactivated."))
