@@ -41,6 +41,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 WTF_CSRF_TIME_LIMIT = 8 * 3600
 
+# Behind one reverse proxy, trust its X-Forwarded-* headers (client address, https, host).
+BEHIND_PROXY = False
+# Host names the app answers to, so that a forged Host header never reaches a mailed link;
+# set it in deployment, e.g. ["focalpoints.example.org"].
+TRUSTED_HOSTS = None
+
 # Request bodies above this are refused with 413 (uploads included).
 MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 

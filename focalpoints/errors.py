@@ -8,7 +8,7 @@ from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from focalpoints.extensions import db
 
@@ -45,6 +45,11 @@ def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
+        # No URL can be built for an untrusted host, so no page with links: plain text.
+        return str(MESSAGES[400][1]), 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:

@@ -69,3 +69,24 @@ def test_pages_have_no_inline_script_or_style(client, login_as):
         html = client.get(url).data.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
         assert " style=" not in html and "<style" not in html, url
+
+
+def test_every_request_has_an_id_and_a_structured_log_line(client, caplog):
+    import json
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="focalpoints.request"):
+        response = client.get("/healthz", headers={"X-Request-ID": "abc123def456"})
+        other = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
+    assert response.headers["X-Request-ID"] == "abc123def456"
+    assert len(other.headers["X-Request-ID"]) == 32  # an unsafe incoming id is replaced
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "focalpoints.request"]
+    assert lines[0]["request_id"] == "abc123def456" and lines[0]["status"] == 200
+
+
+def test_trusted_hosts_refuse_a_forged_host(app_factory):
+    app = app_factory(TRUSTED_HOSTS=["focalpoints.test"])
+    with app.app_context():
+        client = app.test_client()
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/healthz", headers={"Host": "evil.example"}).status_code == 400
