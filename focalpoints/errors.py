@@ -7,7 +7,7 @@ import logging
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from focalpoints.extensions import db
@@ -68,6 +68,13 @@ def init_app(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         return render_error(error.code)
+
+    @app.errorhandler(DataError)
+    def data_error(error: DataError) -> tuple[str, int]:
+        # A value the database cannot store (out of range, malformed): the request was bad.
+        logger.warning("Refused by the database: %s", error.orig)
+        db.session.rollback()
+        return render_error(400)
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError) -> tuple[str, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, abort, request
 from werkzeug.wrappers import Response
 
 # No inline script or style anywhere: every asset is a local file.
@@ -22,7 +22,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
-    """Add the headers, and HSTS when the request came over HTTPS."""
+    """Refuse NUL bytes anywhere in a request; add the headers, and HSTS over HTTPS."""
+
+    @app.before_request
+    def refuse_nul_bytes() -> None:
+        # No text field or code of ours can hold a NUL, and PostgreSQL refuses it outright.
+        values = [request.path, *request.args.values()]
+        if request.form:
+            values.extend(request.form.values())
+        if any("\x00" in value for value in values):
+            abort(400)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
