@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from focalpoints.audit import record_event
 from focalpoints.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,15 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
         if error.code is None or error.code < 400:
             return error
+        if error.code == 403:  # a refused access is a security event
+            db.session.rollback()
+            record_event(
+                db.session,
+                "refused",
+                "requests",
+                details={"path": request.path[:200], "method": request.method},
+            )
+            db.session.commit()
         return render_error(error.code)
 
     @app.errorhandler(DataError)

@@ -91,3 +91,32 @@ def test_no_route_can_change_or_delete_audit_rows(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("admin.audit"):
             assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
+
+
+def test_a_scripted_session_leaves_one_audit_row_per_act(client, login_as, count_queries):
+    """Log-in, a write, an export and a refused access: the audit rows equal what was done."""
+    user = login_as(role="coordinator", country_code="KE")
+    start = db.session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1))
+    client.post(
+        "/countries/KE/people/new",
+        data={
+            "version": "0",
+            "kind": "person",
+            "family_name": "Scripted",
+            "visibility": "registered",
+        },
+    )
+    client.get("/exports/contacts.csv")
+    client.get("/countries/TZ/people/new")  # another country: refused
+    client.post("/logout")
+    rows = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.id > start).order_by(AuditEntry.id)
+    ).all()
+    assert [(r.action, r.entity_type) for r in rows] == [
+        ("create", "people"),
+        ("export", "exports"),
+        ("refused", "requests"),
+        ("logout", "users"),
+    ]
+    assert all(r.actor_id == user.id for r in rows)
+    assert rows[2].after["path"] == "/countries/TZ/people/new"

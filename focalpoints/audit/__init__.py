@@ -68,6 +68,37 @@ def record_event(
     )
 
 
+def record_now(
+    action: str,
+    entity_type: str,
+    entity_id: Any = None,
+    country_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Record an event in a transaction of its own (from reading requests: exports, refusals).
+
+    The request's own transaction, read-only, is left alone: it takes no write lock.
+    """
+    from focalpoints.extensions import db
+
+    actor_id, label = _actor()
+    with db.engine.begin() as connection:
+        connection.execute(
+            insert(AuditEntry).values(
+                created_at=utcnow(),
+                actor_id=actor_id,
+                actor_label=label,
+                action=action,
+                entity_type=entity_type,
+                entity_id=None if entity_id is None else str(entity_id),
+                country_id=country_id,
+                before=None,
+                after=details,
+                remote_addr=_remote_addr(),
+            )
+        )
+
+
 def _actor(actor: Any = None) -> tuple[int | None, str]:
     if actor is not None:
         return actor.id, actor.email

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from focalpoints import permissions
+from focalpoints.audit import record_now
 from focalpoints.conventions.models import Convention
 from focalpoints.countries.labels import MEA_REGIONS
 from focalpoints.countries.queries import active_conventions, list_countries
@@ -40,6 +41,7 @@ def _filename(filters: ContactFilters, extension: str) -> str:
 
 
 def _download(body, mimetype: str, filters: ContactFilters, extension: str) -> Response:
+    record_now("export", "exports", extension, details=filters.as_args())
     response = Response(stream_with_context(body), mimetype=mimetype)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{_filename(filters, extension)}"'
