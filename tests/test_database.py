@@ -159,3 +159,19 @@ def test_concurrent_edits_through_the_app_lose_nothing(app, tmp_path, make_perso
     entries = [e for e in notes.split(";") if e]
     assert sorted(entries) == sorted(f"w{i}-{n}" for i in range(3) for n in range(10))
     assert db.session.get(Person, person_id).version == 31
+
+
+def test_the_latest_migration_goes_down_and_up_on_a_database_with_data(app, make_appointment):
+    from sqlalchemy import func
+
+    from focalpoints.focal_points.models import Appointment, Person
+
+    make_appointment("CMS-NFP")
+    make_appointment("CITES-MA")
+    db.session.commit()
+    db.engine.dispose()
+    downgrade(revision="-1")
+    upgrade()
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Appointment)) == 2
+    db.session.commit()
