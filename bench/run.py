@@ -99,17 +99,25 @@ class Session:
         return response.status, len(body)
 
 
-def login(port: int) -> str:
+def csrf_token(page: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    if match is None:
+        raise SystemExit("no CSRF token on the page")
+    return match.group(1)
+
+
+def login(port: int, email: str = EMAIL, password: str = PASSWORD) -> str:
+    """Log in through the real form; return the session cookie."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request("GET", "/login")
     response = connection.getresponse()
     page = response.read().decode()
     cookie = response.getheader("Set-Cookie", "").split(";")[0]
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
-        r'name="csrf_token" value="([^"]+)"', page
-    )
     body = urllib.parse.urlencode(
-        {"csrf_token": token.group(1), "email": EMAIL, "password": PASSWORD}
+        {"csrf_token": csrf_token(page), "email": email, "password": password}
     )
     connection.request(
         "POST",
