@@ -76,3 +76,58 @@ def test_an_error_halfway_through_a_replacement_changes_nothing(app_factory):
         db.session.expire_all()
         assert db.session.get(Appointment, old_id).status == "proposed"  # not ended
         assert db.session.get(Appointment, old_id).version == 1
+
+
+def _keep_writing(url: str, instance: str, person_id: int) -> None:
+    """Edit one record forever, two fields per edit that must always agree."""
+    from focalpoints import create_app
+    from focalpoints.database import writing
+    from focalpoints.focal_points.models import Person
+    from tests.conftest import TEST_CONFIG
+
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": instance})
+    with app.app_context(), writing():
+        n = 0
+        while True:
+            person = db.session.get(Person, person_id)
+            values = {k: getattr(person, k) for k in operations.PERSON_FIELDS}
+            values.update(family_name=f"edit {n}", notes=f"edit {n}")
+            operations.update_person(person, values, person.version)
+            db.session.remove()
+            n += 1
+
+
+def test_writers_killed_mid_write_leave_no_partial_edit_and_no_corruption(
+    app, tmp_path, make_person
+):
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    from sqlalchemy import text
+
+    from focalpoints.focal_points.models import Person
+    from tests.conftest import is_postgres
+
+    person_id = make_person("KE", family_name="edit start", notes="edit start").id
+    db.session.commit()
+    db.engine.dispose()
+    context = multiprocessing.get_context("spawn")
+    for round_ in range(3):
+        writer = context.Process(
+            target=_keep_writing,
+            args=(app.config["SQLALCHEMY_DATABASE_URI"], str(tmp_path / f"k{round_}"), person_id),
+        )
+        writer.start()
+        time.sleep(2.5 + round_ * 0.37)  # long enough to be mid-way through some edit
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.join(10)
+        assert writer.exitcode == -signal.SIGKILL
+    db.session.expire_all()
+    person = db.session.get(Person, person_id)
+    assert person.family_name == person.notes  # never half an edit
+    assert person.family_name != "edit start" and person.version > 1
+    if not is_postgres():
+        assert db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+    db.session.commit()
