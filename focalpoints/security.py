@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import Flask, abort, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.wrappers import Response
 
 # No inline script or style anywhere: every asset is a local file.
@@ -21,8 +22,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+class SecureCookieOverHttps(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (
+            has_request_context() and request.is_secure
+        )
+
+
 def init_app(app: Flask) -> None:
     """Refuse NUL bytes anywhere in a request; add the headers, and HSTS over HTTPS."""
+    app.session_interface = SecureCookieOverHttps()
 
     @app.before_request
     def refuse_nul_bytes() -> None:
@@ -42,4 +53,5 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
         return response

@@ -90,3 +90,11 @@ def test_trusted_hosts_refuse_a_forged_host(app_factory):
         client = app.test_client()
         assert client.get("/healthz").status_code == 200
         assert client.get("/healthz", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_cookies_are_secure_over_https(client):
+    plain = client.get("/login")
+    assert all("Secure" not in c for c in plain.headers.getlist("Set-Cookie"))
+    secure = client.get("/login", base_url="https://focalpoints.test")
+    cookies = secure.headers.getlist("Set-Cookie")
+    assert cookies and all(c.endswith("; Secure") or "; Secure;" in c for c in cookies)
