@@ -16,14 +16,10 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import os
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -31,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import VENV_BIN, Session, csrf_token, free_port, login, run
+from bench.run import Session, bench_environment, csrf_token, login, run, serve
 
 COORDINATOR = "coordinator.ke@demo.focalpoints.example"
 PASSWORD = "focalpoints-demo"  # noqa: S105 (the demo accounts' password)
@@ -104,44 +100,16 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     options = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="focalpoints-load-"))
-    env = {
-        **os.environ,
-        "FOCALPOINTS_DATABASE_URL": f"sqlite:///{folder / 'load.sqlite3'}",
-        "FOCALPOINTS_INSTANCE_PATH": str(folder),
-        "FOCALPOINTS_SECRET_KEY": "load-only-secret",
-        "FOCALPOINTS_RATELIMIT_ENABLED": "false",
-        "FOCALPOINTS_LOG_LEVEL": "WARNING",
-    }
+    env = bench_environment("load")
     run("init", env=env)
     run("demo-data", env=env)
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603 (gunicorn from our venv, fixed arguments)
-        [
-            str(VENV_BIN / "gunicorn"),
-            "-w",
-            str(options.workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "bench.wsgi:app",
-        ],
-        cwd=Path(__file__).resolve().parent.parent,
-        env=env,
-    )
+    server, port = serve(env, options.workers)
     latencies: list[float] = []
     outcomes = {"ok": 0, "conflict": 0, "error": 0}
     markers: list[str] = []
     server_errors = 0
     lock = threading.Lock()
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         admin = Session(port, login(port, COORDINATOR, PASSWORD))
         _status, page = get_text(admin, "/countries/KE/people/new")
         _status, location = post(

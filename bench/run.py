@@ -221,6 +221,42 @@ def export_run(port: int, cookie: str, url: str, master: int, repeats: int = 3) 
     }
 
 
+def bench_environment(name: str) -> dict[str, str]:
+    """Settings for a throw-away instance folder and SQLite database."""
+    folder = Path(tempfile.mkdtemp(prefix=f"focalpoints-{name}-"))
+    return {
+        **os.environ,
+        "FOCALPOINTS_DATABASE_URL": f"sqlite:///{folder / (name + '.sqlite3')}",
+        "FOCALPOINTS_INSTANCE_PATH": str(folder),
+        "FOCALPOINTS_SECRET_KEY": f"{name}-only-secret",
+        "FOCALPOINTS_RATELIMIT_ENABLED": "false",
+        "FOCALPOINTS_LOG_LEVEL": "WARNING",
+    }
+
+
+def serve(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]:
+    """Start gunicorn on a free port of 127.0.0.1 and wait until it accepts connections."""
+    port = free_port()
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "bench.wsgi:app",
+    ]  # from our venv, fixed arguments
+    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, port
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=["small", "full"], default="full")
@@ -229,42 +265,14 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     options = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="focalpoints-bench-"))
-    env = {
-        **os.environ,
-        "FOCALPOINTS_DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
-        "FOCALPOINTS_INSTANCE_PATH": str(folder),
-        "FOCALPOINTS_SECRET_KEY": "bench-only-secret",
-        "FOCALPOINTS_RATELIMIT_ENABLED": "false",
-        "FOCALPOINTS_LOG_LEVEL": "WARNING",
-    }
+    env = bench_environment("bench")
     started = time.monotonic()
     run("init", env=env)
     run("demo-data", "--scale", options.scale, env=env)
     build = round(time.monotonic() - started, 1)
     counts, page_size = query_counts(env)
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603 (gunicorn from our venv, fixed arguments)
-        [
-            str(VENV_BIN / "gunicorn"),
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "bench.wsgi:app",
-        ],
-        cwd=ROOT,
-        env={**env, "BENCH_BARE_BYTES": str(page_size)},
-    )
+    server, port = serve({**env, "BENCH_BARE_BYTES": str(page_size)}, workers=2)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         cookie = login(port)
         results: dict[str, dict] = {}
         for name, url in PAGES:
