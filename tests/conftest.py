@@ -22,6 +22,7 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 
 from focalpoints import create_app
 from focalpoints.auth.models import User, UserRole
@@ -82,9 +83,7 @@ class _Databases:
 
     def drop(self, url: str) -> None:
         if PG_URL:
-            name = make_url(url).database
-            with self.admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            self._drop(make_url(url).database or "")
         else:
             path = Path(make_url(url).database or "")
             for suffix in ("", "-wal", "-shm"):
@@ -92,15 +91,27 @@ class _Databases:
 
     def _create(self, name: str, template: str | None = None) -> None:
         assert re.fullmatch(r"[a-z0-9_]+", name)
+        self._drop(name)
         with self.admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             suffix = f' TEMPLATE "{template}"' if template else ""
             conn.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
 
+    def _drop(self, name: str) -> None:
+        """Drop a test database, closing what still uses it.
+
+        FORCE terminates the test's own stray connections. It may not terminate an autovacuum
+        worker unless the role is in pg_signal_backend; a plain DROP asks autovacuum to stop
+        itself and waits for it, so that is the fallback.
+        """
+        with self.admin.connect() as conn:
+            try:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            except ProgrammingError:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+
     def close(self) -> None:
         if PG_URL:
-            with self.admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.prefix}_template" WITH (FORCE)'))
+            self._drop(f"{self.prefix}_template")
             self.admin.dispose()
 
 
