@@ -61,3 +61,6 @@ MAIL_DEFAULT_SENDER = "focalpoints <no-reply@localhost>"
 
 # Appointments not confirmed for this many days are shown as stale.
 STALE_AFTER_DAYS = 365
+
+# Working-group documents (PDF, Word, Excel, OpenDocument), checked by content.
+DOCUMENT_MAX_BYTES = 15 * 1024 * 1024

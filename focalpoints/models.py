@@ -7,17 +7,29 @@ from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country, Membership
 from focalpoints.focal_points.models import Appointment, Person
 from focalpoints.reference.models import ReferenceDataset
+from focalpoints.working_groups.models import (
+    ActionItem,
+    Document,
+    GroupMember,
+    Meeting,
+    WorkingGroup,
+)
 
 __all__ = [
+    "ActionItem",
     "ApiToken",
     "Appointment",
     "AuditEntry",
     "Convention",
     "Country",
+    "Document",
+    "GroupMember",
     "LoginSession",
+    "Meeting",
     "Membership",
     "Person",
     "ReferenceDataset",
     "Role",
     "User",
+    "WorkingGroup",
 ]

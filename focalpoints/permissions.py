@@ -75,6 +75,19 @@ def can_acknowledge(user: Any) -> bool:
     return _role(user) in (UserRole.ADMIN, UserRole.SECRETARIAT)
 
 
+def can_view_working_group(user: Any, country: Any) -> bool:
+    """A working group, its members and meeting dates: the country and the Secretariat."""
+    return sees_all_countries(user) or belongs_to(user, country)
+
+
+def can_read_group_papers(user: Any, group: Any) -> bool:
+    """Minutes, decisions, actions and documents stay with the country (and administrators),
+    and go to the Secretariat only when the country shares them."""
+    if is_admin(user) or belongs_to(user, group.country):
+        return True
+    return _role(user) is UserRole.SECRETARIAT and bool(group.papers_shared)
+
+
 def can_manage_users(user: Any) -> bool:
     """Administrators manage all accounts; coordinators those of their country."""
     return is_admin(user) or _role(user) is UserRole.COORDINATOR
@@ -137,4 +150,6 @@ def init_app(app: Flask) -> None:
         can_restore_records=can_restore_records,
         can_acknowledge=can_acknowledge,
         can_import=can_import,
+        can_view_working_group=can_view_working_group,
+        can_read_group_papers=can_read_group_papers,
     )

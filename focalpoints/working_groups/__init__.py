@@ -1,0 +1,1 @@
+"""The national biodiversity working group: members, meetings, decisions and follow-up."""

@@ -1,0 +1,455 @@
+"""Working-group operations shared by views, commands and demo data.
+
+Each function checks what the data must satisfy and raises RegistryError (with a translated
+message and, where it belongs to one, the name of the form field) instead of writing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from focalpoints import documents
+from focalpoints.concurrency import claim_version
+from focalpoints.conventions.models import Convention, Role
+from focalpoints.countries.models import Country
+from focalpoints.db_types import utcnow
+from focalpoints.extensions import db
+from focalpoints.focal_points.models import Appointment, Person, Status
+from focalpoints.focal_points.operations import RegistryError
+from focalpoints.working_groups.models import (
+    ActionItem,
+    ActionStatus,
+    Document,
+    GroupMember,
+    GroupRole,
+    Meeting,
+    MemberCategory,
+    WorkingGroup,
+)
+
+GROUP_FIELDS = (
+    "name",
+    "mandate",
+    "mandate_language",
+    "legal_basis",
+    "established_on",
+    "coordinating_institution",
+    "secretariat_contact_id",
+    "papers_shared",
+)
+MEMBER_FIELDS = ("category", "group_role", "joined_on", "left_on")
+MEETING_FIELDS = (
+    "title",
+    "timezone",
+    "place",
+    "online_url",
+    "agenda",
+    "guests",
+    "attendee_ids",
+    "minutes",
+    "decisions",
+    "text_language",
+)
+ACTION_FIELDS = ("description", "owner_id", "due_on", "status")
+DOCUMENTS_FOLDER = "working-group-documents"
+
+
+# The group ------------------------------------------------------------------------------------
+
+
+def current_group(country: Country) -> WorkingGroup | None:
+    """The country's open working group, if it has one."""
+    return db.session.scalar(
+        select(WorkingGroup)
+        .where(WorkingGroup.country_id == country.id, WorkingGroup.closed_on.is_(None))
+        .order_by(WorkingGroup.id.desc())
+        .limit(1)
+    )
+
+
+def _check_group(country: Country, values: dict[str, Any]) -> None:
+    if not values.get("name"):
+        raise RegistryError(_l("Give the group's name."), "name")
+    established = values.get("established_on")
+    if established and established > date.today():
+        raise RegistryError(_l("The date established cannot be in the future."), "established_on")
+    _check_person_of(country, values.get("secretariat_contact_id"), "secretariat_contact_id")
+
+
+def _check_person_of(country: Country, person_id: int | None, field: str) -> None:
+    if person_id is None:
+        return
+    person = db.session.get(Person, person_id)
+    if person is None or person.country_id != country.id or person.is_deleted:
+        raise RegistryError(_l("Choose a person of this country."), field)
+
+
+def create_group(country: Country, values: dict[str, Any]) -> WorkingGroup:
+    """Set up a working group; a country has at most one open group at a time."""
+    if current_group(country) is not None:
+        raise RegistryError(_l("Close the current working group before setting up a new one."))
+    _check_group(country, values)
+    group = WorkingGroup(
+        country_id=country.id, **{k: values[k] for k in GROUP_FIELDS if k in values}
+    )
+    db.session.add(group)
+    db.session.commit()
+    return group
+
+
+def update_group(group: WorkingGroup, values: dict[str, Any], seen_version: int) -> WorkingGroup:
+    """Save an edit made on ``seen_version``; StaleRecord if someone saved in between."""
+    _check_group(group.country, values)
+    claim_version(group, seen_version)
+    for key in GROUP_FIELDS:
+        if key in values:
+            setattr(group, key, values[key])
+    db.session.commit()
+    return group
+
+
+def close_group(group: WorkingGroup, closed_on: date, note: str, seen_version: int) -> None:
+    """Close a group; it stays readable, and a new one can be set up."""
+    if not group.is_open:
+        raise RegistryError(_l("This working group is closed already."))
+    if closed_on > date.today():
+        raise RegistryError(_l("The closing date cannot be in the future."), "closed_on")
+    if group.established_on and closed_on < group.established_on:
+        raise RegistryError(
+            _l("The closing date cannot be before the group was established."), "closed_on"
+        )
+    claim_version(group, seen_version)
+    group.closed_on = closed_on
+    group.closing_note = note
+    db.session.commit()
+
+
+def reopen_group(group: WorkingGroup) -> None:
+    """Undo a closing, as long as no newer group has been set up."""
+    if group.is_open:
+        return
+    if current_group(group.country) is not None:
+        raise RegistryError(_l("The country has another open working group."))
+    group.closed_on = None
+    group.closing_note = ""
+    db.session.commit()
+
+
+def _writable(group: WorkingGroup) -> None:
+    if not group.is_open:
+        raise RegistryError(_l("This working group is closed; its records can only be read."))
+
+
+# Members --------------------------------------------------------------------------------------
+
+
+def national_focal_points(country: Country) -> list[Appointment]:
+    """Current holders of the required roles of every active convention (one query)."""
+    return list(
+        db.session.scalars(
+            select(Appointment)
+            .join(Role, Appointment.role_id == Role.id)
+            .join(Convention, Role.convention_id == Convention.id)
+            .join(Person, Appointment.person_id == Person.id)
+            .where(
+                Appointment.country_id == country.id,
+                Appointment.status != Status.ENDED.value,
+                Role.required,
+                Role.is_active,
+                Convention.is_active,
+                Person.deleted_at.is_(None),
+            )
+            .options(
+                contains_eager(Appointment.person),
+                contains_eager(Appointment.role).contains_eager(Role.convention),
+            )
+            .order_by(Convention.sort_order, Role.sort_order, Appointment.id)
+        )
+    )
+
+
+def _current_member(group: WorkingGroup, person_id: int) -> GroupMember | None:
+    return next(
+        (m for m in group.members if m.person_id == person_id and m.is_current),
+        None,
+    )
+
+
+def add_member(
+    group: WorkingGroup,
+    person: Person,
+    category: str = MemberCategory.OTHER.value,
+    group_role: str = GroupRole.MEMBER.value,
+    joined_on: date | None = None,
+    commit: bool = True,
+) -> GroupMember:
+    """Add a person of the group's country; refuse one who is a member already."""
+    _writable(group)
+    if person.country_id != group.country_id or person.is_deleted:
+        raise RegistryError(_l("Choose a person of this country."), "person")
+    if _current_member(group, person.id) is not None:
+        raise RegistryError(
+            _l("%(name)s is a member of the group already.", name=person.display_name), "person"
+        )
+    _check_member_values(group, {"joined_on": joined_on})
+    member = GroupMember(
+        group=group,
+        country_id=group.country_id,
+        person_id=person.id,
+        category=MemberCategory(category).value,
+        group_role=GroupRole(group_role).value,
+        joined_on=joined_on or date.today(),
+    )
+    db.session.add(member)
+    if commit:
+        db.session.commit()
+    return member
+
+
+def add_focal_points(group: WorkingGroup) -> int:
+    """Add every current national focal point who is not a member yet; return how many."""
+    _writable(group)
+    added: set[int] = set()
+    for appointment in national_focal_points(group.country):
+        person_id = appointment.person_id
+        if person_id in added or _current_member(group, person_id) is not None:
+            continue
+        add_member(
+            group,
+            appointment.person,
+            category=MemberCategory.FOCAL_POINT.value,
+            commit=False,
+        )
+        added.add(person_id)
+    db.session.commit()
+    return len(added)
+
+
+def _check_member_values(group: WorkingGroup, values: dict[str, Any]) -> None:
+    joined, left = values.get("joined_on"), values.get("left_on")
+    if joined and joined > date.today():
+        raise RegistryError(_l("The date joined cannot be in the future."), "joined_on")
+    if joined and left and left < joined:
+        raise RegistryError(_l("The date left cannot be before the date joined."), "left_on")
+
+
+def update_member(member: GroupMember, values: dict[str, Any], seen_version: int) -> GroupMember:
+    """Change a member's category, role in the group or dates."""
+    _writable(member.group)
+    _check_member_values(member.group, values)
+    claim_version(member, seen_version)
+    for key in MEMBER_FIELDS:
+        if key in values:
+            setattr(member, key, values[key])
+    db.session.commit()
+    return member
+
+
+def remove_member(member: GroupMember) -> None:
+    """Take out a member entered by mistake (recoverable); those who leave get a date left."""
+    _writable(member.group)
+    member.deleted_at = utcnow()
+    db.session.commit()
+
+
+def restore_member(member: GroupMember) -> None:
+    """Bring back a member taken out by mistake."""
+    _writable(member.group)
+    if _current_member(member.group, member.person_id) is not None:
+        raise RegistryError(_l("This person is a member of the group again already."))
+    member.deleted_at = None
+    db.session.commit()
+
+
+# Meetings -------------------------------------------------------------------------------------
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name``; RegistryError if there is none by that name."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RegistryError(_l("Choose a time zone from the list."), "timezone") from None
+
+
+def to_utc(local: datetime | None, timezone: str) -> datetime | None:
+    """A wall-clock time in ``timezone`` as an aware UTC datetime."""
+    if local is None:
+        return None
+    return local.replace(tzinfo=zone(timezone)).astimezone(UTC)
+
+
+def _check_meeting(group: WorkingGroup, values: dict[str, Any]) -> None:
+    if not values.get("title"):
+        raise RegistryError(_l("Give the meeting a title."), "title")
+    if values.get("starts_at") is None:
+        raise RegistryError(_l("Give the date and time the meeting starts."), "starts_at")
+    ends = values.get("ends_at")
+    if ends is not None and ends <= values["starts_at"]:
+        raise RegistryError(_l("The meeting must end after it starts."), "ends_at")
+    url = values.get("online_url") or ""
+    if url and not url.lower().startswith(("https://", "http://")):
+        raise RegistryError(_l("Give a web address starting with https://."), "online_url")
+    members = {m.person_id for m in group.members if m.deleted_at is None}
+    if set(values.get("attendee_ids") or []) - members:
+        raise RegistryError(_l("Only members of the group can be marked present."), "attendees")
+
+
+def _meeting_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Convert the local times given in the meeting's time zone to UTC."""
+    timezone = values.get("timezone") or "UTC"
+    zone(timezone)
+    return {
+        **values,
+        "timezone": timezone,
+        "starts_at": to_utc(values.get("starts_at"), timezone),
+        "ends_at": to_utc(values.get("ends_at"), timezone),
+    }
+
+
+def create_meeting(group: WorkingGroup, values: dict[str, Any]) -> Meeting:
+    """Record a meeting of the group (coming or past)."""
+    _writable(group)
+    values = _meeting_values(values)
+    _check_meeting(group, values)
+    meeting = Meeting(
+        group=group,
+        country_id=group.country_id,
+        starts_at=values["starts_at"],
+        ends_at=values["ends_at"],
+        **{k: values[k] for k in MEETING_FIELDS if k in values},
+    )
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+def update_meeting(meeting: Meeting, values: dict[str, Any], seen_version: int) -> Meeting:
+    """Save an edit of a meeting (details, attendance, minutes, decisions)."""
+    _writable(meeting.group)
+    values = _meeting_values(values)
+    _check_meeting(meeting.group, values)
+    claim_version(meeting, seen_version)
+    meeting.starts_at = values["starts_at"]
+    meeting.ends_at = values["ends_at"]
+    for key in MEETING_FIELDS:
+        if key in values:
+            setattr(meeting, key, values[key])
+    db.session.commit()
+    return meeting
+
+
+def delete_meeting(meeting: Meeting) -> None:
+    """Remove a meeting (recoverable)."""
+    _writable(meeting.group)
+    meeting.deleted_at = utcnow()
+    db.session.commit()
+
+
+def restore_meeting(meeting: Meeting) -> None:
+    """Bring back a removed meeting."""
+    _writable(meeting.group)
+    meeting.deleted_at = None
+    db.session.commit()
+
+
+# Action items ---------------------------------------------------------------------------------
+
+
+def _check_action(meeting: Meeting, values: dict[str, Any]) -> None:
+    if not values.get("description"):
+        raise RegistryError(_l("Describe the action."), "description")
+    _check_person_of(meeting.group.country, values.get("owner_id"), "owner_id")
+    ActionStatus(values.get("status") or ActionStatus.OPEN.value)
+
+
+def add_action(meeting: Meeting, values: dict[str, Any]) -> ActionItem:
+    """Record a follow-up action decided at ``meeting``."""
+    _writable(meeting.group)
+    _check_action(meeting, values)
+    action = ActionItem(
+        meeting=meeting,
+        group_id=meeting.group_id,
+        country_id=meeting.country_id,
+        **{k: values[k] for k in ACTION_FIELDS if k in values},
+    )
+    if action.status == ActionStatus.DONE.value:
+        action.completed_on = date.today()
+    db.session.add(action)
+    db.session.commit()
+    return action
+
+
+def update_action(action: ActionItem, values: dict[str, Any], seen_version: int) -> ActionItem:
+    """Change an action: its owner, due date or status (done records the day)."""
+    _writable(action.meeting.group)
+    _check_action(action.meeting, values)
+    claim_version(action, seen_version)
+    was_done = action.status == ActionStatus.DONE.value
+    for key in ACTION_FIELDS:
+        if key in values:
+            setattr(action, key, values[key])
+    done = action.status == ActionStatus.DONE.value
+    if done and not was_done:
+        action.completed_on = date.today()
+    elif not done:
+        action.completed_on = None
+    db.session.commit()
+    return action
+
+
+# Documents ------------------------------------------------------------------------------------
+
+
+def attach_document(
+    group: WorkingGroup, meeting: Meeting | None, data: bytes, filename: str, title: str = ""
+) -> Document:
+    """Keep a PDF, Word, Excel or OpenDocument file for the group or one of its meetings."""
+    _writable(group)
+    try:
+        stored = documents.store(data, DOCUMENTS_FOLDER)
+    except documents.UnsupportedDocument as error:
+        if str(error) == "too large":
+            raise RegistryError(_l("The file is too large."), "file") from None
+        raise RegistryError(
+            _l("Attach a PDF, Word, Excel or OpenDocument file."), "file"
+        ) from None
+    document = Document(
+        group_id=group.id,
+        meeting_id=meeting.id if meeting else None,
+        country_id=group.country_id,
+        title=title,
+        filename=Path(filename or "document").name[:255] or "document",
+        stored_name=stored.stored_name,
+        content_type=stored.content_type,
+        size=stored.size,
+    )
+    db.session.add(document)
+    db.session.commit()
+    return document
+
+
+def document_path(document: Document) -> Path:
+    """Where a document's file is stored."""
+    return documents.path_of(document.stored_name, DOCUMENTS_FOLDER)
+
+
+def delete_document(document: Document, group: WorkingGroup) -> None:
+    """Remove a document (recoverable: the file stays)."""
+    _writable(group)
+    document.deleted_at = utcnow()
+    db.session.commit()
+
+
+def restore_document(document: Document, group: WorkingGroup) -> None:
+    """Bring back a removed document."""
+    _writable(group)
+    document.deleted_at = None
+    db.session.commit()

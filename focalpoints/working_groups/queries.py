@@ -1,0 +1,318 @@
+"""Loading working groups for pages, authorised and in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from focalpoints import permissions
+from focalpoints.audit.models import AuditEntry
+from focalpoints.conventions.models import Convention, Role
+from focalpoints.countries.models import Country
+from focalpoints.extensions import db
+from focalpoints.focal_points.models import Appointment, Person, Status
+from focalpoints.i18n import sort_key
+from focalpoints.working_groups.models import (
+    OPEN_ACTION_STATUSES,
+    ActionItem,
+    Document,
+    GroupMember,
+    GroupRole,
+    Meeting,
+    WorkingGroup,
+)
+from focalpoints.working_groups.operations import national_focal_points
+
+HISTORY_LIMIT = 300
+
+
+def get_group_or_404(country: Country, group_id: int, for_edit: bool = False) -> WorkingGroup:
+    """A working group of ``country`` the user may see (and change, with ``for_edit``)."""
+    if not permissions.can_view_working_group(current_user, country):
+        abort(403)
+    if for_edit and not permissions.can_edit_country(current_user, country):
+        abort(403)
+    group = db.session.scalar(
+        select(WorkingGroup)
+        .where(WorkingGroup.id == group_id, WorkingGroup.country_id == country.id)
+        .options(joinedload(WorkingGroup.secretariat_contact))
+    )
+    if group is None:
+        abort(404)
+    return group
+
+
+def groups_of(country: Country) -> list[WorkingGroup]:
+    """Every working group of the country, the open one first, then newest first."""
+    return list(
+        db.session.scalars(
+            select(WorkingGroup)
+            .where(WorkingGroup.country_id == country.id)
+            .order_by(WorkingGroup.closed_on.is_not(None), WorkingGroup.id.desc())
+        )
+    )
+
+
+def get_meeting_or_404(country: Country, meeting_id: int, for_edit: bool = False) -> Meeting:
+    """A meeting of one of the country's groups (removed ones only for those who edit)."""
+    if not permissions.can_view_working_group(current_user, country):
+        abort(403)
+    if for_edit and not permissions.can_edit_country(current_user, country):
+        abort(403)
+    meeting = db.session.scalar(
+        select(Meeting)
+        .where(Meeting.id == meeting_id, Meeting.country_id == country.id)
+        .options(joinedload(Meeting.group))
+    )
+    if meeting is None or (meeting.deleted_at is not None and not for_edit):
+        abort(404)
+    return meeting
+
+
+@dataclass
+class GroupOverview:
+    """What the group page shows, loaded at once."""
+
+    group: WorkingGroup
+    members: list[GroupMember]
+    former_members: list[GroupMember]
+    removed_members: list[GroupMember]
+    conventions: list[Convention]
+    represented: set[int]
+    missing: list[Appointment]
+    roles_by_person: dict[int, list[Role]]
+    upcoming: list[Meeting]
+    past: list[Meeting]
+    removed_meetings: list[Meeting]
+    open_actions: list[ActionItem]
+    overdue: list[ActionItem]
+    documents: list[Document]
+    history: list[AuditEntry] = field(default_factory=list)
+
+    @property
+    def chair(self) -> GroupMember | None:
+        return next((m for m in self.members if m.group_role == GroupRole.CHAIR.value), None)
+
+    @property
+    def last_meeting(self) -> Meeting | None:
+        return self.past[0] if self.past else None
+
+
+ROLE_ORDER = {role.value: n for n, role in enumerate(GroupRole)}
+
+
+def _member_sort(member: GroupMember) -> tuple[Any, ...]:
+    person = member.person
+    return (
+        ROLE_ORDER.get(member.group_role, 99),
+        sort_key(f"{person.family_name} {person.given_names} {person.organisation}"),
+    )
+
+
+def group_overview(group: WorkingGroup, today: date | None = None) -> GroupOverview:
+    """Members, representation, missing focal points, meetings and actions (six queries)."""
+    today = today or date.today()
+    now = datetime.now(UTC)
+    all_members = list(
+        db.session.scalars(
+            select(GroupMember)
+            .where(GroupMember.group_id == group.id)
+            .options(joinedload(GroupMember.person))
+        )
+    )
+    current = sorted((m for m in all_members if m.is_current), key=_member_sort)
+    former = sorted(
+        (m for m in all_members if m.deleted_at is None and not m.is_current),
+        key=lambda m: m.left_on or today,
+        reverse=True,
+    )
+    removed = [m for m in all_members if m.deleted_at is not None]
+    current_ids = {m.person_id for m in current}
+
+    roles_by_person: dict[int, list[Role]] = defaultdict(list)
+    if current_ids:
+        held = db.session.scalars(
+            select(Appointment)
+            .where(
+                Appointment.person_id.in_(current_ids),
+                Appointment.status != Status.ENDED.value,
+            )
+            .options(joinedload(Appointment.role).joinedload(Role.convention))
+        )
+        for appointment in held:
+            roles_by_person[appointment.person_id].append(appointment.role)
+    represented = {role.convention_id for roles in roles_by_person.values() for role in roles}
+
+    conventions = list(
+        db.session.scalars(
+            select(Convention).where(Convention.is_active).order_by(Convention.sort_order)
+        )
+    )
+    missing: list[Appointment] = []
+    if group.is_open:
+        seen: set[int] = set()
+        for appointment in national_focal_points(group.country):
+            if appointment.person_id not in current_ids and appointment.person_id not in seen:
+                missing.append(appointment)
+                seen.add(appointment.person_id)
+
+    meetings = list(db.session.scalars(select(Meeting).where(Meeting.group_id == group.id)))
+    live = [m for m in meetings if m.deleted_at is None]
+    upcoming = sorted((m for m in live if _aware(m.starts_at) >= now), key=lambda m: m.starts_at)
+    past = sorted((m for m in live if _aware(m.starts_at) < now), key=lambda m: m.starts_at)[::-1]
+    live_ids = {m.id for m in live}
+
+    actions = [
+        a
+        for a in db.session.scalars(
+            select(ActionItem)
+            .where(
+                ActionItem.group_id == group.id,
+                ActionItem.status.in_(OPEN_ACTION_STATUSES),
+            )
+            .options(joinedload(ActionItem.owner))
+            .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+        )
+        if a.meeting_id in live_ids
+    ]
+    group_documents = list(
+        db.session.scalars(
+            select(Document)
+            .where(
+                Document.group_id == group.id,
+                Document.meeting_id.is_(None),
+                Document.deleted_at.is_(None),
+            )
+            .order_by(Document.id)
+        )
+    )
+    return GroupOverview(
+        group=group,
+        members=current,
+        former_members=former,
+        removed_members=removed,
+        conventions=conventions,
+        represented=represented,
+        missing=missing,
+        roles_by_person=roles_by_person,
+        upcoming=upcoming,
+        past=past,
+        removed_meetings=sorted(
+            (m for m in meetings if m.deleted_at is not None), key=lambda m: m.starts_at
+        ),
+        open_actions=actions,
+        overdue=[a for a in actions if a.is_overdue(today)],
+        documents=group_documents,
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass
+class MeetingDetail:
+    meeting: Meeting
+    members: list[GroupMember]
+    people: dict[int, Person]
+    actions: list[ActionItem]
+    documents: list[Document]
+    removed_documents: list[Document]
+
+
+def meeting_detail(meeting: Meeting) -> MeetingDetail:
+    """A meeting with the group's members, its actions and documents (four queries)."""
+    members = list(
+        db.session.scalars(
+            select(GroupMember)
+            .where(GroupMember.group_id == meeting.group_id, GroupMember.deleted_at.is_(None))
+            .options(joinedload(GroupMember.person))
+        )
+    )
+    members.sort(key=_member_sort)
+    actions = list(
+        db.session.scalars(
+            select(ActionItem)
+            .where(ActionItem.meeting_id == meeting.id)
+            .options(joinedload(ActionItem.owner))
+            .order_by(ActionItem.id)
+        )
+    )
+    docs = list(
+        db.session.scalars(
+            select(Document).where(Document.meeting_id == meeting.id).order_by(Document.id)
+        )
+    )
+    return MeetingDetail(
+        meeting=meeting,
+        members=members,
+        people={m.person_id: m.person for m in members},
+        actions=actions,
+        documents=[d for d in docs if d.deleted_at is None],
+        removed_documents=[d for d in docs if d.deleted_at is not None],
+    )
+
+
+def history(group: WorkingGroup, papers: bool) -> list[AuditEntry]:
+    """The change history of a group and everything in it, newest first (one query).
+
+    Without ``papers`` (the Secretariat when the country does not share them), the history of
+    minutes, actions and documents is left out, like the records themselves.
+    """
+    member_ids = (
+        select(func.cast(GroupMember.id, AuditEntry.entity_id.type))
+        .where(GroupMember.group_id == group.id)
+        .scalar_subquery()
+    )
+    conditions = [
+        and_(AuditEntry.entity_type == "working_groups", AuditEntry.entity_id == str(group.id)),
+        and_(
+            AuditEntry.entity_type == "working_group_members",
+            AuditEntry.entity_id.in_(member_ids),
+        ),
+    ]
+    if papers:
+        for model, table in (
+            (Meeting, "working_group_meetings"),
+            (ActionItem, "working_group_actions"),
+            (Document, "working_group_documents"),
+        ):
+            ids = (
+                select(func.cast(model.id, AuditEntry.entity_id.type))
+                .where(model.group_id == group.id)
+                .scalar_subquery()
+            )
+            conditions.append(and_(AuditEntry.entity_type == table, AuditEntry.entity_id.in_(ids)))
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.country_id == group.country_id, or_(*conditions))
+            .order_by(AuditEntry.id.desc())
+            .limit(HISTORY_LIMIT)
+        )
+    )
+
+
+def coming_meetings(country: Country) -> list[Meeting]:
+    """Meetings of the country's open group from today on, soonest first."""
+    start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .join(WorkingGroup, Meeting.group_id == WorkingGroup.id)
+            .where(
+                Meeting.country_id == country.id,
+                Meeting.deleted_at.is_(None),
+                Meeting.starts_at >= start,
+                WorkingGroup.closed_on.is_(None),
+            )
+            .order_by(Meeting.starts_at)
+        )
+    )
