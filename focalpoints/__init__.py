@@ -65,11 +65,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints.focal_points.views import bp as focal_points_bp
     from focalpoints.health import bp as health_bp
     from focalpoints.users.views import bp as users_bp
+    from focalpoints.working_groups.views import bp as working_groups_bp
 
     for blueprint in (
         auth_bp,
         countries_bp,
         focal_points_bp,
+        working_groups_bp,
         coverage_bp,
         exports_bp,
         users_bp,

@@ -66,6 +66,17 @@ FIELDS = {
 }
 
 
+# Labels of codes stored in other features' fields, registered by those features.
+VALUE_LABELS: dict[str, dict[str, object]] = {}
+
+
+def register_labels(fields: dict[str, object], values: dict[str, dict[str, object]]) -> None:
+    """Let the change history name another feature's fields and coded values."""
+    FIELDS.update(fields)  # type: ignore[arg-type]
+    for name, table in values.items():
+        VALUE_LABELS.setdefault(name, {}).update(table)
+
+
 def status_label(code: str) -> str:
     """Translated name of a designation status."""
     return str(STATUSES.get(Status(code), code)) if code in {s.value for s in Status} else code
@@ -99,12 +110,19 @@ def history_value(name: str, value: object) -> str:
         return _("Yes") if value else _("No")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    if name == "status":
+    if name == "status" and value in {s.value for s in Status}:
         return status_label(str(value))
+    if name in VALUE_LABELS and str(value) in VALUE_LABELS[name]:
+        return str(VALUE_LABELS[name][str(value)])
     if name == "visibility":
         return str(VISIBILITIES.get(str(value), value))
     if name == "kind":
         return str(HOLDER_KINDS.get(str(value), value))
     if name.endswith("_id"):
         return f"#{value}"
-    return str(value)
+    text = str(value)
+    return text if len(text) <= HISTORY_TEXT_LIMIT else text[:HISTORY_TEXT_LIMIT] + "…"
+
+
+# Long texts (minutes, mandates) are cut in the history table; the record shows them whole.
+HISTORY_TEXT_LIMIT = 400

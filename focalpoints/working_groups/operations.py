@@ -142,7 +142,8 @@ def reopen_group(group: WorkingGroup) -> None:
     db.session.commit()
 
 
-def _writable(group: WorkingGroup) -> None:
+def check_writable(group: WorkingGroup) -> None:
+    """Refuse changes to a closed group."""
     if not group.is_open:
         raise RegistryError(_l("This working group is closed; its records can only be read."))
 
@@ -191,7 +192,7 @@ def add_member(
     commit: bool = True,
 ) -> GroupMember:
     """Add a person of the group's country; refuse one who is a member already."""
-    _writable(group)
+    check_writable(group)
     if person.country_id != group.country_id or person.is_deleted:
         raise RegistryError(_l("Choose a person of this country."), "person")
     if _current_member(group, person.id) is not None:
@@ -215,7 +216,7 @@ def add_member(
 
 def add_focal_points(group: WorkingGroup) -> int:
     """Add every current national focal point who is not a member yet; return how many."""
-    _writable(group)
+    check_writable(group)
     added: set[int] = set()
     for appointment in national_focal_points(group.country):
         person_id = appointment.person_id
@@ -242,7 +243,7 @@ def _check_member_values(group: WorkingGroup, values: dict[str, Any]) -> None:
 
 def update_member(member: GroupMember, values: dict[str, Any], seen_version: int) -> GroupMember:
     """Change a member's category, role in the group or dates."""
-    _writable(member.group)
+    check_writable(member.group)
     _check_member_values(member.group, values)
     claim_version(member, seen_version)
     for key in MEMBER_FIELDS:
@@ -254,14 +255,14 @@ def update_member(member: GroupMember, values: dict[str, Any], seen_version: int
 
 def remove_member(member: GroupMember) -> None:
     """Take out a member entered by mistake (recoverable); those who leave get a date left."""
-    _writable(member.group)
+    check_writable(member.group)
     member.deleted_at = utcnow()
     db.session.commit()
 
 
 def restore_member(member: GroupMember) -> None:
     """Bring back a member taken out by mistake."""
-    _writable(member.group)
+    check_writable(member.group)
     if _current_member(member.group, member.person_id) is not None:
         raise RegistryError(_l("This person is a member of the group again already."))
     member.deleted_at = None
@@ -316,7 +317,7 @@ def _meeting_values(values: dict[str, Any]) -> dict[str, Any]:
 
 def create_meeting(group: WorkingGroup, values: dict[str, Any]) -> Meeting:
     """Record a meeting of the group (coming or past)."""
-    _writable(group)
+    check_writable(group)
     values = _meeting_values(values)
     _check_meeting(group, values)
     meeting = Meeting(
@@ -333,7 +334,7 @@ def create_meeting(group: WorkingGroup, values: dict[str, Any]) -> Meeting:
 
 def update_meeting(meeting: Meeting, values: dict[str, Any], seen_version: int) -> Meeting:
     """Save an edit of a meeting (details, attendance, minutes, decisions)."""
-    _writable(meeting.group)
+    check_writable(meeting.group)
     values = _meeting_values(values)
     _check_meeting(meeting.group, values)
     claim_version(meeting, seen_version)
@@ -348,14 +349,14 @@ def update_meeting(meeting: Meeting, values: dict[str, Any], seen_version: int) 
 
 def delete_meeting(meeting: Meeting) -> None:
     """Remove a meeting (recoverable)."""
-    _writable(meeting.group)
+    check_writable(meeting.group)
     meeting.deleted_at = utcnow()
     db.session.commit()
 
 
 def restore_meeting(meeting: Meeting) -> None:
     """Bring back a removed meeting."""
-    _writable(meeting.group)
+    check_writable(meeting.group)
     meeting.deleted_at = None
     db.session.commit()
 
@@ -372,7 +373,7 @@ def _check_action(meeting: Meeting, values: dict[str, Any]) -> None:
 
 def add_action(meeting: Meeting, values: dict[str, Any]) -> ActionItem:
     """Record a follow-up action decided at ``meeting``."""
-    _writable(meeting.group)
+    check_writable(meeting.group)
     _check_action(meeting, values)
     action = ActionItem(
         meeting=meeting,
@@ -389,7 +390,7 @@ def add_action(meeting: Meeting, values: dict[str, Any]) -> ActionItem:
 
 def update_action(action: ActionItem, values: dict[str, Any], seen_version: int) -> ActionItem:
     """Change an action: its owner, due date or status (done records the day)."""
-    _writable(action.meeting.group)
+    check_writable(action.meeting.group)
     _check_action(action.meeting, values)
     claim_version(action, seen_version)
     was_done = action.status == ActionStatus.DONE.value
@@ -412,15 +413,13 @@ def attach_document(
     group: WorkingGroup, meeting: Meeting | None, data: bytes, filename: str, title: str = ""
 ) -> Document:
     """Keep a PDF, Word, Excel or OpenDocument file for the group or one of its meetings."""
-    _writable(group)
+    check_writable(group)
     try:
         stored = documents.store(data, DOCUMENTS_FOLDER)
     except documents.UnsupportedDocument as error:
         if str(error) == "too large":
             raise RegistryError(_l("The file is too large."), "file") from None
-        raise RegistryError(
-            _l("Attach a PDF, Word, Excel or OpenDocument file."), "file"
-        ) from None
+        raise RegistryError(_l("Attach a PDF, Word, Excel or OpenDocument file."), "file") from None
     document = Document(
         group_id=group.id,
         meeting_id=meeting.id if meeting else None,
@@ -443,13 +442,13 @@ def document_path(document: Document) -> Path:
 
 def delete_document(document: Document, group: WorkingGroup) -> None:
     """Remove a document (recoverable: the file stays)."""
-    _writable(group)
+    check_writable(group)
     document.deleted_at = utcnow()
     db.session.commit()
 
 
 def restore_document(document: Document, group: WorkingGroup) -> None:
     """Bring back a removed document."""
-    _writable(group)
+    check_writable(group)
     document.deleted_at = None
     db.session.commit()

@@ -94,6 +94,7 @@ class GroupOverview:
     open_actions: list[ActionItem]
     overdue: list[ActionItem]
     documents: list[Document]
+    removed_documents: list[Document]
     history: list[AuditEntry] = field(default_factory=list)
 
     @property
@@ -185,11 +186,7 @@ def group_overview(group: WorkingGroup, today: date | None = None) -> GroupOverv
     group_documents = list(
         db.session.scalars(
             select(Document)
-            .where(
-                Document.group_id == group.id,
-                Document.meeting_id.is_(None),
-                Document.deleted_at.is_(None),
-            )
+            .where(Document.group_id == group.id, Document.meeting_id.is_(None))
             .order_by(Document.id)
         )
     )
@@ -209,7 +206,8 @@ def group_overview(group: WorkingGroup, today: date | None = None) -> GroupOverv
         ),
         open_actions=actions,
         overdue=[a for a in actions if a.is_overdue(today)],
-        documents=group_documents,
+        documents=[d for d in group_documents if d.deleted_at is None],
+        removed_documents=[d for d in group_documents if d.deleted_at is not None],
     )
 
 
@@ -227,16 +225,21 @@ class MeetingDetail:
     removed_documents: list[Document]
 
 
-def meeting_detail(meeting: Meeting) -> MeetingDetail:
-    """A meeting with the group's members, its actions and documents (four queries)."""
+def meeting_members(group: WorkingGroup) -> list[GroupMember]:
+    """Members who can be marked present: all but those removed by mistake (one query)."""
     members = list(
         db.session.scalars(
             select(GroupMember)
-            .where(GroupMember.group_id == meeting.group_id, GroupMember.deleted_at.is_(None))
+            .where(GroupMember.group_id == group.id, GroupMember.deleted_at.is_(None))
             .options(joinedload(GroupMember.person))
         )
     )
-    members.sort(key=_member_sort)
+    return sorted(members, key=_member_sort)
+
+
+def meeting_detail(meeting: Meeting) -> MeetingDetail:
+    """A meeting with the group's members, its actions and documents (four queries)."""
+    members = meeting_members(meeting.group)
     actions = list(
         db.session.scalars(
             select(ActionItem)

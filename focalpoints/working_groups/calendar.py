@@ -1,0 +1,108 @@
+"""Meeting times in their own time zone, and meetings as iCalendar events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask import Response, url_for
+from icalendar import Calendar, Event
+
+from focalpoints.countries.models import Country
+from focalpoints.working_groups.models import Meeting
+
+ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+@cache
+def _zones_by_country() -> dict[str, list[str]]:
+    """IANA zones of each country, from the zone.tab of the tzdata package."""
+    table = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text("utf-8")
+    zones: dict[str, list[str]] = {}
+    for line in table.splitlines():
+        if line and not line.startswith("#"):
+            parts = line.split("\t")
+            zones.setdefault(parts[0], []).append(parts[2])
+    return zones
+
+
+@cache
+def _all_zones() -> tuple[str, ...]:
+    return tuple(sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc")))
+
+
+def zone_choices(country_code: str) -> list[str]:
+    """The country's own zones first, then UTC, then every other zone."""
+    own = _zones_by_country().get(country_code.upper(), [])
+    return [*own, "UTC", *(z for z in _all_zones() if z not in own)]
+
+
+def default_zone(country_code: str) -> str:
+    """The zone a new meeting of the country is most likely in (its first listed)."""
+    own = _zones_by_country().get(country_code.upper(), [])
+    return own[0] if own else "UTC"
+
+
+def local_time(moment: datetime | None, zone: str) -> datetime | None:
+    """A stored UTC time on the wall clock of ``zone``."""
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        return aware.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    except (KeyError, ValueError):
+        return aware.replace(tzinfo=None)
+
+
+def _event(meeting: Meeting, country: Country, papers: bool) -> Event:
+    zone = ZoneInfo(meeting.timezone or "UTC")
+    event = Event()
+    event.add("uid", f"focalpoints-wg-meeting-{meeting.id}")
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("summary", meeting.title)
+    event.add("dtstart", _aware(meeting.starts_at).astimezone(zone))
+    if meeting.ends_at:
+        event.add("dtend", _aware(meeting.ends_at).astimezone(zone))
+    if meeting.place or meeting.online_url:
+        event.add("location", meeting.place or meeting.online_url)
+    page = url_for(
+        "working_groups.meeting", code=country.iso2, meeting_id=meeting.id, _external=True
+    )
+    event.add("url", page)
+    lines = []
+    if meeting.online_url:
+        lines.append(meeting.online_url)
+    if papers and meeting.agenda:
+        lines += ["", *(f"{n}. {item}" for n, item in enumerate(meeting.agenda, 1))]
+    lines += ["", page]
+    event.add("description", "\n".join(lines).strip())
+    event.add("sequence", meeting.version)
+    return event
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def ics(meetings: Iterable[Meeting], country: Country, papers: bool | set[int]) -> bytes:
+    """An iCalendar file of ``meetings``; agendas only for groups whose papers may be read."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//focalpoints//working group meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{country.name}: working group")
+    for meeting in meetings:
+        readable = papers if isinstance(papers, bool) else meeting.group_id in papers
+        calendar.add_component(_event(meeting, country, readable))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def ics_response(body: bytes, filename: str) -> Response:
+    """Serve an iCalendar file as a download."""
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = ICS_TYPE
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
