@@ -5,6 +5,8 @@ A new endpoint fails this test until its expected statuses are written down here
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import select
 
@@ -203,6 +205,48 @@ EXPECTED = {
         "POST",
         dict(anonymous=LOGIN, own=302, other=403, secretariat=302, admin=302),
     ),
+    # The working group: the country and the Secretariat see the group, its members and its
+    # meeting dates; only the country (and administrators) change it; its papers are not shared.
+    **{
+        endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200))
+        for endpoint in (
+            "working_groups.index",
+            "working_groups.group",
+            "working_groups.meeting",
+            "working_groups.meeting_ics",
+            "working_groups.calendar_feed",
+        )
+    },
+    **{
+        endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200))
+        for endpoint in (
+            "working_groups.new_group",
+            "working_groups.edit_group",
+            "working_groups.close_group",
+            "working_groups.add_member",
+            "working_groups.add_stakeholder",
+            "working_groups.edit_member",
+            "working_groups.new_meeting",
+            "working_groups.edit_meeting",
+            "working_groups.new_action",
+            "working_groups.edit_action",
+            "working_groups.document",
+        )
+    },
+    **{
+        endpoint: ("POST", dict(anonymous=LOGIN, own=302, other=403, secretariat=403, admin=302))
+        for endpoint in (
+            "working_groups.reopen_group",
+            "working_groups.add_focal_points",
+            "working_groups.remove_member",
+            "working_groups.restore_member",
+            "working_groups.delete_meeting",
+            "working_groups.restore_meeting",
+            "working_groups.attach_document",
+            "working_groups.delete_document",
+            "working_groups.restore_document",
+        )
+    },
 }
 
 
@@ -244,13 +288,21 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
         "role_code": "CMS-SCC",
         "token_id": api_token.id,
     }
+    fresh = _working_group_records(kenya)
     failures = []
     for rule in _rules(app):
         method, expected_by_who = EXPECTED[rule.endpoint]
         expected = expected_by_who[who]
         # A fresh target for each write, managed by the KE coordinator.
         target = make_user(role="editor", country_code="KE")
-        args = {name: (target.id if name == "user_id" else values[name]) for name in rule.arguments}
+        args = {
+            name: target.id
+            if name == "user_id"
+            else fresh[name]()
+            if name in fresh
+            else values[name]
+            for name in rule.arguments
+        }
         with app.test_request_context():
             from flask import url_for
 
@@ -266,3 +318,35 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
         if not ok:
             failures.append((rule.endpoint, method, url, expected, response.status_code))
     assert failures == []
+
+
+def _working_group_records(kenya):
+    """Kenya's working group, and a fresh meeting, member, action or document for each call."""
+    from focalpoints.working_groups import operations as groups
+
+    group = groups.create_group(kenya, {"name": "Kenya Biodiversity Working Group"})
+
+    def meeting():
+        return groups.create_meeting(
+            group, {"title": "Meeting", "starts_at": datetime(2030, 1, 1, 9), "timezone": "UTC"}
+        )
+
+    def member():
+        from focalpoints.focal_points import operations as registry
+
+        person = registry.create_person(kenya, {"family_name": "Member"})
+        return groups.add_member(group, person)
+
+    def action():
+        return groups.add_action(meeting(), {"description": "Circulate the draft"})
+
+    def document():
+        return groups.attach_document(group, None, b"%PDF-1.4 minutes", "minutes.pdf")
+
+    return {
+        "group_id": lambda: group.id,
+        "meeting_id": lambda: meeting().id,
+        "member_id": lambda: member().id,
+        "action_id": lambda: action().id,
+        "document_id": lambda: document().id,
+    }

@@ -23,7 +23,53 @@ TABLES = (
     "people",
     "appointments",
     "api_tokens",
+    "working_groups",
+    "working_group_members",
+    "working_group_meetings",
+    "working_group_actions",
+    "working_group_documents",
 )
+WG = "/countries/KE/working-group"
+GROUP_FIELDS = [
+    "version",
+    "name",
+    "mandate",
+    "mandate_language",
+    "legal_basis",
+    "established_on",
+    "coordinating_institution",
+    "secretariat_contact_id",
+    "papers_shared",
+    "mandate_file",
+]
+MEETING_FIELDS = [
+    "version",
+    "title",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "place",
+    "online_url",
+    "agenda",
+    "attendees",
+    "guests",
+    "minutes",
+    "decisions",
+    "text_language",
+]
+STAKEHOLDER_FIELDS = [
+    "new-kind",
+    "new-honorific",
+    "new-given_names",
+    "new-family_name",
+    "new-job_title",
+    "new-organisation",
+    "new-email",
+    "new-category",
+    "new-group_role",
+    "new-joined_on",
+    "new-visibility",
+]
 PERSON_FIELDS = ["version", *operations.PERSON_FIELDS, "confirm_new"]
 
 CONVENTION_FIELDS = ["code", "website", "sort_order", "is_active", "name_en", "acronym_en"]
@@ -98,6 +144,32 @@ FORMS = [
         ["convention", "instrument", "deposited", "entry_into_force", "ended"],
     ),
     ("/language", None, ["language", "next"]),
+    (f"{WG}/new", "coordinator", GROUP_FIELDS),
+    (f"{WG}/{{group}}/edit", "coordinator", GROUP_FIELDS),
+    (f"{WG}/{{group}}/close", "coordinator", ["version", "closed_on", "closing_note"]),
+    (
+        f"{WG}/{{group}}/members/new",
+        "coordinator",
+        ["existing-person", "existing-category", "existing-group_role", "existing-joined_on"],
+    ),
+    (f"{WG}/{{group}}/members/new-stakeholder", "coordinator", STAKEHOLDER_FIELDS),
+    (
+        f"{WG}/members/{{member}}/edit",
+        "coordinator",
+        ["version", "category", "group_role", "joined_on", "left_on"],
+    ),
+    (f"{WG}/{{group}}/meetings/new", "coordinator", MEETING_FIELDS),
+    (f"{WG}/meetings/{{meeting}}/edit", "coordinator", MEETING_FIELDS),
+    (
+        f"{WG}/meetings/{{meeting}}/actions/new",
+        "coordinator",
+        ["version", "description", "owner_id", "due_on", "status"],
+    ),
+    (
+        f"{WG}/actions/{{action}}/edit",
+        "coordinator",
+        ["version", "description", "owner_id", "due_on", "status"],
+    ),
 ]
 
 JUNK = {
@@ -108,6 +180,22 @@ JUNK = {
     "unicode": "\U0001f600\u202e\ufeff",
     "sql": "' OR 1=1 --",
 }
+
+
+def _working_group(person):
+    """Kenya's working group with a member, a meeting and an action."""
+    from datetime import datetime
+
+    from focalpoints.working_groups import operations as groups
+
+    group = groups.create_group(person.country, {"name": "Working group"})
+    groups.add_member(group, person)
+    meeting = groups.create_meeting(
+        group, {"title": "Meeting", "starts_at": datetime(2030, 1, 1, 9), "timezone": "UTC"}
+    )
+    groups.add_action(meeting, {"description": "Circulate the draft"})
+    db.session.refresh(group)
+    return group
 
 
 def snapshot() -> str:
@@ -127,7 +215,17 @@ def test_junk_is_refused_without_writing(app, make_user, make_appointment, url, 
     client = app.test_client()
     if role:
         login(client, make_user(role=role, country_code="KE" if role != "admin" else None))
-    url = url.format(editor=editor.id, person=appointment.person_id, appointment=appointment.id)
+    group = _working_group(appointment.person)
+    meeting = group.meetings[0]
+    url = url.format(
+        editor=editor.id,
+        person=appointment.person_id,
+        appointment=appointment.id,
+        group=group.id,
+        member=group.members[0].id,
+        meeting=meeting.id,
+        action=meeting.actions[0].id,
+    )
     before = snapshot()
     for name, value in JUNK.items():
         for payload in (dict.fromkeys(fields, value), {}, {f: [value, value] for f in fields}):

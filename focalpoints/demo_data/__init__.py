@@ -84,7 +84,10 @@ def load_demo_data(scale: str = "small") -> list[str]:
 
         lines.insert(1, load_full_scale())
     else:
+        from focalpoints.demo_data.working_groups import demo_working_groups
+
         lines.insert(1, _demo_registry())
+        lines.insert(2, demo_working_groups())
     return lines
 
 

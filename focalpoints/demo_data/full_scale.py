@@ -19,6 +19,7 @@ from focalpoints.demo_data import (
     _language,  # the script each country writes in
     names,
 )
+from focalpoints.demo_data.working_groups import full_scale_working_groups
 from focalpoints.extensions import db
 from focalpoints.focal_points.contacts import name_key
 from focalpoints.focal_points.models import Appointment, Person, Status
@@ -130,7 +131,9 @@ def load_full_scale() -> str:
             func.setval("people_id_seq", select(func.max(Person.id)).scalar_subquery())
         )
         db.session.commit()
+    groups, meetings = full_scale_working_groups(now)
+    db.session.commit()
     return (
         f"Full-scale registry: {len(people)} people, {len(appointments)} appointments, "
-        f"{len(audit)} audit entries."
+        f"{len(audit)} audit entries, {groups} working groups with {meetings} meetings."
     )

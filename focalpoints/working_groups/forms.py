@@ -40,6 +40,13 @@ def long_text(label: Any, maximum: int, description: Any = None) -> TextAreaFiel
     )
 
 
+def rich_text(label: Any, maximum: int, description: Any = None) -> TextAreaField:
+    """Markdown, whose lists start with "-": exports neutralise formulas cell by cell instead."""
+    return TextAreaField(
+        label, filters=[strip_filter], validators=[text_length(maximum)], description=description
+    )
+
+
 def text_language_field(label: Any = None) -> SelectField:
     """The language a user-written text is in (chosen by the author, defaults to theirs)."""
     return SelectField(label or _l("Language of the text"), choices=[], default="")
@@ -47,7 +54,7 @@ def text_language_field(label: Any = None) -> SelectField:
 
 class GroupForm(VersionedForm):
     name = text(_l("Name of the group"), 300, DataRequired(message=_l("Give the group's name.")))
-    mandate = long_text(
+    mandate = rich_text(
         _l("Mandate or terms of reference"),
         20000,
         _l("Markdown formatting is kept: **bold**, lists, links."),
@@ -56,7 +63,7 @@ class GroupForm(VersionedForm):
     legal_basis = text(_l("Legal basis (decree, decision, ...)"), 500)
     established_on = optional_date(_l("Date established"))
     coordinating_institution = text(_l("Coordinating ministry or institution"), 300)
-    secretariat_contact = SelectField(_l("Secretariat contact"), choices=[], default="")
+    secretariat_contact_id = SelectField(_l("Secretariat contact"), choices=[], default="")
     papers_shared = BooleanField(
         _l("Share minutes, actions and documents with the Secretariat"),
         description=_l(
@@ -142,19 +149,19 @@ class MeetingForm(VersionedForm):
         validators=[text_length(500)],
         render_kw=LTR,
     )
-    agenda = long_text(_l("Agenda"), 10000, _l("One item per line."))
+    agenda = rich_text(_l("Agenda"), 10000, _l("One item per line."))
     attendees = MultiCheckboxField(_l("Members present"), choices=[], coerce=str)
-    guests = long_text(_l("Guests"), 5000, _l("One per line: name and organisation."))
-    minutes = long_text(
+    guests = rich_text(_l("Guests"), 5000, _l("One per line: name and organisation."))
+    minutes = rich_text(
         _l("Minutes"), 100000, _l("Markdown formatting is kept: **bold**, lists, links.")
     )
-    decisions = long_text(_l("Decisions"), 50000, _l("Markdown formatting is kept."))
+    decisions = rich_text(_l("Decisions"), 50000, _l("Markdown formatting is kept."))
     text_language = text_language_field(_l("Language of the minutes and decisions"))
 
 
 class ActionItemForm(VersionedForm):
     description = long_text(_l("Action"), 1000)
-    owner = SelectField(_l("Owner"), choices=[], default="")
+    owner_id = SelectField(_l("Owner"), choices=[], default="")
     due_on = optional_date(_l("Due date"))
     status = SelectField(_l("Status"), choices=choices(ACTION_STATUSES.items()), default="open")
 

@@ -162,11 +162,15 @@ def _group_page(country: Country, record: WorkingGroup, groups: list[WorkingGrou
 
 def _group_form(country: Country, record: WorkingGroup | None) -> GroupForm:
     form = GroupForm(obj=record)
-    _people_choices(form.secretariat_contact, country)
+    _people_choices(form.secretariat_contact_id, country)
+    if form.secretariat_contact_id.data is None:  # none chosen, or not posted at all
+        form.secretariat_contact_id.data = ""
     _language_field(form.mandate_language)
     if not form.is_submitted():
         form.version.data = record.version if record else 0
-        form.secretariat_contact.data = str(record.secretariat_contact_id or "") if record else ""
+        form.secretariat_contact_id.data = (
+            str(record.secretariat_contact_id or "") if record else ""
+        )
     return form
 
 
@@ -178,7 +182,7 @@ def _group_values(form: GroupForm) -> dict[str, Any]:
         "legal_basis": form.legal_basis.data or "",
         "established_on": form.established_on.data,
         "coordinating_institution": form.coordinating_institution.data or "",
-        "secretariat_contact_id": _person_id(form.secretariat_contact.data),
+        "secretariat_contact_id": _person_id(form.secretariat_contact_id.data),
         "papers_shared": bool(form.papers_shared.data),
     }
 
@@ -638,17 +642,19 @@ def calendar_feed(code: str) -> Response:
 
 def _action_form(country: Country, action: ActionItem | None) -> ActionItemForm:
     form = ActionItemForm(obj=action)
-    _people_choices(form.owner, country)
+    _people_choices(form.owner_id, country)
+    if form.owner_id.data is None:
+        form.owner_id.data = ""
     if not form.is_submitted():
         form.version.data = action.version if action else 0
-        form.owner.data = str(action.owner_id or "") if action else ""
+        form.owner_id.data = str(action.owner_id or "") if action else ""
     return form
 
 
 def _action_values(form: ActionItemForm) -> dict[str, Any]:
     return {
         "description": form.description.data or "",
-        "owner_id": _person_id(form.owner.data),
+        "owner_id": _person_id(form.owner_id.data),
         "due_on": form.due_on.data,
         "status": form.status.data,
     }
