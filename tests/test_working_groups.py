@@ -543,3 +543,17 @@ def test_group_pages_are_translated(client, login_as, group):
     login_as(language="fr")
     page = client.get(WG).data.decode()
     assert in_language("fr", "Focal points not in the group") in page
+
+
+def test_merging_duplicates_keeps_their_place_in_the_group(app, group, make_person):
+    from focalpoints.focal_points import operations as registry
+
+    keep, duplicate = make_person("KE"), make_person("KE")
+    groups.add_member(group, duplicate, group_role="chair")
+    meeting = _meeting(group, attendee_ids=[duplicate.id])
+    groups.add_action(meeting, {"description": "Act", "owner_id": duplicate.id})
+    registry.merge_people(keep, duplicate)
+    member = db.session.scalar(select(GroupMember))
+    assert member.person_id == keep.id and member.group_role == "chair"
+    assert _reload(meeting).attendee_ids == [keep.id]
+    assert db.session.scalar(select(ActionItem)).owner_id == keep.id

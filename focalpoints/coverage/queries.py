@@ -15,6 +15,7 @@ from focalpoints.countries.queries import active_conventions, party_statuses
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Appointment, Status
 from focalpoints.i18n import sort_key
+from focalpoints.working_groups.queries import GroupStatus, group_status_by_country
 
 FILLED, STALE, VACANT, NOT_PARTY = "filled", "stale", "vacant", "not_party"
 
@@ -63,6 +64,12 @@ class CoverageReport:
     roles: list[RoleCoverage]
     cells: dict[tuple[int, int], Cell]
     map_levels: dict[str, str]
+    working_groups: dict[int, GroupStatus] = field(default_factory=dict)
+
+    @property
+    def with_working_group(self) -> int:
+        """How many of the countries shown have an open working group."""
+        return sum(1 for c in self.countries if c.id in self.working_groups)
 
 
 def _holdings(today: date) -> dict[tuple[int, int], str]:
@@ -83,7 +90,7 @@ def coverage(
     role_code: str = "",
     only_country: Country | None = None,
 ) -> CoverageReport:
-    """Compute coverage for the filters (six queries, whatever the number of Parties)."""
+    """Compute coverage for the filters (seven queries, whatever the number of Parties)."""
     today = date.today()
     conventions = [
         c for c in active_conventions() if not convention_code or c.code == convention_code
@@ -135,4 +142,6 @@ def coverage(
             stale=sum(p.stale for p in parts),
         )
         map_levels[country.iso2.lower()] = total.level
-    return CoverageReport(conventions, countries, roles, cells, map_levels)
+    return CoverageReport(
+        conventions, countries, roles, cells, map_levels, group_status_by_country()
+    )

@@ -7,6 +7,7 @@ message and, where it belongs to one, the name of the form field) instead of wri
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,11 @@ PERSON_FIELDS = (
 )
 # The order of the lifecycle; acknowledgement is the Secretariat's step alone.
 LIFECYCLE = (Status.PROPOSED, Status.ENDORSED, Status.NOTIFIED, Status.ACKNOWLEDGED)
+
+
+# Other features that refer to people move those references when two records are merged:
+# each hook is called with (the person kept, the duplicate) before the merge is committed.
+MERGE_HOOKS: list[Callable[[Person, Person], None]] = []
 
 
 class RegistryError(ValueError):
@@ -145,6 +151,8 @@ def merge_people(keep: Person, other: Person) -> Person:
             setattr(keep, key, getattr(other, key))
     merged_emails = [e for e in [other.email, *other.other_emails] if e and e != keep.email]
     keep.other_emails = sorted(set(keep.other_emails) | set(merged_emails))
+    for hook in MERGE_HOOKS:
+        hook(keep, other)
     other.merged_into_id = keep.id
     other.deleted_at = utcnow()
     db.session.commit()

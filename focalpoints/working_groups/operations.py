@@ -452,3 +452,33 @@ def restore_document(document: Document, group: WorkingGroup) -> None:
     check_writable(group)
     document.deleted_at = None
     db.session.commit()
+
+
+# Merged people ------------------------------------------------------------------------------
+
+
+def move_person(keep: Person, other: Person) -> None:
+    """When ``other`` is merged into ``keep``, their places in working groups follow."""
+    for member in db.session.scalars(select(GroupMember).where(GroupMember.person_id == other.id)):
+        twin = db.session.scalar(
+            select(GroupMember).where(
+                GroupMember.group_id == member.group_id,
+                GroupMember.person_id == keep.id,
+                GroupMember.deleted_at.is_(None),
+            )
+        )
+        if twin is not None and member.is_current:
+            member.deleted_at = utcnow()  # the kept person is a member already
+        else:
+            member.person_id = keep.id
+    for action in db.session.scalars(select(ActionItem).where(ActionItem.owner_id == other.id)):
+        action.owner_id = keep.id
+    for group in db.session.scalars(
+        select(WorkingGroup).where(WorkingGroup.secretariat_contact_id == other.id)
+    ):
+        group.secretariat_contact_id = keep.id
+    for meeting in db.session.scalars(select(Meeting).where(Meeting.country_id == keep.country_id)):
+        if other.id in meeting.attendee_ids:
+            meeting.attendee_ids = sorted(
+                {keep.id if i == other.id else i for i in meeting.attendee_ids}
+            )

@@ -319,3 +319,34 @@ def coming_meetings(country: Country) -> list[Meeting]:
             .order_by(Meeting.starts_at)
         )
     )
+
+
+@dataclass(frozen=True)
+class GroupStatus:
+    """Whether a country has an open working group, and when it last met."""
+
+    group_id: int
+    last_met: datetime | None
+
+
+def group_status_by_country() -> dict[int, GroupStatus]:
+    """Each country with an open working group, with the day of its last meeting (one query)."""
+    now = datetime.now(UTC)
+    last = func.max(Meeting.starts_at)
+    rows = db.session.execute(
+        select(WorkingGroup.country_id, func.max(WorkingGroup.id), last)
+        .outerjoin(
+            Meeting,
+            and_(
+                Meeting.group_id == WorkingGroup.id,
+                Meeting.deleted_at.is_(None),
+                Meeting.starts_at < now,
+            ),
+        )
+        .where(WorkingGroup.closed_on.is_(None))
+        .group_by(WorkingGroup.country_id)
+    )
+    return {
+        country_id: GroupStatus(group_id, _aware(met) if met else None)
+        for country_id, group_id, met in rows
+    }

@@ -55,6 +55,8 @@ bp = Blueprint("working_groups", __name__, url_prefix="/countries/<code>/working
 
 @bp.record_once
 def _template_helpers(state: Any) -> None:
+    if operations.move_person not in registry.MERGE_HOOKS:
+        registry.MERGE_HOOKS.append(operations.move_person)
     register_labels(
         FIELDS,
         {"category": CATEGORIES, "group_role": GROUP_ROLES, "status": ACTION_STATUSES},
