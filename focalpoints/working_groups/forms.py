@@ -63,7 +63,9 @@ class GroupForm(VersionedForm):
     legal_basis = text(_l("Legal basis (decree, decision, ...)"), 500)
     established_on = optional_date(_l("Date established"))
     coordinating_institution = text(_l("Coordinating ministry or institution"), 300)
-    secretariat_contact_id = SelectField(_l("Secretariat contact"), choices=[], default="")
+    secretariat_contact_id = SelectField(
+        _l("Contact person of the group's secretariat"), choices=[], default=""
+    )
     papers_shared = BooleanField(
         _l("Share minutes, actions and documents with the Secretariat"),
         description=_l(

@@ -36,7 +36,7 @@ FIELDS = {
     "legal_basis": _l("Legal basis"),
     "established_on": _l("Date established"),
     "coordinating_institution": _l("Coordinating institution"),
-    "secretariat_contact_id": _l("Secretariat contact"),
+    "secretariat_contact_id": _l("Contact person of the group's secretariat"),
     "papers_shared": _l("Papers shared with the Secretariat"),
     "closed_on": _l("Date closed"),
     "closing_note": _l("Reason or note"),

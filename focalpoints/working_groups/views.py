@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -310,7 +310,12 @@ def add_focal_points(code: str, group_id: int) -> Response:
             flash(str(error.message), "danger")
         else:
             if added:
-                flash(_("%(n)d focal points have been added to the group.", n=added), "success")
+                message = ngettext(
+                    "%(num)d focal point has been added to the group.",
+                    "%(num)d focal points have been added to the group.",
+                    added,
+                )
+                flash(message, "success")
             else:
                 flash(_("Every current focal point is a member already."), "info")
     return redirect(url_for(".group", code=country.iso2, group_id=record.id))

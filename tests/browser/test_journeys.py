@@ -157,3 +157,65 @@ def test_secretariat_filters_coverage_opens_a_country_and_downloads_exports(
     [card] = list(vobject.readComponents(download_info.value.path().read_text()))
     assert card.fn.value == "Wanjiru Kamau"
     shot("exports")
+
+
+def test_coordinator_sets_up_the_working_group_and_records_a_meeting_with_an_action(
+    page: Page, make_user, make_appointment, shot
+):
+    """Journey 3: set up the group, add all focal points, record a meeting with an action."""
+    nfp = make_appointment("CMS-NFP")
+    cbd = make_appointment("CBD-FP1")
+    coordinator = make_user(role="coordinator", country_code="KE")
+    page.goto("/login")
+    page.get_by_label("E-mail address").fill(coordinator.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Working group").click()
+    page.get_by_role("link", name="Set up the working group").click()
+    page.get_by_label("Name of the group").fill("Kenya National Biodiversity Working Group")
+    page.get_by_label("Mandate or terms of reference").fill(
+        "Coordinates the focal points of **CMS, CBD, CITES and Ramsar**."
+    )
+    page.get_by_label("Date established").fill("2021-03-01")
+    page.get_by_label("Coordinating ministry or institution").fill("Ministry of Environment")
+    page.get_by_role("button", name="Save").click()
+    expect(
+        page.get_by_role("heading", name="Kenya National Biodiversity Working Group")
+    ).to_be_visible()
+    expect(page.get_by_text(nfp.person.display_name)).to_be_visible()  # missing from the group
+
+    page.get_by_role("button", name="Add all current focal points").click()
+    expect(page.get_by_text("2 focal points have been added to the group.")).to_be_visible()
+    members = page.locator("table").first
+    for holder in (nfp.person, cbd.person):
+        expect(members.get_by_role("link", name=holder.display_name, exact=True)).to_be_visible()
+    shot("group")
+
+    page.get_by_role("link", name="Record a meeting").click()
+    page.get_by_label("Title").fill("Preparing CMS COP15")
+    page.get_by_label("Starts").fill("2025-10-02T10:00")
+    page.get_by_label("Time zone").select_option("Africa/Nairobi")
+    page.get_by_label("Place").fill("NHIF Building, Nairobi")
+    page.get_by_label("Agenda").fill("Adoption of the agenda\nNational position on bushmeat")
+    page.get_by_label(nfp.person.display_name).check()
+    page.get_by_label("Minutes", exact=True).fill("The chair opened the meeting. **Agreed**.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Preparing CMS COP15")).to_be_visible()
+    expect(page.locator(".rich-text strong")).to_have_text("Agreed")
+
+    page.get_by_role("link", name="Record an action").click()
+    page.get_by_label("Action").fill("Circulate the draft national position")
+    page.get_by_label("Owner").select_option(label=cbd.person.display_name)
+    page.get_by_label("Due date").fill("2025-10-20")
+    page.get_by_role("button", name="Save").click()
+    expect(
+        page.get_by_role("cell", name="Circulate the draft national position", exact=True)
+    ).to_be_visible()
+    expect(page.get_by_text("overdue")).to_be_visible()
+    shot("meeting")
+
+    page.get_by_role("link", name="Working group").last.click()
+    expect(page.get_by_text("1 overdue")).to_be_visible()
+    expect(page.get_by_text("Oct 2, 2025").first).to_be_visible()  # the last meeting
+    shot("group-after")
