@@ -71,7 +71,11 @@ VALUE_LABELS: dict[str, dict[str, object]] = {}
 
 
 def register_labels(fields: dict[str, object], values: dict[str, dict[str, object]]) -> None:
-    """Let the change history name another feature's fields and coded values."""
+    """Let the change history name another feature's fields and coded values.
+
+    Keys are field names, or "table.field" where a table's field means something else than the
+    registry's field of that name (the status of an action is not a designation status).
+    """
     FIELDS.update(fields)  # type: ignore[arg-type]
     for name, table in values.items():
         VALUE_LABELS.setdefault(name, {}).update(table)
@@ -82,9 +86,9 @@ def status_label(code: str) -> str:
     return str(STATUSES.get(Status(code), code)) if code in {s.value for s in Status} else code
 
 
-def field_label(name: str) -> str:
-    """Translated name of a recorded field."""
-    return str(FIELDS.get(name, name))
+def field_label(name: str, entity: str = "") -> str:
+    """Translated name of a recorded field (of the table ``entity``, when it names it apart)."""
+    return str(FIELDS.get(f"{entity}.{name}", FIELDS.get(name, name)))
 
 
 IMPORT_ACTIONS = {
@@ -100,7 +104,7 @@ def import_action_label(action: str) -> str:
     return str(IMPORT_ACTIONS.get(action, action))
 
 
-def history_value(name: str, value: object) -> str:
+def history_value(name: str, value: object, entity: str = "") -> str:
     """Show a recorded value as a reader expects it: labels, not codes."""
     from flask_babel import gettext as _
 
@@ -110,10 +114,11 @@ def history_value(name: str, value: object) -> str:
         return _("Yes") if value else _("No")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    for key in (f"{entity}.{name}", name):
+        if key in VALUE_LABELS and str(value) in VALUE_LABELS[key]:
+            return str(VALUE_LABELS[key][str(value)])
     if name == "status" and value in {s.value for s in Status}:
         return status_label(str(value))
-    if name in VALUE_LABELS and str(value) in VALUE_LABELS[name]:
-        return str(VALUE_LABELS[name][str(value)])
     if name == "visibility":
         return str(VISIBILITIES.get(str(value), value))
     if name == "kind":

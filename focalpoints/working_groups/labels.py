@@ -66,6 +66,9 @@ FIELDS = {
     "content_type": _l("Type"),
     "size": _l("Size"),
     "uploaded_at": _l("Uploaded"),
+    "working_group_actions.status": _l("Status"),
+    "working_group_actions.description": _l("Action"),
+    "working_group_documents.title": _l("Title"),
 }
 
 

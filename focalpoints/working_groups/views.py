@@ -59,7 +59,11 @@ def _template_helpers(state: Any) -> None:
         registry.MERGE_HOOKS.append(operations.move_person)
     register_labels(
         FIELDS,
-        {"category": CATEGORIES, "group_role": GROUP_ROLES, "status": ACTION_STATUSES},
+        {
+            "category": CATEGORIES,
+            "group_role": GROUP_ROLES,
+            "working_group_actions.status": ACTION_STATUSES,
+        },
     )
     state.app.jinja_env.globals.update(
         {
