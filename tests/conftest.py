@@ -344,3 +344,49 @@ def make_appointment(app: Flask, make_person: Callable[..., Any]) -> Callable[..
         )
 
     return make
+
+
+def sample_working_group(country_code: str = "KE") -> dict[str, str]:
+    """A working group with a member, a past meeting with minutes and an action, and a coming
+    meeting; returns the URLs of its main pages."""
+    from datetime import date, datetime, timedelta
+
+    from focalpoints.focal_points import operations as registry
+    from focalpoints.working_groups import operations as groups
+
+    country = db.session.scalar(select(Country).where(Country.iso2 == country_code))
+    group = groups.create_group(
+        country, {"name": "National Biodiversity Working Group", "mandate": "Coordinates."}
+    )
+    person = registry.create_person(country, {"given_names": "Amina", "family_name": "Said"})
+    groups.add_member(group, person, group_role="chair")
+    past = groups.create_meeting(
+        group,
+        {
+            "title": "First meeting",
+            "starts_at": datetime(2025, 6, 3, 10),
+            "timezone": "UTC",
+            "agenda": ["Adoption of the agenda"],
+            "attendee_ids": [person.id],
+            "minutes": "Opened by the **chair**.",
+        },
+    )
+    groups.add_action(
+        past,
+        {"description": "Circulate the draft", "owner_id": person.id, "due_on": date(2025, 7, 1)},
+    )
+    groups.create_meeting(
+        group,
+        {
+            "title": "Next meeting",
+            "starts_at": datetime.now() + timedelta(days=30),
+            "timezone": "UTC",
+        },
+    )
+    base = f"/countries/{country_code}/working-group"
+    return {
+        "group": base,
+        "meeting": f"{base}/meetings/{past.id}",
+        "new_meeting": f"{base}/{group.id}/meetings/new",
+        "add_member": f"{base}/{group.id}/members/new",
+    }

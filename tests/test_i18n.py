@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 
 from focalpoints import PROJECT_ROOT, config
 from focalpoints.translations import extract
-from tests.conftest import in_language
+from tests.conftest import in_language, sample_working_group
 
 CATALOGUES = PROJECT_ROOT / "translations"
 SHIPPED = [language for language in config.LANGUAGES if language != "en"]
@@ -141,6 +141,7 @@ def test_error_pages_are_translated(client, login_as, language):
 def test_main_pages_show_no_untranslated_text(client, login_as, language):
     """Every visible English catalogue entry on the main pages has a translation shown instead."""
     login_as(role="admin", country_code=None, language=language)
+    working_group = sample_working_group()
     english = {
         m.id
         for m in _po(language)
@@ -159,6 +160,7 @@ def test_main_pages_show_no_untranslated_text(client, login_as, language):
         "/account/password",
         "/admin/conventions",
         "/admin/countries/KE/memberships",
+        *working_group.values(),
     ]:
         text = re.sub(r"<[^>]+>", "\n", client.get(url).data.decode())
         lines = {line.strip() for line in text.splitlines()}

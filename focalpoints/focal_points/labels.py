@@ -1,5 +1,7 @@
 """Translated labels of the registry's codes and fields."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 
 from focalpoints.focal_points.models import Status
@@ -126,8 +128,15 @@ def history_value(name: str, value: object, entity: str = "") -> str:
     if name.endswith("_id"):
         return f"#{value}"
     text = str(value)
+    if _TIMESTAMP.match(text):  # a stored moment: shown in the reader's format
+        from datetime import datetime
+
+        from flask_babel import format_datetime
+
+        return format_datetime(datetime.fromisoformat(text), "short")
     return text if len(text) <= HISTORY_TEXT_LIMIT else text[:HISTORY_TEXT_LIMIT] + "…"
 
 
+_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?$")
 # Long texts (minutes, mandates) are cut in the history table; the record shows them whole.
 HISTORY_TEXT_LIMIT = 400

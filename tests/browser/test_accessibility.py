@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sample_working_group
 
 PAGES = [
     "/countries",
@@ -33,6 +33,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
 ):
     appointment = make_appointment("CMS-NFP")
     admin = make_user(role="admin", country_code=None, language=language)
+    working_group = sample_working_group()
     axe = Axe()
     page.goto("/login")
     problems = {"/login": _serious(axe.run(page))}
@@ -44,6 +45,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
         *PAGES,
         f"/countries/KE/appointments/{appointment.id}",
         f"/countries/KE/people/{appointment.person_id}",
+        *working_group.values(),
     ]:
         page.goto(url)
         problems[url] = _serious(axe.run(page))

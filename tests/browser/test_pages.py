@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sample_working_group
 
 PAGES = [
     "/countries",
@@ -33,13 +33,14 @@ def test_main_pages_render_cleanly(page: Page, make_user, shot, language):
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     admin = make_user(role="admin", country_code=None, language=language)
+    working_group = sample_working_group()
     page.goto("/login")
     shot("login")
     page.locator("#email").fill(admin.email)
     page.locator("#password").fill(PASSWORD)
     page.locator("form button[type=submit]").first.click()
     expect(page.locator("html")).to_have_attribute("lang", language)
-    for url in PAGES:
+    for url in [*PAGES, *working_group.values()]:
         response = page.goto(url)
         assert response is not None and response.status == 200, url
         shot(url.strip("/").replace("/", "-"))
