@@ -24,6 +24,7 @@ from focalpoints.concurrency import StaleRecord
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import get_country_or_404, list_countries
 from focalpoints.extensions import db
+from focalpoints.feedback import flash_stale, refuse
 from focalpoints.focal_points import importing, operations, queries, uploads
 from focalpoints.focal_points.contacts import format_phone
 from focalpoints.focal_points.forms import (
@@ -73,13 +74,6 @@ def _template_helpers(state: Any) -> None:
     )
 
 
-def _refused(form: Any, error: operations.RegistryError) -> None:
-    if error.field and error.field in form:
-        form[error.field].errors.append(str(error.message))
-    else:
-        flash(str(error.message), "danger")
-
-
 def _person_choices(form_field: Any, country: Country, exclude: int | None = None) -> None:
     people = [p for p in queries.people_of(country) if p.id != exclude]
     form_field.choices = choices([("", "—")] + [(p.id, p.display_name) for p in people])
@@ -92,13 +86,6 @@ def _chosen_person(country: Country, value: str | None) -> Person | None:
     if person is None or person.country_id != country.id or person.is_deleted:
         return None
     return person
-
-
-def _stale_message(current: Any) -> str:
-    return _(
-        "Someone else saved this record while you were editing it. Nothing of yours was "
-        "saved: the form now shows the newer values; apply your changes again."
-    )
 
 
 # People ---------------------------------------------------------------------------------------
@@ -162,7 +149,7 @@ def new_person(code: str) -> str | Response:
             try:
                 person = operations.create_person(country, values)
             except operations.RegistryError as error:
-                _refused(form, error)
+                refuse(form, error)
             else:
                 flash(_("%(name)s has been added.", name=person.display_name), "success")
                 return redirect(url_for(".person", code=country.iso2, person_id=person.id))
@@ -200,11 +187,11 @@ def edit_person(code: str, person_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             operations.update_person(record, form.values(), form.version.data)
-        except StaleRecord as stale:
-            flash(_stale_message(stale.current), "danger")
+        except StaleRecord:
+            flash_stale()
             return redirect(url_for(".edit_person", code=country.iso2, person_id=person_id))
         except operations.RegistryError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             flash(_("The record has been saved."), "success")
             return redirect(url_for(".person", code=country.iso2, person_id=record.id))
@@ -265,7 +252,7 @@ def merge_person(code: str, person_id: int) -> str | Response:
             try:
                 operations.merge_people(record, other)
             except operations.RegistryError as error:
-                _refused(form, error)
+                refuse(form, error)
             else:
                 flash(_("The two records have been merged."), "success")
                 return redirect(url_for(".person", code=country.iso2, person_id=record.id))
@@ -338,7 +325,7 @@ def appoint(code: str, role_code: str) -> str | Response:
                 )
                 _store_letter(form, appointment)
             except operations.RegistryError as error:
-                _refused(form, error)
+                refuse(form, error)
             else:
                 flash(_("%(name)s now holds this role.", name=person.display_name), "success")
                 return redirect(url_for("countries.detail", code=country.iso2))
@@ -385,10 +372,10 @@ def _lifecycle_step(code: str, appointment_id: int, form_class: type, key: str, 
         try:
             apply(record, form)
         except StaleRecord:
-            flash(_stale_message(None), "danger")
+            flash_stale()
         except operations.RegistryError as error:
             db.session.rollback()
-            _refused(form, error)
+            refuse(form, error)
             return _appointment_page(country, record, **{key: form})
         else:
             flash(_("The appointment has been updated."), "success")
@@ -470,7 +457,7 @@ def acknowledge(code: str, appointment_id: int) -> Response:
         try:
             operations.acknowledge(record, form.version.data)
         except StaleRecord:
-            flash(_stale_message(None), "danger")
+            flash_stale()
         except operations.RegistryError as error:
             flash(str(error.message), "danger")
         else:
@@ -498,12 +485,12 @@ def replace(code: str, appointment_id: int) -> str | Response:
                     record, successor, form.start_date.data, form.version.data
                 )
             except StaleRecord:
-                flash(_stale_message(None), "danger")
+                flash_stale()
                 return redirect(
                     url_for(".appointment", code=country.iso2, appointment_id=record.id)
                 )
             except operations.RegistryError as error:
-                _refused(form, error)
+                refuse(form, error)
             else:
                 flash(
                     _(

@@ -21,6 +21,8 @@ from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
+from focalpoints.focal_points import operations as registry
+from focalpoints.focal_points.contacts import InvalidContact, parse_email
 from focalpoints.focal_points.models import Appointment, Person, Status
 from focalpoints.focal_points.operations import RegistryError
 from focalpoints.working_groups.models import (
@@ -59,6 +61,21 @@ MEETING_FIELDS = (
 )
 ACTION_FIELDS = ("description", "owner_id", "due_on", "status")
 DOCUMENTS_FOLDER = "working-group-documents"
+
+
+def _apply(record: Any, values: dict[str, Any], fields: tuple[str, ...], seen_version: int) -> None:
+    """Save ``fields`` of ``values`` on a record still at ``seen_version`` (else StaleRecord)."""
+    claim_version(record, seen_version)
+    for key in fields:
+        if key in values:
+            setattr(record, key, values[key])
+
+
+def _set_removed(record: Any, group: WorkingGroup, removed: bool) -> None:
+    """Remove a record of an open group (recoverable), or bring it back."""
+    check_writable(group)
+    record.deleted_at = utcnow() if removed else None
+    db.session.commit()
 
 
 # The group ------------------------------------------------------------------------------------
@@ -107,10 +124,7 @@ def create_group(country: Country, values: dict[str, Any]) -> WorkingGroup:
 def update_group(group: WorkingGroup, values: dict[str, Any], seen_version: int) -> WorkingGroup:
     """Save an edit made on ``seen_version``; StaleRecord if someone saved in between."""
     _check_group(group.country, values)
-    claim_version(group, seen_version)
-    for key in GROUP_FIELDS:
-        if key in values:
-            setattr(group, key, values[key])
+    _apply(group, values, GROUP_FIELDS, seen_version)
     db.session.commit()
     return group
 
@@ -233,6 +247,38 @@ def add_focal_points(group: WorkingGroup) -> int:
     return len(added)
 
 
+STAKEHOLDER_FIELDS = (
+    "kind",
+    "honorific",
+    "given_names",
+    "family_name",
+    "job_title",
+    "organisation",
+    "email",
+    "visibility",
+)
+
+
+def add_stakeholder(
+    group: WorkingGroup,
+    values: dict[str, Any],
+    category: str,
+    group_role: str,
+    joined_on: date | None = None,
+) -> GroupMember:
+    """Create a stakeholder in the country's registry and add them to the group at once."""
+    check_writable(group)
+    _check_member_values(group, {"joined_on": joined_on})
+    person_values = {k: values[k] for k in STAKEHOLDER_FIELDS if k in values}
+    if person_values.get("email"):
+        try:
+            person_values["email"] = parse_email(person_values["email"])
+        except InvalidContact:
+            raise RegistryError(_l("Enter a valid e-mail address."), "email") from None
+    person = registry.create_person(group.country, person_values)
+    return add_member(group, person, category, group_role, joined_on)
+
+
 def _check_member_values(group: WorkingGroup, values: dict[str, Any]) -> None:
     joined, left = values.get("joined_on"), values.get("left_on")
     if joined and joined > date.today():
@@ -245,19 +291,14 @@ def update_member(member: GroupMember, values: dict[str, Any], seen_version: int
     """Change a member's category, role in the group or dates."""
     check_writable(member.group)
     _check_member_values(member.group, values)
-    claim_version(member, seen_version)
-    for key in MEMBER_FIELDS:
-        if key in values:
-            setattr(member, key, values[key])
+    _apply(member, values, MEMBER_FIELDS, seen_version)
     db.session.commit()
     return member
 
 
 def remove_member(member: GroupMember) -> None:
     """Take out a member entered by mistake (recoverable); those who leave get a date left."""
-    check_writable(member.group)
-    member.deleted_at = utcnow()
-    db.session.commit()
+    _set_removed(member, member.group, True)
 
 
 def restore_member(member: GroupMember) -> None:
@@ -265,8 +306,7 @@ def restore_member(member: GroupMember) -> None:
     check_writable(member.group)
     if _current_member(member.group, member.person_id) is not None:
         raise RegistryError(_l("This person is a member of the group again already."))
-    member.deleted_at = None
-    db.session.commit()
+    _set_removed(member, member.group, False)
 
 
 # Meetings -------------------------------------------------------------------------------------
@@ -337,28 +377,19 @@ def update_meeting(meeting: Meeting, values: dict[str, Any], seen_version: int) 
     check_writable(meeting.group)
     values = _meeting_values(values)
     _check_meeting(meeting.group, values)
-    claim_version(meeting, seen_version)
-    meeting.starts_at = values["starts_at"]
-    meeting.ends_at = values["ends_at"]
-    for key in MEETING_FIELDS:
-        if key in values:
-            setattr(meeting, key, values[key])
+    _apply(meeting, values, ("starts_at", "ends_at", *MEETING_FIELDS), seen_version)
     db.session.commit()
     return meeting
 
 
 def delete_meeting(meeting: Meeting) -> None:
     """Remove a meeting (recoverable)."""
-    check_writable(meeting.group)
-    meeting.deleted_at = utcnow()
-    db.session.commit()
+    _set_removed(meeting, meeting.group, True)
 
 
 def restore_meeting(meeting: Meeting) -> None:
     """Bring back a removed meeting."""
-    check_writable(meeting.group)
-    meeting.deleted_at = None
-    db.session.commit()
+    _set_removed(meeting, meeting.group, False)
 
 
 # Action items ---------------------------------------------------------------------------------
@@ -392,11 +423,8 @@ def update_action(action: ActionItem, values: dict[str, Any], seen_version: int)
     """Change an action: its owner, due date or status (done records the day)."""
     check_writable(action.meeting.group)
     _check_action(action.meeting, values)
-    claim_version(action, seen_version)
     was_done = action.status == ActionStatus.DONE.value
-    for key in ACTION_FIELDS:
-        if key in values:
-            setattr(action, key, values[key])
+    _apply(action, values, ACTION_FIELDS, seen_version)
     done = action.status == ActionStatus.DONE.value
     if done and not was_done:
         action.completed_on = date.today()
@@ -440,18 +468,14 @@ def document_path(document: Document) -> Path:
     return documents.path_of(document.stored_name, DOCUMENTS_FOLDER)
 
 
-def delete_document(document: Document, group: WorkingGroup) -> None:
+def delete_document(document: Document) -> None:
     """Remove a document (recoverable: the file stays)."""
-    check_writable(group)
-    document.deleted_at = utcnow()
-    db.session.commit()
+    _set_removed(document, db.session.get(WorkingGroup, document.group_id), True)
 
 
-def restore_document(document: Document, group: WorkingGroup) -> None:
+def restore_document(document: Document) -> None:
     """Bring back a removed document."""
-    check_writable(group)
-    document.deleted_at = None
-    db.session.commit()
+    _set_removed(document, db.session.get(WorkingGroup, document.group_id), False)
 
 
 # Merged people ------------------------------------------------------------------------------

@@ -33,12 +33,16 @@ from focalpoints.working_groups.operations import national_focal_points
 HISTORY_LIMIT = 300
 
 
-def get_group_or_404(country: Country, group_id: int, for_edit: bool = False) -> WorkingGroup:
-    """A working group of ``country`` the user may see (and change, with ``for_edit``)."""
+def _authorise(country: Country, for_edit: bool) -> None:
     if not permissions.can_view_working_group(current_user, country):
         abort(403)
     if for_edit and not permissions.can_edit_country(current_user, country):
         abort(403)
+
+
+def get_group_or_404(country: Country, group_id: int, for_edit: bool = False) -> WorkingGroup:
+    """A working group of ``country`` the user may see (and change, with ``for_edit``)."""
+    _authorise(country, for_edit)
     group = db.session.scalar(
         select(WorkingGroup)
         .where(WorkingGroup.id == group_id, WorkingGroup.country_id == country.id)
@@ -62,10 +66,7 @@ def groups_of(country: Country) -> list[WorkingGroup]:
 
 def get_meeting_or_404(country: Country, meeting_id: int, for_edit: bool = False) -> Meeting:
     """A meeting of one of the country's groups (removed ones only for those who edit)."""
-    if not permissions.can_view_working_group(current_user, country):
-        abort(403)
-    if for_edit and not permissions.can_edit_country(current_user, country):
-        abort(403)
+    _authorise(country, for_edit)
     meeting = db.session.scalar(
         select(Meeting)
         .where(Meeting.id == meeting_id, Meeting.country_id == country.id)

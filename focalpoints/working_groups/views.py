@@ -15,6 +15,7 @@ from focalpoints.concurrency import StaleRecord
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import get_country_or_404
 from focalpoints.extensions import db
+from focalpoints.feedback import flash_stale, refuse
 from focalpoints.focal_points import operations as registry
 from focalpoints.focal_points import queries as registry_queries
 from focalpoints.focal_points.forms import DeleteForm
@@ -74,23 +75,6 @@ def _template_helpers(state: Any) -> None:
         }
     )
     state.app.jinja_env.filters["markdown"] = render_markdown
-
-
-def _refused(form: Any, error: RegistryError) -> None:
-    if error.field and error.field in form:
-        form[error.field].errors.append(str(error.message))
-    else:
-        flash(str(error.message), "danger")
-
-
-def _stale() -> None:
-    flash(
-        _(
-            "Someone else saved this record while you were editing it. Nothing of yours was "
-            "saved: the form now shows the newer values; apply your changes again."
-        ),
-        "danger",
-    )
 
 
 def _people_choices(field: Any, country: Country, blank: bool = True) -> list[Person]:
@@ -213,7 +197,7 @@ def new_group(code: str) -> str | Response:
             record = operations.create_group(country, _group_values(form))
             _attach_mandate(form, record)
         except RegistryError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             flash(_("The working group has been set up."), "success")
             return redirect(url_for(".index", code=country.iso2))
@@ -245,10 +229,10 @@ def edit_group(code: str, group_id: int) -> str | Response:
             operations.update_group(record, _group_values(form), form.version.data)
             _attach_mandate(form, record)
         except StaleRecord:
-            _stale()
+            flash_stale()
             return redirect(url_for(".edit_group", code=country.iso2, group_id=group_id))
         except RegistryError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             flash(_("The record has been saved."), "success")
             return redirect(url_for(".group", code=country.iso2, group_id=record.id))
@@ -272,10 +256,10 @@ def close_group(code: str, group_id: int) -> str | Response:
                 record, form.closed_on.data, form.closing_note.data or "", form.version.data
             )
         except StaleRecord:
-            _stale()
+            flash_stale()
             return redirect(url_for(".close_group", code=country.iso2, group_id=group_id))
         except RegistryError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             flash(_("The working group has been closed."), "success")
             return redirect(url_for(".group", code=country.iso2, group_id=record.id))
@@ -355,7 +339,7 @@ def add_member(code: str, group_id: int) -> str | Response:
                     existing.joined_on.data,
                 )
             except RegistryError as error:
-                _refused(existing, error)
+                refuse(existing, error)
             else:
                 flash(_("%(name)s has joined the group.", name=person.display_name), "success")
                 return redirect(url_for(".group", code=country.iso2, group_id=record.id))
@@ -376,32 +360,18 @@ def add_stakeholder(code: str, group_id: int) -> str | Response:
     record = queries.get_group_or_404(country, group_id, for_edit=True)
     stakeholder = StakeholderForm(prefix="new")
     if stakeholder.validate_on_submit():
-        values = {
-            name: getattr(stakeholder, name).data or ""
-            for name in (
-                "kind",
-                "honorific",
-                "given_names",
-                "family_name",
-                "job_title",
-                "organisation",
-                "email",
-                "visibility",
-            )
-        }
+        values = {name: stakeholder[name].data or "" for name in operations.STAKEHOLDER_FIELDS}
         try:
-            _check_email(values)
-            operations.check_writable(record)
-            person = registry.create_person(country, values)
-            operations.add_member(
+            member = operations.add_stakeholder(
                 record,
-                person,
+                values,
                 stakeholder.category.data,
                 stakeholder.group_role.data,
                 stakeholder.joined_on.data,
             )
+            person = member.person
         except RegistryError as error:
-            _refused(stakeholder, error)
+            refuse(stakeholder, error)
         else:
             flash(_("%(name)s has joined the group.", name=person.display_name), "success")
             return redirect(url_for(".group", code=country.iso2, group_id=record.id))
@@ -412,16 +382,6 @@ def add_stakeholder(code: str, group_id: int) -> str | Response:
         existing=_existing_form(country, record, submitted=False),
         stakeholder=stakeholder,
     )
-
-
-def _check_email(values: dict[str, Any]) -> None:
-    from focalpoints.focal_points.contacts import InvalidContact, parse_email
-
-    if values.get("email"):
-        try:
-            values["email"] = parse_email(values["email"])
-        except InvalidContact:
-            raise RegistryError(_("Enter a valid e-mail address."), "email") from None
 
 
 def _person_of(country: Country, value: Any) -> Person | None:
@@ -456,10 +416,10 @@ def edit_member(code: str, member_id: int) -> str | Response:
         try:
             operations.update_member(member, values, form.version.data)
         except StaleRecord:
-            _stale()
+            flash_stale()
             return redirect(url_for(".edit_member", code=country.iso2, member_id=member_id))
         except RegistryError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             flash(_("The record has been saved."), "success")
             return redirect(url_for(".group", code=country.iso2, group_id=member.group_id))
@@ -494,6 +454,8 @@ def _toggle(code: str, record_id: int, load: Any, change: Any, done: str) -> Res
             flash(done, "success")
     if isinstance(record, Meeting) and record.deleted_at is None:
         return redirect(url_for(".meeting", code=country.iso2, meeting_id=record.id))
+    if isinstance(record, Document) and record.meeting_id:
+        return redirect(url_for(".meeting", code=country.iso2, meeting_id=record.meeting_id))
     return redirect(url_for(".group", code=country.iso2, group_id=record.group_id))
 
 
@@ -551,7 +513,7 @@ def new_meeting(code: str, group_id: int) -> str | Response:
         try:
             meeting = operations.create_meeting(record, _meeting_values(form))
         except RegistryError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             flash(_("The meeting has been recorded."), "success")
             return redirect(url_for(".meeting", code=country.iso2, meeting_id=meeting.id))
@@ -589,10 +551,10 @@ def edit_meeting(code: str, meeting_id: int) -> str | Response:
         try:
             operations.update_meeting(record, _meeting_values(form), form.version.data)
         except StaleRecord:
-            _stale()
+            flash_stale()
             return redirect(url_for(".edit_meeting", code=country.iso2, meeting_id=meeting_id))
         except RegistryError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             flash(_("The record has been saved."), "success")
             return redirect(url_for(".meeting", code=country.iso2, meeting_id=record.id))
@@ -682,7 +644,7 @@ def new_action(code: str, meeting_id: int) -> str | Response:
         try:
             operations.add_action(record, _action_values(form))
         except RegistryError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             flash(_("The action has been recorded."), "success")
             return redirect(url_for(".meeting", code=country.iso2, meeting_id=record.id))
@@ -704,10 +666,10 @@ def edit_action(code: str, action_id: int) -> str | Response:
         try:
             operations.update_action(action, _action_values(form), form.version.data)
         except StaleRecord:
-            _stale()
+            flash_stale()
             return redirect(url_for(".edit_action", code=country.iso2, action_id=action_id))
         except RegistryError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             flash(_("The record has been saved."), "success")
             next_page = request.args.get("from")
@@ -791,26 +753,11 @@ def document(code: str, document_id: int) -> Response:
 @login_required
 def delete_document(code: str, document_id: int) -> Response:
     """Remove a document; it can be restored."""
-    return _document_toggle(code, document_id, operations.delete_document, _("Removed."))
+    return _toggle(code, document_id, _document_or_404, operations.delete_document, _("Removed."))
 
 
 @bp.post("/documents/<int:document_id>/restore")
 @login_required
 def restore_document(code: str, document_id: int) -> Response:
     """Bring back a removed document."""
-    return _document_toggle(code, document_id, operations.restore_document, _("Restored."))
-
-
-def _document_toggle(code: str, document_id: int, change: Any, done: str) -> Response:
-    country = _for_edit(code)
-    record = _document_or_404(country, document_id)
-    if DeleteForm().validate_on_submit():
-        try:
-            change(record, db.session.get(WorkingGroup, record.group_id))
-        except RegistryError as error:
-            flash(str(error.message), "danger")
-        else:
-            flash(done, "success")
-    if record.meeting_id:
-        return redirect(url_for(".meeting", code=country.iso2, meeting_id=record.meeting_id))
-    return redirect(url_for(".group", code=country.iso2, group_id=record.group_id))
+    return _toggle(code, document_id, _document_or_404, operations.restore_document, _("Restored."))
