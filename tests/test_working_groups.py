@@ -557,3 +557,20 @@ def test_merging_duplicates_keeps_their_place_in_the_group(app, group, make_pers
     assert member.person_id == keep.id and member.group_role == "chair"
     assert _reload(meeting).attendee_ids == [keep.id]
     assert db.session.scalar(select(ActionItem)).owner_id == keep.id
+
+
+def test_a_persons_data_includes_their_working_groups(client, login_as, group, make_person):
+    person = make_person("KE")
+    groups.add_member(group, person, group_role="secretary")
+    login_as()
+    data = client.get(f"/countries/KE/people/{person.id}/data.json").get_json()
+    assert data["working_groups"] == [
+        {
+            "group": "Kenya National Biodiversity Working Group",
+            "category": "other",
+            "role_in_group": "secretary",
+            "joined_on": date.today().isoformat(),
+            "left_on": None,
+            "removed": False,
+        }
+    ]

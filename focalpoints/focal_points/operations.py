@@ -55,6 +55,8 @@ LIFECYCLE = (Status.PROPOSED, Status.ENDORSED, Status.NOTIFIED, Status.ACKNOWLED
 # Other features that refer to people move those references when two records are merged:
 # each hook is called with (the person kept, the duplicate) before the merge is committed.
 MERGE_HOOKS: list[Callable[[Person, Person], None]] = []
+# And they add what they hold about a person to a data subject's access request.
+PERSONAL_DATA_HOOKS: dict[str, Callable[[Person], Any]] = {}
 
 
 class RegistryError(ValueError):
@@ -432,7 +434,10 @@ def personal_data(person: Person) -> dict[str, Any]:
         }
         for e in history(person, person.appointments)
     ]
-    return {"person": record, "appointments": appointments, "history": entries}
+    data = {"person": record, "appointments": appointments, "history": entries}
+    for name, hook in PERSONAL_DATA_HOOKS.items():
+        data[name] = hook(person)
+    return data
 
 
 def erase_person(person: Person) -> None:

@@ -506,3 +506,19 @@ def move_person(keep: Person, other: Person) -> None:
             meeting.attendee_ids = sorted(
                 {keep.id if i == other.id else i for i in meeting.attendee_ids}
             )
+
+
+def personal_data(person: Person) -> list[dict[str, Any]]:
+    """The person's places in working groups, for a data subject's access request."""
+    members = db.session.scalars(select(GroupMember).where(GroupMember.person_id == person.id))
+    return [
+        {
+            "group": member.group.name,
+            "category": member.category,
+            "role_in_group": member.group_role,
+            "joined_on": member.joined_on.isoformat() if member.joined_on else None,
+            "left_on": member.left_on.isoformat() if member.left_on else None,
+            "removed": member.deleted_at is not None,
+        }
+        for member in members
+    ]

@@ -58,6 +58,7 @@ bp = Blueprint("working_groups", __name__, url_prefix="/countries/<code>/working
 def _template_helpers(state: Any) -> None:
     if operations.move_person not in registry.MERGE_HOOKS:
         registry.MERGE_HOOKS.append(operations.move_person)
+    registry.PERSONAL_DATA_HOOKS["working_groups"] = operations.personal_data
     register_labels(
         FIELDS,
         {
