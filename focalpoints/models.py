@@ -6,6 +6,7 @@ from focalpoints.auth.models import LoginSession, User
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country, Membership
 from focalpoints.focal_points.models import Appointment, Person
+from focalpoints.notifications.models import Notice, NotificationPreference
 from focalpoints.reference.models import ReferenceDataset
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "Country",
     "LoginSession",
     "Membership",
+    "Notice",
+    "NotificationPreference",
     "Person",
     "ReferenceDataset",
     "Role",
