@@ -193,7 +193,9 @@ def restore_command(path: str, yes: bool) -> None:
 
 
 @click.command("notify")
-@click.option("--dry-run", is_flag=True, help="Show what would be recorded; write and send nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Show what would be recorded; write and send nothing."
+)
 @with_appcontext
 def notify_command(dry_run: bool) -> None:
     """Record the notices that are due and mail them; run it daily from cron or a timer.

@@ -23,6 +23,8 @@ TABLES = (
     "people",
     "appointments",
     "api_tokens",
+    "notices",
+    "notification_preferences",
 )
 PERSON_FIELDS = ["version", *operations.PERSON_FIELDS, "confirm_new"]
 
@@ -70,6 +72,11 @@ FORMS = [
     ("/password/forgot", None, ["email"]),
     ("/account", "coordinator", ["name", "language"]),
     ("/account/password", "coordinator", ["current", "password", "confirm"]),
+    (
+        "/account/notices",
+        "coordinator",
+        ["stale_appointments", "vacancies", "designations_acknowledged"],
+    ),
     ("/users/invite", "coordinator", ["email", "name", "role", "country", "language"]),
     ("/users/{editor}/edit", "coordinator", ["name", "role", "country", "language"]),
     (

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
+from wtforms.validators import InputRequired
 
 from focalpoints.auth.models import User
 from focalpoints.forms import BaseForm, choices
@@ -39,6 +40,7 @@ def preferences_form(user: User, current: dict[str, Delivery], **kwargs: Any) ->
                 description=kind.description,
                 choices=choices((d.value, label) for d, label in DELIVERY_LABELS.items()),
                 default=current[kind.code].value,
+                validators=[InputRequired(message=_l("Choose how you receive these notices."))],
             ),
         )
     return Form(**kwargs)

@@ -246,7 +246,8 @@ class NotifyReport:
             lines.append(f"Notices waiting for a weekly digest: {self.waiting}.")
         if self.failed:
             lines.append(
-                f"E-mails failed: {self.failed}; they are tried again on the next run (see the log)."
+                f"E-mails failed: {self.failed}; "
+                "they are tried again on the next run (see the log)."
             )
         return lines
 
@@ -301,7 +302,9 @@ def compose(batch: Batch, prepared: dict[str, Any]) -> Any:
             subject = rendered[0].title
         else:
             subject = ngettext(
-                "%(num)d notices from focalpoints", "%(num)d notices from focalpoints", len(rendered)
+                "%(num)d notices from focalpoints",
+                "%(num)d notices from focalpoints",
+                len(rendered),
             )
         return compose_template_mail(
             user.email,

@@ -58,7 +58,11 @@ def preferences() -> str | Response:
     if form.validate_on_submit():
         operations.save_preferences(
             current_user,
-            {name: Delivery(field.data) for name, field in form._fields.items() if name != "csrf_token"},
+            {
+                name: Delivery(field.data)
+                for name, field in form._fields.items()
+                if name != "csrf_token"
+            },
         )
         flash(_("Your choice of notices has been saved."), "success")
         return redirect(url_for("auth.account", _anchor="notices"))

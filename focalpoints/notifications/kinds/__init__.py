@@ -79,9 +79,7 @@ class Recipients:
     def load(cls) -> Recipients:
         return cls(
             db.session.scalars(
-                select(User)
-                .where(User.active, User.password_hash.is_not(None))
-                .order_by(User.id)
+                select(User).where(User.active, User.password_hash.is_not(None)).order_by(User.id)
             )
         )
 
