@@ -85,6 +85,10 @@ def load_demo_data(scale: str = "small") -> list[str]:
         lines.insert(1, load_full_scale())
     else:
         lines.insert(1, _demo_registry())
+    from focalpoints.demo_data.notices import demo_notices
+
+    with acting_as("system:demo-data"):
+        lines.insert(2, demo_notices({demo.email for demo in DEMO_USERS}))
     return lines
 
 

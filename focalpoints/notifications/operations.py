@@ -359,6 +359,8 @@ def send_pending(now: datetime, report: NotifyReport) -> None:
         for notice in not_sent:
             notice.email_state = EmailState.NOT_SENT.value
         db.session.commit()
+    if not batches:
+        return
     with _links():
         prepared = prepare([n for batch in batches for n in batch.notices])
         for batch in batches:
