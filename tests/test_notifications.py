@@ -592,3 +592,31 @@ def test_secretariat_is_offered_only_its_kinds(app, client, login_as):
     login_as("secretariat", None)
     page = client.get("/account").get_data(as_text=True)
     assert 'name="designations_notified"' in page and 'name="stale_appointments"' not in page
+
+
+def test_finding_what_is_due_takes_a_fixed_number_of_queries(
+    app, make_user, make_appointment, count_queries
+):
+    make_user("coordinator", "KE")
+    make_user("secretariat", None)
+    make_stale(make_appointment("CMS-NFP"))
+    counter = count_queries()
+    operations.find_due(TODAY)
+    baseline = counter.count
+    for code in ("TZ", "FR", "UG", "BR"):
+        make_user("coordinator", code)
+        make_user("editor", code)
+        make_stale(make_appointment("CMS-NFP", country_code=code))
+        notified = make_appointment(
+            "CBD-FP1",
+            country_code=code,
+            status=Status.NOTIFIED,
+            letter_reference="R",
+            letter_date=TODAY,
+        )
+        if code == "FR":
+            registry.acknowledge(notified, notified.version)
+    operations.notify()
+    counter.statements.clear()
+    operations.find_due(TODAY + timedelta(days=40))
+    assert counter.count == baseline

@@ -358,26 +358,32 @@ def send_pending(now: datetime, report: NotifyReport) -> None:
         batches, not_sent, report.waiting = _batches(pending, now)
         for notice in not_sent:
             notice.email_state = EmailState.NOT_SENT.value
+        to_send = [n.id for batch in batches for n in batch.notices]
         db.session.commit()
     if not batches:
         return
+    # Reload what the commit expired in one query, compose every e-mail, then end the read
+    # transaction: no transaction stays open while the mail server is talked to.
+    db.session.scalars(
+        select(Notice).where(Notice.id.in_(to_send)).options(joinedload(Notice.user))
+    ).all()
     with _links():
         prepared = prepare([n for batch in batches for n in batch.notices])
-        for batch in batches:
-            message = compose(batch, prepared)
-            ids = [n.id for n in batch.notices]
-            db.session.commit()  # no transaction stays open while the mail server is talked to
-            try:
-                deliver(message)
-            except (smtplib.SMTPException, OSError) as error:
-                logger.warning(
-                    "Notice mail to %s failed, to be tried again: %s", batch.user.email, error
-                )
-                report.failed += 1
-                _record_outcome(ids, f"{type(error).__name__}: {error}", now)
-            else:
-                report.sent += 1
-                _record_outcome(ids, None, now)
+        messages = [
+            (batch.user.email, [n.id for n in batch.notices], compose(batch, prepared))
+            for batch in batches
+        ]
+    db.session.commit()
+    for address, ids, message in messages:
+        try:
+            deliver(message)
+        except (smtplib.SMTPException, OSError) as error:
+            logger.warning("Notice mail to %s failed, to be tried again: %s", address, error)
+            report.failed += 1
+            _record_outcome(ids, f"{type(error).__name__}: {error}", now)
+        else:
+            report.sent += 1
+            _record_outcome(ids, None, now)
 
 
 def notify(
