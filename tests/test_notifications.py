@@ -462,6 +462,7 @@ def test_a_user_moved_to_another_country_no_longer_gets_or_sees_the_old_notices(
     login(client, user)
     page = client.get("/notices").get_data(as_text=True)
     assert "/countries/KE/" not in page and "You have no notices yet." in page
+    assert 'href="/notices">Notices <span' not in page  # nor counted
 
 
 def test_no_notice_lists_another_countrys_appointments(app, make_user, make_appointment):
@@ -620,3 +621,17 @@ def test_finding_what_is_due_takes_a_fixed_number_of_queries(
     counter.statements.clear()
     operations.find_due(TODAY + timedelta(days=40))
     assert counter.count == baseline
+
+
+def test_planted_markup_is_inert_in_mail_and_in_the_list(
+    app, client, login_as, make_person, make_appointment, kinds
+):
+    kinds("stale_appointments")
+    user = login_as("coordinator", "KE")
+    planted = make_person("KE", family_name="<script>alert(1)</script>")
+    make_stale(make_appointment("CMS-NFP", person=planted))
+    operations.notify()
+    html = body(to(user.email)[0], "html")
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    page = client.get("/notices").get_data(as_text=True)
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

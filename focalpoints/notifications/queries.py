@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from focalpoints.auth.models import User
 from focalpoints.extensions import db
@@ -17,6 +17,7 @@ from focalpoints.notifications.operations import (
     prepare,
     render,
 )
+from focalpoints.permissions import sees_all_countries
 
 RECENT = 50
 
@@ -44,15 +45,15 @@ def recent_notices(user: User, limit: int = RECENT) -> list[ShownNotice]:
 
 
 def unread_count(user: User) -> int:
-    """How many of the user's notices are unread."""
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Notice)
-            .where(Notice.user_id == user.id, Notice.read_at.is_(None))
-        )
-        or 0
+    """How many of the user's notices are unread (of those the list shows them)."""
+    query = (
+        select(func.count())
+        .select_from(Notice)
+        .where(Notice.user_id == user.id, Notice.read_at.is_(None))
     )
+    if not sees_all_countries(user):
+        query = query.where(or_(Notice.country_id.is_(None), Notice.country_id == user.country_id))
+    return db.session.scalar(query) or 0
 
 
 def current_preferences(user: User) -> dict[str, Delivery]:

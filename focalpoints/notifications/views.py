@@ -58,11 +58,7 @@ def preferences() -> str | Response:
     if form.validate_on_submit():
         operations.save_preferences(
             current_user,
-            {
-                name: Delivery(field.data)
-                for name, field in form._fields.items()
-                if name != "csrf_token"
-            },
+            {f.name: Delivery(f.data) for f in form if f.name != "csrf_token"},
         )
         flash(_("Your choice of notices has been saved."), "success")
         return redirect(url_for("auth.account", _anchor="notices"))
