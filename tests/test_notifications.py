@@ -410,7 +410,9 @@ def test_failing_command_exits_with_an_error(smtp, make_user, make_appointment, 
     assert "tried again on the next run" in result.output
 
 
-def test_delivery_is_given_up_after_the_last_attempt(smtp, make_user, make_appointment, kinds):
+def test_delivery_is_given_up_after_the_last_attempt(
+    smtp, make_user, make_appointment, kinds, caplog
+):
     kinds("stale_appointments")
     smtp.config["NOTIFY_MAX_ATTEMPTS"] = 2
     user = make_user("coordinator", "KE")
@@ -419,7 +421,11 @@ def test_delivery_is_given_up_after_the_last_attempt(smtp, make_user, make_appoi
     operations.notify()
     [notice] = notices_of(user)
     assert notice.email_state == EmailState.FAILED and notice.email_attempts == 2
+    assert any(r.levelname == "ERROR" and "given up" in r.getMessage() for r in caplog.records)
     assert operations.notify().failed == 0
+    client = smtp.test_client()
+    login(client, user)
+    assert b"could not be delivered by e-mail" in client.get("/notices").data
 
 
 def test_a_failure_for_one_user_does_not_stop_the_others(
@@ -635,3 +641,16 @@ def test_planted_markup_is_inert_in_mail_and_in_the_list(
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     page = client.get("/notices").get_data(as_text=True)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_two_runs_racing_record_nothing_twice(app, make_user, make_appointment, monkeypatch):
+    make_user("coordinator", "KE")
+    make_stale(make_appointment("CMS-NFP"))
+    first, second = operations.find_due(TODAY), operations.find_due(TODAY)
+    db.session.add_all(first)
+    db.session.commit()
+    count = db.session.scalar(select(func.count()).select_from(Notice))
+    monkeypatch.setattr(operations, "find_due", lambda today: second)
+    with pytest.raises(operations.NotifyError):
+        operations.record_due(TODAY)
+    assert db.session.scalar(select(func.count()).select_from(Notice)) == count

@@ -333,14 +333,22 @@ def _record_outcome(ids: list[int], error: str | None, now: datetime) -> None:
                 .where(Notice.id.in_(ids))
                 .values(email_attempts=Notice.email_attempts + 1, email_error=error[:500])
             )
-            db.session.execute(
+            given_up = db.session.execute(
                 update(Notice)
                 .where(
                     Notice.id.in_(ids),
                     Notice.email_attempts >= current_app.config["NOTIFY_MAX_ATTEMPTS"],
                 )
                 .values(email_state=EmailState.FAILED.value)
-            )
+            ).rowcount
+            if given_up:
+                logger.error(
+                    "Notice mail given up after %d attempts (notices %s): %s; "
+                    "the notices stay in the recipient's list in the app",
+                    current_app.config["NOTIFY_MAX_ATTEMPTS"],
+                    ", ".join(map(str, ids)),
+                    error,
+                )
         db.session.commit()
 
 
