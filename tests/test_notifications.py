@@ -559,6 +559,20 @@ def test_confirm_link_opens_a_page_whose_button_confirms(app, client, make_user,
     assert appointment.last_confirmed_on == TODAY
 
 
+def test_a_confirmed_appointment_shows_as_done_in_the_list(
+    app, client, login_as, make_appointment, kinds
+):
+    kinds("stale_appointments")
+    login_as("coordinator", "KE")
+    appointment = make_stale(make_appointment("CMS-NFP"))
+    operations.notify()
+    url = f"/countries/KE/appointments/{appointment.id}/confirm"
+    assert url in client.get("/notices").get_data(as_text=True)
+    client.post(url, data={"version": appointment.version})
+    page = client.get("/notices").get_data(as_text=True)
+    assert url not in page and "confirmed on" in page
+
+
 def test_confirm_link_refuses_another_countrys_official(app, client, login_as, make_appointment):
     appointment = make_stale(make_appointment("CMS-NFP"))
     login_as("coordinator", "TZ")

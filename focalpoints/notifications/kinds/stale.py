@@ -13,6 +13,8 @@ from flask_babel import lazy_gettext as _l
 
 from focalpoints.auth.models import User, UserRole
 from focalpoints.coverage.queries import stale_appointments
+from focalpoints.focal_points.models import Appointment
+from focalpoints.focal_points.operations import is_stale
 from focalpoints.notifications.kinds import (
     Due,
     Line,
@@ -67,17 +69,25 @@ class StaleAppointments(NoticeKind):
                 "replace or end it if it is not."
             ),
             link=url_for("countries.detail", code=country.iso2),
-            lines=[
-                Line(
-                    gettext(
-                        "%(person)s, %(role)s (%(convention)s): last confirmed on %(date)s",
-                        person=a.person.display_name,
-                        role=a.role.name,
-                        convention=a.role.convention.acronym,
-                        date=format_date(a.confirmed_or_started(), "long"),
-                    ),
-                    url_for("focal_points.confirm", code=country.iso2, appointment_id=a.id),
-                )
-                for a in shown
-            ],
+            lines=[_line(country, a) for a in shown],
         )
+
+
+def _line(country: Any, appointment: Appointment) -> Line:
+    """A link to confirm the appointment while it waits; once done, what was done."""
+    values = {
+        "person": appointment.person.display_name,
+        "role": appointment.role.name,
+        "convention": appointment.role.convention.acronym,
+        "date": format_date(appointment.confirmed_or_started(), "long"),
+    }
+    if not appointment.is_current:
+        return Line(gettext("%(person)s, %(role)s (%(convention)s): ended", **values))
+    if not is_stale(appointment):
+        return Line(
+            gettext("%(person)s, %(role)s (%(convention)s): confirmed on %(date)s", **values)
+        )
+    return Line(
+        gettext("%(person)s, %(role)s (%(convention)s): last confirmed on %(date)s", **values),
+        url_for("focal_points.confirm", code=country.iso2, appointment_id=appointment.id),
+    )
