@@ -64,6 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints.exports.views import bp as exports_bp
     from focalpoints.focal_points.views import bp as focal_points_bp
     from focalpoints.health import bp as health_bp
+    from focalpoints.notifications.views import bp as notifications_bp
     from focalpoints.users.views import bp as users_bp
     from focalpoints.working_groups.views import bp as working_groups_bp
 
@@ -75,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         coverage_bp,
         exports_bp,
         users_bp,
+        notifications_bp,
         admin_bp,
         health_bp,
         api_bp,

@@ -29,6 +29,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(notify_command)
 
 
 @click.command("init")
@@ -189,3 +190,28 @@ def restore_command(path: str, yes: bool) -> None:
         click.echo(restore(Path(path)))
     except BackupError as error:
         raise click.ClickException(str(error)) from error
+
+
+@click.command("notify")
+@click.option(
+    "--dry-run", is_flag=True, help="Show what would be recorded; write and send nothing."
+)
+@with_appcontext
+def notify_command(dry_run: bool) -> None:
+    """Record the notices that are due and mail them; run it daily from cron or a timer.
+
+    A second run sends nothing twice; a failed delivery is logged and tried again next time
+    (the exit status is then 1).
+    """
+    from focalpoints.audit import acting_as
+    from focalpoints.notifications.operations import NotifyError, notify
+
+    try:
+        with acting_as("system:notify"):
+            report = notify(dry_run=dry_run)
+    except NotifyError as error:
+        raise click.ClickException(str(error)) from error
+    for line in report.lines():
+        click.echo(line)
+    if report.failed:
+        sys.exit(1)

@@ -64,3 +64,19 @@ STALE_AFTER_DAYS = 365
 
 # Working-group documents (PDF, Word, Excel, OpenDocument), checked by content.
 DOCUMENT_MAX_BYTES = 15 * 1024 * 1024
+
+# Notices (`focalpoints notify`). Links in mailed notices start with BASE_URL, e.g.
+# "https://focalpoints.example.org"; without it, with SERVER_NAME, else http://localhost.
+BASE_URL = None
+# The stale-appointment digest and the vacancy reminder come again after these many days
+# while nothing changes; something new (a newly stale appointment, a new vacancy) comes sooner,
+# but never within NOTIFY_MIN_GAP_DAYS of the previous one.
+NOTIFY_STALE_REPEAT_DAYS = 30
+NOTIFY_VACANCY_REPEAT_DAYS = 90
+NOTIFY_MIN_GAP_DAYS = 7
+# Acknowledgements older than this when first seen are not announced (they predate the notices).
+NOTIFY_ACKNOWLEDGED_WITHIN_DAYS = 30
+# A weekly digest goes out once its oldest notice has waited this long.
+NOTIFY_DIGEST_DAYS = 7
+# A notice whose e-mail failed this many times is given up on (it stays in the app).
+NOTIFY_MAX_ATTEMPTS = 10

@@ -23,6 +23,15 @@ def send_template_mail(
     Call this after the database transaction has committed: mail is never sent from inside one.
     ``subject`` must be a lazy string so that it is translated in the recipient's language.
     """
+    message = compose_template_mail(to, subject, template, language, **context)
+    deliver(message)
+    return message
+
+
+def compose_template_mail(
+    to: str, subject: object, template: str, language: str | None, **context: object
+) -> EmailMessage:
+    """Build the message that :func:`send_template_mail` sends, without sending it."""
     language = language or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
         message = EmailMessage()
@@ -33,7 +42,6 @@ def send_template_mail(
         message.set_content(render_template(f"mail/{template}.txt", **context))
         message.add_alternative(render_template(f"mail/{template}.html", **context), subtype="html")
         message["Content-Language"] = language  # after set_content, which drops Content-* headers
-    deliver(message)
     return message
 
 

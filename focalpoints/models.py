@@ -6,6 +6,7 @@ from focalpoints.auth.models import LoginSession, User
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country, Membership
 from focalpoints.focal_points.models import Appointment, Person
+from focalpoints.notifications.models import Notice, NotificationPreference
 from focalpoints.reference.models import ReferenceDataset
 from focalpoints.working_groups.models import (
     ActionItem,
@@ -27,6 +28,8 @@ __all__ = [
     "LoginSession",
     "Meeting",
     "Membership",
+    "Notice",
+    "NotificationPreference",
     "Person",
     "ReferenceDataset",
     "Role",

@@ -89,6 +89,20 @@ EXPECTED = {
         "GET",
         dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
     ),
+    # Each user's own notices and choice of notices.
+    "notifications.index": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200),
+    ),
+    "notifications.mark_read": (
+        "POST",
+        dict(anonymous=LOGIN, own=302, other=302, secretariat=302, admin=302),
+    ),
+    # Administrators receive no kind of notice: their empty choice is saved as it is.
+    "notifications.preferences": (
+        "POST",
+        dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=302),
+    ),
     "health.healthz": ("GET", dict.fromkeys(WHO, 200)),
     # The read API answers everyone; what it shows depends on who asks (tests/test_api.py).
     **{
@@ -177,8 +191,9 @@ EXPECTED = {
         "POST",
         dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
     ),
+    # The page a reminder's link opens; its button posts to the same address.
     "focal_points.confirm": (
-        "POST",
+        "GET",
         dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
     ),
     "focal_points.acknowledge": (

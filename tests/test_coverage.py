@@ -59,7 +59,8 @@ def test_coverage_takes_a_fixed_number_of_queries(
         make_appointment("CMS-NFP", country_code=code)
     counter.statements.clear()
     client.get("/coverage")
-    assert counter.count == baseline <= 9  # the target is at most 10
+    # 8, the working groups and the unread notices in the navigation; the target is 10.
+    assert counter.count == baseline <= 10
 
 
 def test_coverage_shows_which_countries_have_a_working_group_and_when_it_last_met(

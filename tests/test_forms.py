@@ -28,6 +28,8 @@ TABLES = (
     "working_group_meetings",
     "working_group_actions",
     "working_group_documents",
+    "notices",
+    "notification_preferences",
 )
 WG = "/countries/KE/working-group"
 GROUP_FIELDS = [
@@ -116,6 +118,11 @@ FORMS = [
     ("/password/forgot", None, ["email"]),
     ("/account", "coordinator", ["name", "language"]),
     ("/account/password", "coordinator", ["current", "password", "confirm"]),
+    (
+        "/account/notices",
+        "coordinator",
+        ["stale_appointments", "vacancies", "designations_acknowledged"],
+    ),
     ("/users/invite", "coordinator", ["email", "name", "role", "country", "language"]),
     ("/users/{editor}/edit", "coordinator", ["name", "role", "country", "language"]),
     (

@@ -134,7 +134,22 @@ def account() -> str | Response:
         db.session.commit()
         flash(_("Your account has been saved."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_account(form=form)
+
+
+def render_account(form: AccountForm | None = None, notices_form: object = None) -> str:
+    """The account page with its two forms: name and language, and the choice of notices."""
+    from focalpoints.notifications.forms import preferences_form
+    from focalpoints.notifications.queries import current_preferences
+
+    if form is None:
+        form = AccountForm(formdata=None, obj=current_user)
+        form.language.choices = language_choices(available_languages())
+    if notices_form is None:
+        notices_form = preferences_form(
+            current_user, current_preferences(current_user), formdata=None
+        )
+    return render_template("auth/account.html", form=form, notices_form=notices_form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

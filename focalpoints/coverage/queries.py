@@ -72,9 +72,34 @@ class CoverageReport:
         return sum(1 for c in self.countries if c.id in self.working_groups)
 
 
+def stale_limit(today: date) -> date:
+    """Current appointments last confirmed (or started) before this day are stale."""
+    return today - timedelta(days=current_app.config["STALE_AFTER_DAYS"])
+
+
+def stale_appointments(today: date) -> list[tuple[int, int]]:
+    """(appointment id, country id) of every current appointment gone stale, in one query."""
+    confirmed = func.coalesce(Appointment.last_confirmed_on, Appointment.start_date)
+    rows = db.session.execute(
+        select(Appointment.id, Appointment.country_id)
+        .where(Appointment.status != Status.ENDED.value, confirmed < stale_limit(today))
+        .order_by(Appointment.country_id, Appointment.id)
+    )
+    return [(appointment_id, country_id) for appointment_id, country_id in rows]
+
+
+def vacancies() -> dict[int, list[Role]]:
+    """Country id -> the required roles it holds no appointment to, where it is a Party."""
+    vacant: dict[int, list[Role]] = {}
+    for entry in coverage().roles:
+        for country in entry.missing:
+            vacant.setdefault(country.id, []).append(entry.role)
+    return vacant
+
+
 def _holdings(today: date) -> dict[tuple[int, int], str]:
     """(country, role) -> filled or stale, from the latest confirmation of current holders."""
-    limit = today - timedelta(days=current_app.config["STALE_AFTER_DAYS"])
+    limit = stale_limit(today)
     latest = func.max(func.coalesce(Appointment.last_confirmed_on, Appointment.start_date))
     rows = db.session.execute(
         select(Appointment.country_id, Appointment.role_id, latest)

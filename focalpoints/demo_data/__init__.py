@@ -78,16 +78,20 @@ def load_demo_data(scale: str = "small") -> list[str]:
 
     ``full`` fills every Party of every convention instead, for benchmarks.
     """
+    from focalpoints.demo_data.notices import demo_notices
+
     lines = _demo_accounts()
     if scale == "full":
         from focalpoints.demo_data.full_scale import load_full_scale
 
-        lines.insert(1, load_full_scale())
+        summary = [load_full_scale()]
     else:
         from focalpoints.demo_data.working_groups import demo_working_groups
 
-        lines.insert(1, _demo_registry())
-        lines.insert(2, demo_working_groups())
+        summary = [_demo_registry(), demo_working_groups()]
+    with acting_as("system:demo-data"):
+        summary.append(demo_notices({demo.email for demo in DEMO_USERS}))
+    lines[1:1] = summary
     return lines
 
 

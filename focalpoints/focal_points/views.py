@@ -418,10 +418,19 @@ def end(code: str, appointment_id: int) -> Any:
     )
 
 
-@bp.post("/appointments/<int:appointment_id>/confirm")
+@bp.route("/appointments/<int:appointment_id>/confirm", methods=["GET", "POST"])
 @login_required
 def confirm(code: str, appointment_id: int) -> Any:
-    """Record that the holder is still current."""
+    """Record that the holder is still current; the page (linked from reminders) asks first."""
+    if request.method == "GET":
+        country = get_country_or_404(code, for_edit=True)
+        record = queries.get_appointment_or_404(country, appointment_id, for_edit=True)
+        return render_template(
+            "focal_points/confirm.html",
+            country=country,
+            appointment=record,
+            form=ActionForm(formdata=None, version=record.version),
+        )
     return _lifecycle_step(
         code,
         appointment_id,

@@ -22,6 +22,7 @@ PAGES = [
     "/users",
     "/users/invite",
     "/account",
+    "/notices",
     "/admin/conventions",
     "/admin/roles/1/edit",
 ]

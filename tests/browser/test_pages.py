@@ -19,6 +19,7 @@ PAGES = [
     "/users",
     "/users/invite",
     "/account",
+    "/notices",
     "/account/password",
     "/admin/conventions",
     "/admin/conventions/1/edit",

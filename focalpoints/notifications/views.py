@@ -1,0 +1,65 @@
+"""The in-app list of a user's notices, and their choice of notices on the account page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from focalpoints.forms import BaseForm
+from focalpoints.notifications import operations, queries
+from focalpoints.notifications.forms import preferences_form
+from focalpoints.notifications.models import Delivery
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.app_context_processor
+def _navigation_count() -> dict[str, Any]:
+    def unread_notices() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        return queries.unread_count(current_user)
+
+    return {"unread_notices": unread_notices}
+
+
+@bp.get("/notices")
+@login_required
+def index() -> str:
+    """List the user's recent notices, newest first."""
+    return render_template(
+        "notifications/index.html",
+        notices=queries.recent_notices(current_user),
+        form=BaseForm(),
+    )
+
+
+@bp.post("/notices/read")
+@login_required
+def mark_read() -> Response:
+    """Mark all the user's notices as read."""
+    form = BaseForm()
+    if form.validate_on_submit():
+        operations.mark_all_read(current_user)
+    return redirect(url_for(".index"))
+
+
+@bp.post("/account/notices")
+@login_required
+def preferences() -> str | Response:
+    """Save which notices the user receives, and how."""
+    from focalpoints.auth.views import render_account
+
+    form = preferences_form(current_user, queries.current_preferences(current_user))
+    if form.validate_on_submit():
+        operations.save_preferences(
+            current_user,
+            {f.name: Delivery(f.data) for f in form if f.name != "csrf_token"},
+        )
+        flash(_("Your choice of notices has been saved."), "success")
+        return redirect(url_for("auth.account", _anchor="notices"))
+    return render_account(notices_form=form)
