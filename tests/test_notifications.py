@@ -590,6 +590,8 @@ def test_account_page_saves_the_choice_of_notices(app, client, login_as):
             "stale_appointments": "weekly",
             "vacancies": "off",
             "designations_acknowledged": "app",
+            "working_group_meeting": "immediate",
+            "working_group_overdue_actions": "weekly",
         },
     )
     assert response.headers["Location"].endswith("/account#notices")
@@ -597,6 +599,8 @@ def test_account_page_saves_the_choice_of_notices(app, client, login_as):
         (user.id, "stale_appointments"): Delivery.WEEKLY,
         (user.id, "vacancies"): Delivery.OFF,
         (user.id, "designations_acknowledged"): Delivery.APP,
+        (user.id, "working_group_meeting"): Delivery.IMMEDIATE,
+        (user.id, "working_group_overdue_actions"): Delivery.WEEKLY,
     }
     page = client.get("/account").get_data(as_text=True)
     assert '<option selected value="weekly">' in page
@@ -668,3 +672,89 @@ def test_two_runs_racing_record_nothing_twice(app, make_user, make_appointment, 
     with pytest.raises(operations.NotifyError):
         operations.record_due(TODAY)
     assert db.session.scalar(select(func.count()).select_from(Notice)) == count
+
+
+# Working groups ---------------------------------------------------------------------------
+
+
+def _group_with_meeting(country, days_ahead: int, owner=None):
+    from datetime import datetime, time
+
+    from focalpoints.working_groups import operations as groups
+
+    group = groups.create_group(country, {"name": "Working group"})
+    meeting = groups.create_meeting(
+        group,
+        {
+            "title": "Preparing COP15",
+            "starts_at": datetime.combine(TODAY + timedelta(days=days_ahead), time(10)),
+            "timezone": "UTC",
+            "place": "Nairobi",
+        },
+    )
+    return group, meeting
+
+
+def test_coming_meetings_are_announced_once_to_the_country_and_again_when_moved(
+    app, make_user, make_person, country, kinds
+):
+    from datetime import datetime, time
+
+    from focalpoints.working_groups import operations as groups
+
+    kinds("working_group_meeting")
+    coordinator = make_user("coordinator", "KE")
+    member_editor = make_user("editor", "KE", email="wanjiru@example.org")
+    other_editor = make_user("editor", "KE")
+    tanzanian = make_user("coordinator", "TZ")
+    group, meeting = _group_with_meeting(country("KE"), days_ahead=5)
+    groups.add_member(group, make_person("KE", email="wanjiru@example.org"))
+    later = datetime.combine(TODAY + timedelta(days=30), time(10))
+    groups.create_meeting(group, {"title": "Later", "starts_at": later, "timezone": "UTC"})
+
+    operations.notify()
+    assert len(notices_of(coordinator)) == 1 and len(notices_of(member_editor)) == 1
+    assert notices_of(other_editor) == [] and notices_of(tanzanian) == []
+    [mail] = to(coordinator.email)
+    assert "Preparing COP15" in mail["Subject"]
+    assert "Check the agenda and add the meeting to your calendar." in body(mail)
+    assert sum(operations.notify().recorded.values()) == 0
+    # Moved by a day: told again at the next run.
+    moved = datetime.combine(TODAY + timedelta(days=6), time(10))
+    groups.update_meeting(
+        meeting,
+        {"title": meeting.title, "starts_at": moved, "timezone": "UTC"},
+        meeting.version,
+    )
+    assert operations.notify().recorded["working_group_meeting"] == 2
+
+
+def test_overdue_actions_go_to_their_owner_and_the_coordinators(
+    app, make_user, make_person, country, kinds
+):
+    from focalpoints.working_groups import operations as groups
+
+    kinds("working_group_overdue_actions")
+    coordinator = make_user("coordinator", "KE")
+    owner = make_user("editor", "KE", email="achieng@example.org")
+    bystander = make_user("editor", "KE")
+    _group, meeting = _group_with_meeting(country("KE"), days_ahead=-40)
+    person = make_person("KE", email="Achieng@example.org")
+    late = groups.add_action(
+        meeting,
+        {
+            "description": "Circulate the draft",
+            "owner_id": person.id,
+            "due_on": TODAY - timedelta(days=3),
+        },
+    )
+    groups.add_action(meeting, {"description": "Not due yet", "due_on": TODAY + timedelta(days=3)})
+    unowned = groups.add_action(
+        meeting, {"description": "Book the room", "due_on": TODAY - timedelta(days=1)}
+    )
+
+    operations.notify()
+    assert notices_of(coordinator)[0].items == [late.id, unowned.id]
+    assert notices_of(owner)[0].items == [late.id]
+    assert notices_of(bystander) == []
+    assert "Circulate the draft" in body(to(owner.email)[0])
