@@ -280,7 +280,7 @@ def test_alignments_matrix_and_uncovered_targets(client, login_as, country):
 
 def test_measures_serving_a_convention_directly_or_through_framework_targets(app, country):
     nbsap = _nbsap(country)
-    direct = _target(country, nbsap, "M1", kind="measure", conventions=[_convention("CMS").id])
+    _target(country, nbsap, "M1", kind="measure", conventions=[_convention("CMS").id])
     through = _target(country, nbsap, "M2", kind="measure")
     operations.align(through, _element("SPMS2015-TARGET-10"), Degree.HIGH)
     gbf_only = _target(country, nbsap, "M3", kind="measure")
