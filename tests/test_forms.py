@@ -23,6 +23,17 @@ TABLES = (
     "people",
     "appointments",
     "api_tokens",
+    "frameworks",
+    "framework_elements",
+    "framework_conventions",
+    "nbsaps",
+    "national_targets",
+    "national_target_people",
+    "national_target_conventions",
+    "alignments",
+    "progress_notes",
+    "report_deadlines",
+    "report_statuses",
 )
 PERSON_FIELDS = ["version", *operations.PERSON_FIELDS, "confirm_new"]
 
@@ -37,6 +48,35 @@ ROLE_FIELDS = [
     "sort_order",
     "name_en",
 ]
+
+NBSAP_FIELDS = [
+    "version",
+    "title",
+    "language",
+    "start_year",
+    "end_year",
+    "adopted_on",
+    "status",
+    "document_url",
+]
+TARGET_FIELDS = [
+    "version",
+    "nbsap",
+    "kind",
+    "parent",
+    "code",
+    "language",
+    "title",
+    "description",
+    "lead_institution",
+    "responsible",
+    "start_date",
+    "end_date",
+    "status",
+    "indicators",
+    "conventions",
+]
+DEADLINE_FIELDS = ["version", "convention", "code", "due_date", "notes", "is_active", "title_en"]
 
 # (url, the role allowed to post it, the form's field names)
 FORMS = [
@@ -98,6 +138,29 @@ FORMS = [
         ["convention", "instrument", "deposited", "entry_into_force", "ended"],
     ),
     ("/language", None, ["language", "next"]),
+    (
+        "/countries/KE/nbsap/new",
+        "coordinator",
+        NBSAP_FIELDS,
+    ),
+    (
+        "/countries/KE/nbsap/{nbsap}/edit",
+        "editor",
+        NBSAP_FIELDS,
+    ),
+    ("/countries/KE/nbsap/targets/new", "coordinator", TARGET_FIELDS),
+    ("/countries/KE/nbsap/targets/{target}/edit", "coordinator", TARGET_FIELDS),
+    ("/countries/KE/nbsap/targets/{target}/alignments", "coordinator", ["element", "degree"]),
+    ("/countries/KE/nbsap/targets/{target}/notes", "editor", ["noted_on", "language", "text"]),
+    (
+        "/frameworks/GBF/edit",
+        "secretariat",
+        ["version", "start_year", "end_year", "conventions", "is_active", "name_en", "short_en"],
+    ),
+    ("/frameworks/elements/1/edit", "admin", ["version", "title_en", "title_ar"]),
+    ("/reporting/new", "secretariat", DEADLINE_FIELDS),
+    ("/reporting/1/edit", "admin", DEADLINE_FIELDS),
+    ("/countries/KE/reporting/1", "coordinator", ["version", "status", "submitted_on"]),
 ]
 
 JUNK = {
@@ -122,12 +185,26 @@ def snapshot() -> str:
 
 @pytest.mark.parametrize("url,role,fields", FORMS, ids=[f[0] for f in FORMS])
 def test_junk_is_refused_without_writing(app, make_user, make_appointment, url, role, fields):
+    from focalpoints.nbsap import operations as nbsap_operations
+
     editor = make_user(role="editor", country_code="KE")
     appointment = make_appointment("CMS-NFP")
+    kenya = appointment.country
+    nbsap = nbsap_operations.save_nbsap(kenya, None, {"title": "NBSAP"})
+    target = nbsap_operations.save_target(
+        kenya, nbsap, None, {"code": "T1", "title": "Target", "language": "en"}
+    )
     client = app.test_client()
     if role:
-        login(client, make_user(role=role, country_code="KE" if role != "admin" else None))
-    url = url.format(editor=editor.id, person=appointment.person_id, appointment=appointment.id)
+        national = role in ("coordinator", "editor")
+        login(client, make_user(role=role, country_code="KE" if national else None))
+    url = url.format(
+        editor=editor.id,
+        person=appointment.person_id,
+        appointment=appointment.id,
+        nbsap=nbsap.id,
+        target=target.id,
+    )
     before = snapshot()
     for name, value in JUNK.items():
         for payload in (dict.fromkeys(fields, value), {}, {f: [value, value] for f in fields}):

@@ -59,11 +59,11 @@ def index() -> str:
     return render_template("frameworks/index.html", frameworks=frameworks)
 
 
-@bp.get("/<code>")
+@bp.get("/<framework_code>")
 @login_required
-def detail(code: str) -> str:
+def detail(framework_code: str) -> str:
     """Show a framework's goals and targets."""
-    framework = _framework_or_404(code)
+    framework = _framework_or_404(framework_code)
     goals = [e for e in framework.elements if e.is_goal]
     targets_of_goal = {
         goal.id: [e for e in framework.elements if e.parent_id == goal.id] for goal in goals
@@ -78,11 +78,11 @@ def detail(code: str) -> str:
     )
 
 
-@bp.route("/<code>/edit", methods=["GET", "POST"])
+@bp.route("/<framework_code>/edit", methods=["GET", "POST"])
 @permissions.require(permissions.can_edit_frameworks)
-def edit(code: str) -> str | Response:
+def edit(framework_code: str) -> str | Response:
     """Change a framework's names, period, conventions and whether it is in use."""
-    framework = _framework_or_404(code)
+    framework = _framework_or_404(framework_code)
     form = FrameworkForm(obj=framework)
     conventions = db.session.scalars(select(Convention).order_by(Convention.sort_order)).all()
     form.conventions.choices = choices((c.id, c.acronym) for c in conventions)
@@ -105,12 +105,12 @@ def edit(code: str) -> str | Response:
             )
         except StaleRecord:
             _stale()
-            return redirect(url_for(".edit", code=framework.code))
+            return redirect(url_for(".edit", framework_code=framework.code))
         except operations.FrameworkError as error:
             form[error.field].errors.append(str(error.message))
         else:
             flash(_("The framework has been saved."), "success")
-            return redirect(url_for(".detail", code=framework.code))
+            return redirect(url_for(".detail", framework_code=framework.code))
     return render_template("frameworks/edit.html", form=form, framework=framework)
 
 
@@ -129,5 +129,5 @@ def edit_element(element_id: int) -> str | Response:
             _stale()
             return redirect(url_for(".edit_element", element_id=element.id))
         flash(_("The title has been saved."), "success")
-        return redirect(url_for(".detail", code=element.framework.code))
+        return redirect(url_for(".detail", framework_code=element.framework.code))
     return render_template("frameworks/element.html", form=form, element=element)

@@ -199,7 +199,6 @@ def _save_target(
     form = _target_form(country, nbsaps, target)
     if not nbsaps:
         flash(_("Record the NBSAP first."), "danger")
-        return redirect(url_for(".edit_nbsap", code=country.iso2))
     if form.validate_on_submit():
         nbsap = next((n for n in nbsaps if str(n.id) == form.nbsap.data), None)
         if nbsap is None:
