@@ -275,7 +275,6 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
     appointment = make_appointment("CMS-NFP", person=person)
     from focalpoints.api import tokens
     from focalpoints.api.models import ApiToken
-
     from focalpoints.frameworks.models import FrameworkElement
     from focalpoints.nbsap import operations as nbsap_operations
     from focalpoints.nbsap.models import Degree

@@ -85,6 +85,10 @@ def load_demo_data(scale: str = "small") -> list[str]:
         lines.insert(1, load_full_scale())
     else:
         lines.insert(1, _demo_registry())
+    from focalpoints.demo_data.nbsap import demo_nbsaps, full_scale_nbsaps
+
+    with acting_as("system:demo-data"):
+        lines.insert(2, full_scale_nbsaps() if scale == "full" else demo_nbsaps(_language))
     return lines
 
 
