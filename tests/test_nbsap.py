@@ -371,3 +371,28 @@ def test_nbsap_pages_take_a_fixed_number_of_queries(
         counter.statements.clear()
         assert client.get(url).status_code == 200
         assert counter.count == baseline[url], url
+
+
+def test_planted_markup_is_inert_on_nbsap_pages(client, login_as, country):
+    script = "<script>alert('x')</script>"
+    login_as()
+    nbsap = _nbsap(country, title=script)
+    target = _target(country, nbsap, "T1", description=script, lead_institution=script)
+    target.titles = {"en": script}
+    db.session.commit()
+    operations.add_note(target, target.created_at.date(), script, "en")
+    for url in (
+        "/countries/KE/nbsap",
+        f"/countries/KE/nbsap/targets/{target.id}",
+        f"/countries/KE/nbsap/targets/{target.id}/edit",
+        "/countries/KE/nbsap/matrix",
+    ):
+        html = client.get(url).data.decode()
+        assert script not in html and "&lt;script&gt;" in html, url
+    response = client.post(
+        f"/countries/KE/nbsap/{nbsap.id}/edit",
+        data={**NBSAP, "version": "1", "document_url": "javascript:alert(1)"},
+    )
+    assert "https://" in response.data.decode()
+    db.session.refresh(nbsap)
+    assert nbsap.document_url == ""
