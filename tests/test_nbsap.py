@@ -396,3 +396,50 @@ def test_planted_markup_is_inert_on_nbsap_pages(client, login_as, country):
     assert "https://" in response.data.decode()
     db.session.refresh(nbsap)
     assert nbsap.document_url == ""
+
+
+def test_the_second_of_two_concurrent_edits_is_refused(app, make_user, country):
+    nbsap = _nbsap(country)
+    target = _target(country, nbsap, "T1")
+    first, second = app.test_client(), app.test_client()
+    login(first, make_user())
+    login(second, make_user(role="editor"))
+    form = {**NBSAP, "version": "1"}
+    url = f"/countries/KE/nbsap/{nbsap.id}/edit"
+    assert first.post(url, data={**form, "title": "First"}).status_code == 302
+    page = second.post(url, data={**form, "title": "Second"}, follow_redirects=True).data.decode()
+    assert "Someone else saved this record" in page and 'value="First"' in page
+    assert "Second" not in page.split("Change history")[1]  # the history shows the saved change
+    data = {"version": "1", "nbsap": str(nbsap.id), "kind": "target", "code": "T1"}
+    data |= {"language": "en", "title": "Mine", "status": "planned"}
+    url = f"/countries/KE/nbsap/targets/{target.id}/edit"
+    assert first.post(url, data=data).status_code == 302
+    page = second.post(url, data={**data, "title": "Theirs"}, follow_redirects=True).data.decode()
+    assert "Someone else saved this record" in page
+    db.session.expire_all()
+    assert db.session.get(NationalTarget, target.id).titles == {"en": "Mine"}
+
+
+def test_the_country_page_and_navigation_lead_to_nbsap_and_reports(client, login_as):
+    login_as()
+    page = client.get("/countries/KE").data.decode()
+    for url in ("/countries/KE/nbsap", "/countries/KE/nbsap/matrix", "/countries/KE/reporting"):
+        assert f'href="{url}"' in page
+    assert 'href="/frameworks"' in page and 'href="/reporting"' in page
+    other = client.get("/countries/TZ").data.decode()
+    assert 'href="/countries/TZ/nbsap"' in other and 'href="/countries/TZ/reporting"' not in other
+
+
+def test_demo_data_holds_nbsaps_for_many_countries(app, runner):
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    assert "Demo NBSAPs:" in result.output
+    countries = db.session.scalar(select(func.count(func.distinct(Nbsap.country_id))))
+    assert countries > 100
+    assert _count(Alignment) > 500
+    measures = db.session.scalar(
+        select(func.count()).select_from(NationalTarget).where(NationalTarget.kind == "measure")
+    )
+    assert measures > 1000
+    again = runner.invoke(args=["demo-data"])
+    assert "Demo NBSAPs: exist already" in again.output

@@ -103,6 +103,17 @@ def history(target: NationalTarget) -> list[AuditEntry]:
     )
 
 
+def nbsap_history(nbsap: Nbsap) -> list[AuditEntry]:
+    """The audit trail of an NBSAP record, newest first (one query)."""
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity_type == "nbsaps", AuditEntry.entity_id == str(nbsap.id))
+            .order_by(AuditEntry.id.desc())
+        )
+    )
+
+
 # Frameworks -------------------------------------------------------------------------------------
 
 

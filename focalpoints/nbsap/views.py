@@ -128,7 +128,13 @@ def edit_nbsap(code: str, nbsap_id: int | None = None) -> str | Response:
         else:
             flash(_("The NBSAP has been saved."), "success")
             return redirect(url_for(".index", code=country.iso2))
-    return render_template("nbsap/nbsap_form.html", country=country, nbsap=nbsap, form=form)
+    return render_template(
+        "nbsap/nbsap_form.html",
+        country=country,
+        nbsap=nbsap,
+        form=form,
+        history=queries.nbsap_history(nbsap) if nbsap else [],
+    )
 
 
 @bp.get("/<int:nbsap_id>/document")
@@ -140,7 +146,8 @@ def document(code: str, nbsap_id: int) -> Response:
     path = operations.document_path(nbsap)
     if path is None or not path.exists():
         abort(404)
-    _suffix, media = operations.document_type(path.read_bytes()[:16])
+    with path.open("rb") as handle:
+        _suffix, media = operations.document_type(handle.read(16))
     return send_file(
         path,
         mimetype=media,
