@@ -443,3 +443,42 @@ def test_demo_data_holds_nbsaps_for_many_countries(app, runner):
     assert measures > 1000
     again = runner.invoke(args=["demo-data"])
     assert "Demo NBSAPs: exist already" in again.output
+
+
+def test_changes_of_people_and_conventions_are_in_the_history(
+    client, login_as, country, make_person
+):
+    login_as()
+    nbsap = _nbsap(country)
+    person = make_person("KE", family_name="Achieng")
+    target = _target(country, nbsap, "T1", conventions=[_convention("CBD").id])
+    data = {"version": "1", "nbsap": str(nbsap.id), "kind": "target", "code": "T1"}
+    data |= {"language": "en", "title": "Target T1", "status": "planned"}
+    data |= {"responsible": [str(person.id)], "conventions": [str(_convention("CMS").id)]}
+    assert (
+        client.post(f"/countries/KE/nbsap/targets/{target.id}/edit", data=data).status_code == 302
+    )
+    entry = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == "national_targets", AuditEntry.entity_id == str(target.id))
+        .order_by(AuditEntry.id.desc())
+    ).first()
+    assert entry.before == {"responsible": [], "conventions": ["CBD"]}
+    assert entry.after == {"responsible": [person.id], "conventions": ["CMS"]}
+    history = client.get(f"/countries/KE/nbsap/targets/{target.id}").data.decode()
+    assert "Conventions served" in history.split("Change history</h2>")[1]
+
+
+def test_measures_for_a_convention_take_a_fixed_number_of_queries(app, country, count_queries):
+    nbsap = _nbsap(country)
+    cms = _convention("CMS")
+    _target(country, nbsap, "T0", conventions=[cms.id])
+    counter = count_queries()
+    queries.measures_for_convention(country("KE"), cms)
+    baseline = counter.count
+    for n in range(1, 6):
+        target = _target(country, nbsap, f"T{n}", conventions=[cms.id])
+        operations.align(target, _element(f"SPMS2015-TARGET-{n:02d}"), Degree.LOW)
+    counter.statements.clear()
+    assert len(queries.measures_for_convention(country("KE"), cms)) == 6
+    assert counter.count == baseline
