@@ -63,8 +63,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints.coverage.views import bp as coverage_bp
     from focalpoints.exports.views import bp as exports_bp
     from focalpoints.focal_points.views import bp as focal_points_bp
+    from focalpoints.frameworks.views import bp as frameworks_bp
     from focalpoints.health import bp as health_bp
+    from focalpoints.nbsap.views import bp as nbsap_bp
     from focalpoints.notifications.views import bp as notifications_bp
+    from focalpoints.reporting.views import bp as reporting_bp
     from focalpoints.users.views import bp as users_bp
     from focalpoints.working_groups.views import bp as working_groups_bp
 
@@ -81,6 +84,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         health_bp,
         api_bp,
         api_tokens_bp,
+        frameworks_bp,
+        nbsap_bp,
+        reporting_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -6,8 +6,11 @@ from focalpoints.auth.models import LoginSession, User
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country, Membership
 from focalpoints.focal_points.models import Appointment, Person
+from focalpoints.frameworks.models import Framework, FrameworkElement
+from focalpoints.nbsap.models import Alignment, NationalTarget, Nbsap, ProgressNote
 from focalpoints.notifications.models import Notice, NotificationPreference
 from focalpoints.reference.models import ReferenceDataset
+from focalpoints.reporting.models import ReportDeadline, ReportStatus
 from focalpoints.working_groups.models import (
     ActionItem,
     Document,
@@ -18,20 +21,28 @@ from focalpoints.working_groups.models import (
 
 __all__ = [
     "ActionItem",
+    "Alignment",
     "ApiToken",
     "Appointment",
     "AuditEntry",
     "Convention",
     "Country",
     "Document",
+    "Framework",
+    "FrameworkElement",
     "GroupMember",
     "LoginSession",
     "Meeting",
     "Membership",
+    "NationalTarget",
+    "Nbsap",
     "Notice",
     "NotificationPreference",
     "Person",
+    "ProgressNote",
     "ReferenceDataset",
+    "ReportDeadline",
+    "ReportStatus",
     "Role",
     "User",
     "WorkingGroup",

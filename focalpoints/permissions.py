@@ -118,6 +118,36 @@ def can_edit_reference_data(user: Any) -> bool:
     return is_admin(user)
 
 
+def can_view_nbsap(user: Any, country: Any) -> bool:
+    """An NBSAP is a public policy document: every logged-in official reads it."""
+    return _role(user) is not None
+
+
+def can_edit_nbsap(user: Any, country: Any) -> bool:
+    """The country's coordinators and editors (and administrators) keep its NBSAP."""
+    return can_edit_country(user, country)
+
+
+def can_edit_frameworks(user: Any) -> bool:
+    """Target frameworks are kept by administrators and the Secretariat."""
+    return _role(user) in (UserRole.ADMIN, UserRole.SECRETARIAT)
+
+
+def can_edit_deadlines(user: Any) -> bool:
+    """National report deadlines are kept by administrators and the Secretariat."""
+    return _role(user) in (UserRole.ADMIN, UserRole.SECRETARIAT)
+
+
+def can_view_report_statuses(user: Any, country: Any) -> bool:
+    """A country's progress on its reports is seen by the country and the Secretariat."""
+    return sees_all_countries(user) or belongs_to(user, country)
+
+
+def can_set_report_status(user: Any, country: Any) -> bool:
+    """The country's coordinators and editors (and administrators) record their reports."""
+    return can_edit_country(user, country)
+
+
 def require(predicate: Callable[[Any], bool]) -> Callable[[F], F]:
     """Decorate a view: anonymous users go to log-in, others without permission get 403."""
 
@@ -152,4 +182,10 @@ def init_app(app: Flask) -> None:
         can_import=can_import,
         can_view_working_group=can_view_working_group,
         can_read_group_papers=can_read_group_papers,
+        can_view_nbsap=can_view_nbsap,
+        can_edit_nbsap=can_edit_nbsap,
+        can_edit_frameworks=can_edit_frameworks,
+        can_edit_deadlines=can_edit_deadlines,
+        can_view_report_statuses=can_view_report_statuses,
+        can_set_report_status=can_set_report_status,
     )

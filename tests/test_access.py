@@ -262,6 +262,51 @@ EXPECTED = {
             "working_groups.restore_document",
         )
     },
+    # Frameworks: read by every official, kept by the Secretariat and administrators.
+    **{
+        endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200))
+        for endpoint in (
+            "frameworks.index",
+            "frameworks.detail",
+            "nbsap.index",
+            "nbsap.target",
+            "nbsap.matrix",
+            "reporting.index",
+        )
+    },
+    **{
+        endpoint: ("GET", dict(anonymous=LOGIN, own=403, other=403, secretariat=200, admin=200))
+        for endpoint in ("frameworks.edit", "frameworks.edit_element", "reporting.edit_deadline")
+    },
+    # NBSAPs: written by the country's own officials and administrators only.
+    **{
+        endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200))
+        for endpoint in ("nbsap.edit_nbsap", "nbsap.new_target", "nbsap.edit_target")
+    },
+    # The KE NBSAP has no document.
+    "nbsap.document": (
+        "GET",
+        dict(anonymous=LOGIN, own=404, other=404, secretariat=404, admin=404),
+    ),
+    # Deleted, then restored by the next endpoint: both redirect.
+    **{
+        endpoint: ("POST", dict(anonymous=LOGIN, own=302, other=403, secretariat=403, admin=302))
+        for endpoint in ("nbsap.delete_target", "nbsap.restore_target", "nbsap.unalign")
+    },
+    # Empty forms are shown again with their errors.
+    **{
+        endpoint: ("POST", dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200))
+        for endpoint in ("nbsap.align", "nbsap.add_note")
+    },
+    # Report statuses: seen by the country and the Secretariat, set by the country.
+    "reporting.calendar": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200),
+    ),
+    "reporting.set_status": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
+    ),
 }
 
 
@@ -289,7 +334,18 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
     appointment = make_appointment("CMS-NFP", person=person)
     from focalpoints.api import tokens
     from focalpoints.api.models import ApiToken
+    from focalpoints.frameworks.models import FrameworkElement
+    from focalpoints.nbsap import operations as nbsap_operations
+    from focalpoints.nbsap.models import Degree
 
+    nbsap = nbsap_operations.save_nbsap(kenya, None, {"title": "NBSAP"})
+    target = nbsap_operations.save_target(
+        kenya, nbsap, None, {"code": "T1", "title": "Target", "language": "en"}
+    )
+    gbf3 = db.session.scalar(
+        select(FrameworkElement).where(FrameworkElement.identifier == "GBF-TARGET-03")
+    )
+    alignment = nbsap_operations.align(target, gbf3, Degree.HIGH)
     tokens.create_token(users["admin"], "matrix")
     api_token = db.session.scalars(select(ApiToken)).first()
     values = {
@@ -302,6 +358,12 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
         "appointment_id": appointment.id,
         "role_code": "CMS-SCC",
         "token_id": api_token.id,
+        "framework_code": "GBF",
+        "element_id": gbf3.id,
+        "nbsap_id": nbsap.id,
+        "target_id": target.id,
+        "alignment_id": alignment.id,
+        "deadline_id": 1,
     }
     fresh = _working_group_records(kenya)
     failures = []

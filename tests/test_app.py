@@ -65,7 +65,9 @@ def test_security_headers_on_every_response(client):
 
 def test_pages_have_no_inline_script_or_style(client, login_as):
     login_as(role="admin", country_code=None)
-    for url in ("/login", "/countries", "/countries/KE", "/admin/conventions", "/users"):
+    pages = ("/login", "/countries", "/countries/KE", "/admin/conventions", "/users")
+    nbsap = ("/frameworks/GBF", "/countries/KE/nbsap", "/countries/KE/nbsap/matrix")
+    for url in (*pages, *nbsap, "/countries/KE/reporting", "/countries/KE/nbsap/new"):
         html = client.get(url).data.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
         assert " style=" not in html and "<style" not in html, url

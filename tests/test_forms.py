@@ -30,6 +30,17 @@ TABLES = (
     "working_group_documents",
     "notices",
     "notification_preferences",
+    "frameworks",
+    "framework_elements",
+    "framework_conventions",
+    "nbsaps",
+    "national_targets",
+    "national_target_people",
+    "national_target_conventions",
+    "alignments",
+    "progress_notes",
+    "report_deadlines",
+    "report_statuses",
 )
 WG = "/countries/KE/working-group"
 GROUP_FIELDS = [
@@ -85,6 +96,35 @@ ROLE_FIELDS = [
     "sort_order",
     "name_en",
 ]
+
+NBSAP_FIELDS = [
+    "version",
+    "title",
+    "language",
+    "start_year",
+    "end_year",
+    "adopted_on",
+    "status",
+    "document_url",
+]
+TARGET_FIELDS = [
+    "version",
+    "nbsap",
+    "kind",
+    "parent",
+    "code",
+    "language",
+    "title",
+    "description",
+    "lead_institution",
+    "responsible",
+    "start_date",
+    "end_date",
+    "status",
+    "indicators",
+    "conventions",
+]
+DEADLINE_FIELDS = ["version", "convention", "code", "due_date", "notes", "is_active", "title_en"]
 
 # (url, the role allowed to post it, the form's field names)
 FORMS = [
@@ -177,6 +217,29 @@ FORMS = [
         "coordinator",
         ["version", "description", "owner_id", "due_on", "status"],
     ),
+    (
+        "/countries/KE/nbsap/new",
+        "coordinator",
+        NBSAP_FIELDS,
+    ),
+    (
+        "/countries/KE/nbsap/{nbsap}/edit",
+        "editor",
+        NBSAP_FIELDS,
+    ),
+    ("/countries/KE/nbsap/targets/new", "coordinator", TARGET_FIELDS),
+    ("/countries/KE/nbsap/targets/{target}/edit", "coordinator", TARGET_FIELDS),
+    ("/countries/KE/nbsap/targets/{target}/alignments", "coordinator", ["element", "degree"]),
+    ("/countries/KE/nbsap/targets/{target}/notes", "editor", ["noted_on", "language", "text"]),
+    (
+        "/frameworks/GBF/edit",
+        "secretariat",
+        ["version", "start_year", "end_year", "conventions", "is_active", "name_en", "short_en"],
+    ),
+    ("/frameworks/elements/1/edit", "admin", ["version", "title_en", "title_ar"]),
+    ("/reporting/new", "secretariat", DEADLINE_FIELDS),
+    ("/reporting/1/edit", "admin", DEADLINE_FIELDS),
+    ("/countries/KE/reporting/1", "coordinator", ["version", "status", "submitted_on"]),
 ]
 
 JUNK = {
@@ -215,24 +278,40 @@ def snapshot() -> str:
     return digest.hexdigest()
 
 
-@pytest.mark.parametrize("url,role,fields", FORMS, ids=[f[0] for f in FORMS])
-def test_junk_is_refused_without_writing(app, make_user, make_appointment, url, role, fields):
+def url_values(make_user, make_appointment) -> dict:
+    """Records the FORMS' urls point at: an editor, an appointment, an NBSAP with a target, a
+    working group with a member, a meeting and an action."""
+    from focalpoints.nbsap import operations as nbsap_operations
+
     editor = make_user(role="editor", country_code="KE")
     appointment = make_appointment("CMS-NFP")
+    kenya = appointment.country
+    nbsap = nbsap_operations.save_nbsap(kenya, None, {"title": "NBSAP"})
+    target = nbsap_operations.save_target(
+        kenya, nbsap, None, {"code": "T1", "title": "Target", "language": "en"}
+    )
+    group = _working_group(appointment.person)
+    meeting = group.meetings[0]
+    return {
+        "editor": editor.id,
+        "person": appointment.person_id,
+        "appointment": appointment.id,
+        "nbsap": nbsap.id,
+        "target": target.id,
+        "group": group.id,
+        "member": group.members[0].id,
+        "meeting": meeting.id,
+        "action": meeting.actions[0].id,
+    }
+
+
+@pytest.mark.parametrize("url,role,fields", FORMS, ids=[f[0] for f in FORMS])
+def test_junk_is_refused_without_writing(app, make_user, make_appointment, url, role, fields):
+    values = url_values(make_user, make_appointment)
     client = app.test_client()
     if role:
         login(client, make_user(role=role, country_code="KE" if role != "admin" else None))
-    group = _working_group(appointment.person)
-    meeting = group.meetings[0]
-    url = url.format(
-        editor=editor.id,
-        person=appointment.person_id,
-        appointment=appointment.id,
-        group=group.id,
-        member=group.members[0].id,
-        meeting=meeting.id,
-        action=meeting.actions[0].id,
-    )
+    url = url.format(**values)
     before = snapshot()
     for name, value in JUNK.items():
         for payload in (dict.fromkeys(fields, value), {}, {f: [value, value] for f in fields}):

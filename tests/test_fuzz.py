@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import login
-from tests.test_forms import FORMS, snapshot
+from tests.test_forms import FORMS, snapshot, url_values
 
 VALUES = st.one_of(
     st.text(max_size=50),
@@ -24,12 +24,11 @@ VALUES = st.one_of(
 def test_forms_never_fail_and_refusals_write_nothing(
     app, make_user, make_appointment, url, role, fields
 ):
-    editor = make_user(role="editor", country_code="KE")
-    appointment = make_appointment("CMS-NFP")
+    values = url_values(make_user, make_appointment)
     client = app.test_client()
     if role:
         login(client, make_user(role=role, country_code="KE" if role != "admin" else None))
-    target = url.format(editor=editor.id, person=appointment.person_id, appointment=appointment.id)
+    target = url.format(**values)
 
     @given(payload=st.fixed_dictionaries({}, optional=dict.fromkeys(fields, VALUES)))
     @settings(

@@ -161,6 +161,12 @@ def test_main_pages_show_no_untranslated_text(client, login_as, language):
         "/admin/conventions",
         "/admin/countries/KE/memberships",
         *working_group.values(),
+        "/frameworks",
+        "/frameworks/GBF",
+        "/countries/KE/nbsap",
+        "/countries/KE/nbsap/matrix",
+        "/reporting",
+        "/countries/KE/reporting",
     ]:
         text = re.sub(r"<[^>]+>", "\n", client.get(url).data.decode())
         lines = {line.strip() for line in text.splitlines()}

@@ -51,8 +51,10 @@ def record_event(
     country_id: int | None = None,
     details: dict[str, Any] | None = None,
     actor: Any = None,
+    before: dict[str, Any] | None = None,
 ) -> None:
-    """Add an audit row for an event that is not a plain row change (log-in, export, refusal)."""
+    """Add an audit row for an event that is not a plain row change (log-in, export, refusal,
+    a change of a record's links to others)."""
     actor_id, label = _actor(actor)
     session.add(
         AuditEntry(
@@ -62,6 +64,7 @@ def record_event(
             entity_type=entity_type,
             entity_id=None if entity_id is None else str(entity_id),
             country_id=country_id,
+            before=before,
             after=details,
             remote_addr=_remote_addr(),
         )

@@ -21,6 +21,14 @@ ENTITY_TYPES = (
     "roles",
     "api_tokens",
     "exports",
+    "frameworks",
+    "framework_elements",
+    "nbsaps",
+    "national_targets",
+    "alignments",
+    "progress_notes",
+    "report_deadlines",
+    "report_statuses",
 )
 
 

@@ -89,7 +89,10 @@ def load_demo_data(scale: str = "small") -> list[str]:
         from focalpoints.demo_data.working_groups import demo_working_groups
 
         summary = [_demo_registry(), demo_working_groups()]
+    from focalpoints.demo_data.nbsap import demo_nbsaps, full_scale_nbsaps
+
     with acting_as("system:demo-data"):
+        summary.append(full_scale_nbsaps() if scale == "full" else demo_nbsaps(_language))
         summary.append(demo_notices({demo.email for demo in DEMO_USERS}))
     lines[1:1] = summary
     return lines

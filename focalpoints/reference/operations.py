@@ -1,4 +1,5 @@
-"""Apply the reference data files (countries, conventions and roles, Party membership).
+"""Apply the reference data files (countries, conventions and roles, Party membership,
+target frameworks and national report deadlines).
 
 A file is applied when its content differs from the one applied last, so that ``init`` is
 idempotent and administrators' edits stand until a newer file is shipped.
@@ -21,7 +22,7 @@ from focalpoints.extensions import db
 from focalpoints.reference.models import ReferenceDataset
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DATASETS = ("countries", "conventions", "memberships")
+DATASETS = ("countries", "conventions", "memberships", "frameworks", "reporting")
 
 
 @dataclass
@@ -44,10 +45,15 @@ def load_file(name: str) -> tuple[dict[str, Any], str]:
 
 def apply_all(force: bool = False) -> list[ApplyReport]:
     """Apply, in one transaction, every reference data file that changed since last applied."""
+    from focalpoints.frameworks.operations import apply_frameworks
+    from focalpoints.reporting.operations import apply_deadlines
+
     appliers = {
         "countries": _apply_countries,
         "conventions": _apply_conventions,
         "memberships": _apply_memberships,
+        "frameworks": apply_frameworks,
+        "reporting": apply_deadlines,
     }
     reports = []
     for name in DATASETS:
@@ -69,7 +75,7 @@ def apply_all(force: bool = False) -> list[ApplyReport]:
     return reports
 
 
-def _assign(obj: Any, values: dict[str, Any]) -> bool:
+def assign(obj: Any, values: dict[str, Any]) -> bool:
     changed = False
     for key, value in values.items():
         if getattr(obj, key) != value:
@@ -93,7 +99,7 @@ def _apply_countries(data: dict[str, Any], report: ApplyReport) -> None:
         if country is None:
             db.session.add(Country(iso2=entry["iso2"], official_names={}, **values))
             report.created += 1
-        elif _assign(country, values):
+        elif assign(country, values):
             report.updated += 1
 
 
@@ -112,7 +118,7 @@ def _apply_conventions(data: dict[str, Any], report: ApplyReport) -> None:
             convention = Convention(code=entry["code"], **values)
             db.session.add(convention)
             report.created += 1
-        elif _assign(convention, values):
+        elif assign(convention, values):
             report.updated += 1
         for role_entry in entry["roles"]:
             role_values = {
@@ -130,7 +136,7 @@ def _apply_conventions(data: dict[str, Any], report: ApplyReport) -> None:
             if role is None:
                 db.session.add(Role(code=role_entry["code"], **role_values))
                 report.created += 1
-            elif _assign(role, role_values):
+            elif assign(role, role_values):
                 report.updated += 1
     db.session.flush()
 
@@ -165,7 +171,7 @@ def _apply_memberships(data: dict[str, Any], report: ApplyReport) -> None:
                 )
             )
             report.created += 1
-        elif _assign(membership, values):
+        elif assign(membership, values):
             report.updated += 1
     # Within a country and convention that the file speaks for, its periods replace ours.
     for key, starts in seen.items():

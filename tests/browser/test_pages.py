@@ -25,6 +25,14 @@ PAGES = [
     "/admin/conventions/1/edit",
     "/admin/roles/1/edit",
     "/admin/countries/FR/memberships",
+    "/frameworks",
+    "/frameworks/GBF",
+    "/frameworks/GBF/edit",
+    "/countries/KE/nbsap",
+    "/countries/KE/nbsap/new",
+    "/countries/KE/nbsap/matrix",
+    "/reporting",
+    "/countries/KE/reporting",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Target frameworks: versioned global goals and targets (GBF, Aichi, CMS plans, ...)."""

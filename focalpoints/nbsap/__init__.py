@@ -1,0 +1,1 @@
+"""NBSAPs: national targets and measures, their alignment with global targets, progress."""

@@ -1,0 +1,225 @@
+"""Loading NBSAP records for pages and reports, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import abort
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from focalpoints.audit.models import AuditEntry
+from focalpoints.conventions.models import Convention
+from focalpoints.countries.models import Country
+from focalpoints.extensions import db
+from focalpoints.frameworks.models import ElementKind, Framework, FrameworkElement
+from focalpoints.nbsap.models import DEGREE_RANK, Alignment, NationalTarget, Nbsap
+
+
+def nbsaps_of(country: Country) -> list[Nbsap]:
+    """The country's NBSAPs, newest period first (one query)."""
+    return list(
+        db.session.scalars(
+            select(Nbsap)
+            .where(Nbsap.country_id == country.id, Nbsap.deleted_at.is_(None))
+            .order_by(Nbsap.start_year.desc(), Nbsap.id.desc())
+        )
+    )
+
+
+def get_nbsap_or_404(country: Country, nbsap_id: int) -> Nbsap:
+    """An NBSAP of ``country``, else 404."""
+    nbsap = db.session.get(Nbsap, nbsap_id)
+    if nbsap is None or nbsap.country_id != country.id or nbsap.deleted_at is not None:
+        abort(404)
+    return nbsap
+
+
+def _target_options() -> list:
+    return [
+        selectinload(NationalTarget.alignments)
+        .joinedload(Alignment.element)
+        .joinedload(FrameworkElement.framework),
+        selectinload(NationalTarget.conventions),
+        selectinload(NationalTarget.responsible),
+    ]
+
+
+def targets_of(
+    country: Country, nbsap: Nbsap | None = None, deleted: bool = False
+) -> list[NationalTarget]:
+    """The country's national targets and measures with their links (four queries)."""
+    condition = (
+        NationalTarget.deleted_at.is_not(None) if deleted else NationalTarget.deleted_at.is_(None)
+    )
+    query = (
+        select(NationalTarget)
+        .join(Nbsap, NationalTarget.nbsap_id == Nbsap.id)
+        .where(NationalTarget.country_id == country.id, condition, Nbsap.deleted_at.is_(None))
+        .options(*_target_options())
+        .order_by(NationalTarget.code, NationalTarget.id)
+    )
+    if nbsap is not None:
+        query = query.where(NationalTarget.nbsap_id == nbsap.id)
+    return list(db.session.scalars(query))
+
+
+def get_target_or_404(country: Country, target_id: int, deleted: bool = False) -> NationalTarget:
+    """A national target or measure of ``country`` with its links and notes, else 404."""
+    target = db.session.scalar(
+        select(NationalTarget)
+        .where(NationalTarget.id == target_id, NationalTarget.country_id == country.id)
+        .options(
+            *_target_options(),
+            selectinload(NationalTarget.notes),
+            joinedload(NationalTarget.nbsap),
+            joinedload(NationalTarget.parent),
+        )
+    )
+    if target is None or target.is_deleted != deleted or target.nbsap.deleted_at is not None:
+        abort(404)
+    return target
+
+
+def history(target: NationalTarget) -> list[AuditEntry]:
+    """The audit trail of a target, its alignments and its notes, newest first (one query)."""
+    conditions = [
+        and_(AuditEntry.entity_type == "national_targets", AuditEntry.entity_id == str(target.id))
+    ]
+    alignment_ids = [str(a.id) for a in target.alignments]
+    if alignment_ids:
+        conditions.append(
+            and_(AuditEntry.entity_type == "alignments", AuditEntry.entity_id.in_(alignment_ids))
+        )
+    note_ids = [str(n.id) for n in target.notes]
+    if note_ids:
+        conditions.append(
+            and_(AuditEntry.entity_type == "progress_notes", AuditEntry.entity_id.in_(note_ids))
+        )
+    return list(
+        db.session.scalars(
+            select(AuditEntry).where(or_(*conditions)).order_by(AuditEntry.id.desc())
+        )
+    )
+
+
+def nbsap_history(nbsap: Nbsap) -> list[AuditEntry]:
+    """The audit trail of an NBSAP record, newest first (one query)."""
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity_type == "nbsaps", AuditEntry.entity_id == str(nbsap.id))
+            .order_by(AuditEntry.id.desc())
+        )
+    )
+
+
+# Frameworks -------------------------------------------------------------------------------------
+
+
+def active_frameworks() -> list[Framework]:
+    """Frameworks in use with their goals and targets (three queries)."""
+    return list(
+        db.session.scalars(
+            select(Framework)
+            .where(Framework.is_active)
+            .options(selectinload(Framework.elements), selectinload(Framework.conventions))
+            .order_by(Framework.sort_order, Framework.code)
+        )
+    )
+
+
+def framework_by_code(code: str) -> Framework | None:
+    """An active framework with its goals and targets."""
+    return db.session.scalar(
+        select(Framework)
+        .where(Framework.code == code[:40], Framework.is_active)
+        .options(selectinload(Framework.elements))
+    )
+
+
+@dataclass
+class Matrix:
+    """National targets against a framework's global targets; cells hold the degree."""
+
+    framework: Framework
+    targets: list[NationalTarget]
+    columns: list[FrameworkElement]
+    cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    best: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def uncovered(self) -> list[FrameworkElement]:
+        """Global targets that no national target covers."""
+        return [element for element in self.columns if element.id not in self.best]
+
+
+def alignment_matrix(country: Country, framework: Framework) -> Matrix:
+    """Build the alignment matrix of ``country`` against ``framework`` (fixed queries)."""
+    columns = alignable(framework)
+    ids = {e.id for e in columns}
+    targets = targets_of(country)
+    matrix = Matrix(framework=framework, targets=[], columns=columns)
+    for target in targets:
+        aligned = [a for a in target.alignments if a.element_id in ids]
+        if target.is_measure and not aligned:
+            continue  # measures appear only where they align themselves
+        matrix.targets.append(target)
+        for alignment in aligned:
+            matrix.cells[(target.id, alignment.element_id)] = alignment.degree
+            best = matrix.best.get(alignment.element_id)
+            if best is None or DEGREE_RANK[alignment.degree] > DEGREE_RANK[best]:
+                matrix.best[alignment.element_id] = alignment.degree
+    return matrix
+
+
+# For reports per convention -------------------------------------------------------------------
+
+
+def measures_for_convention(country: Country, convention: Convention) -> list[NationalTarget]:
+    """The country's national targets and measures that serve ``convention``: tagged with it
+    directly, or aligned with a target of a framework that belongs to it (fixed queries).
+
+    The lead's per-convention reporting pack calls this.
+    """
+    framework_ids = set(
+        db.session.scalars(
+            select(Framework.id).where(Framework.conventions.any(Convention.id == convention.id))
+        )
+    )
+    found = []
+    for target in targets_of(country):
+        direct = any(c.id == convention.id for c in target.conventions)
+        through = any(a.element.framework_id in framework_ids for a in target.alignments)
+        if direct or through:
+            found.append(target)
+    return found
+
+
+def measures_by_convention(country: Country) -> dict[int, list[NationalTarget]]:
+    """For every convention id, the country's targets and measures that serve it."""
+    links = db.session.execute(
+        select(Framework.id, Convention.id).join(Framework.conventions)
+    ).all()
+    conventions_of_framework: dict[int, set[int]] = {}
+    for framework_id, convention_id in links:
+        conventions_of_framework.setdefault(framework_id, set()).add(convention_id)
+    grouped: dict[int, list[NationalTarget]] = {}
+    for target in targets_of(country):
+        served = {c.id for c in target.conventions}
+        for alignment in target.alignments:
+            served |= conventions_of_framework.get(alignment.element.framework_id, set())
+        for convention_id in served:
+            grouped.setdefault(convention_id, []).append(target)
+    return grouped
+
+
+def alignable(framework: Framework) -> list[FrameworkElement]:
+    """What national targets align with: the framework's targets, or its goals if it has none."""
+    targets = [e for e in framework.elements if e.kind == ElementKind.TARGET.value]
+    return targets or [e for e in framework.elements if e.kind == ElementKind.GOAL.value]
+
+
+def element_choices() -> list[tuple[Framework, list[FrameworkElement]]]:
+    """The alignable elements of the frameworks in use, per framework."""
+    return [(framework, alignable(framework)) for framework in active_frameworks()]

@@ -1,0 +1,1 @@
+"""The reporting calendar: national report deadlines and each country's progress on them."""
