@@ -76,6 +76,8 @@ NOTIFY_VACANCY_REPEAT_DAYS = 90
 NOTIFY_MIN_GAP_DAYS = 7
 # Members of a working group are reminded of a meeting this many days before it.
 NOTIFY_MEETING_DAYS_BEFORE = 7
+# Coordinators are first reminded of a national report deadline this many days before it.
+NOTIFY_REPORT_DAYS_BEFORE = 60
 # Acknowledgements older than this when first seen are not announced (they predate the notices).
 NOTIFY_ACKNOWLEDGED_WITHIN_DAYS = 30
 # A weekly digest goes out once its oldest notice has waited this long.

@@ -471,6 +471,9 @@ def test_a_user_moved_to_another_country_no_longer_gets_or_sees_the_old_notices(
     assert 'href="/notices">Notices <span' not in page  # nor counted
 
 
+APPOINTMENT_KINDS = {"stale_appointments", "designations_notified", "designations_acknowledged"}
+
+
 def test_no_notice_lists_another_countrys_appointments(app, make_user, make_appointment):
     """Whatever the kinds, every appointment a national user's notice lists is their own."""
     from focalpoints.focal_points.models import Appointment
@@ -492,9 +495,10 @@ def test_no_notice_lists_another_countrys_appointments(app, make_user, make_appo
     for user in users:
         for notice in notices_of(user):
             assert notice.country_id == user.country_id
+            if notice.kind not in APPOINTMENT_KINDS:
+                continue  # they list meetings, actions or deadlines, not appointments
             for item in notice.items:
-                if isinstance(item, int):
-                    assert db.session.get(Appointment, item).country_id == user.country_id
+                assert db.session.get(Appointment, item).country_id == user.country_id
         for mail in to(user.email):
             others = {"KE": "Kenya", "TZ": "Tanzania", "FR": "France"}
             others.pop(user.country.iso2)
@@ -592,6 +596,7 @@ def test_account_page_saves_the_choice_of_notices(app, client, login_as):
             "designations_acknowledged": "app",
             "working_group_meeting": "immediate",
             "working_group_overdue_actions": "weekly",
+            "report_deadline": "app",
         },
     )
     assert response.headers["Location"].endswith("/account#notices")
@@ -601,6 +606,7 @@ def test_account_page_saves_the_choice_of_notices(app, client, login_as):
         (user.id, "designations_acknowledged"): Delivery.APP,
         (user.id, "working_group_meeting"): Delivery.IMMEDIATE,
         (user.id, "working_group_overdue_actions"): Delivery.WEEKLY,
+        (user.id, "report_deadline"): Delivery.APP,
     }
     page = client.get("/account").get_data(as_text=True)
     assert '<option selected value="weekly">' in page
@@ -758,3 +764,46 @@ def test_overdue_actions_go_to_their_owner_and_the_coordinators(
     assert notices_of(owner)[0].items == [late.id]
     assert notices_of(bystander) == []
     assert "Circulate the draft" in body(to(owner.email)[0])
+
+
+# National report deadlines ----------------------------------------------------------------
+
+
+def test_report_deadlines_are_told_at_two_months_two_weeks_and_when_overdue(
+    app, make_user, country, kinds
+):
+    from sqlalchemy import update
+
+    from focalpoints.conventions.models import Convention
+    from focalpoints.reporting import operations as reporting
+    from focalpoints.reporting.models import ReportDeadline, ReportState
+
+    kinds("report_deadline")
+    db.session.execute(update(ReportDeadline).values(is_active=False))
+    cbd = db.session.scalar(select(Convention).where(Convention.code == "CBD"))
+    deadline = reporting.save_deadline(
+        None,
+        0,
+        convention_id=cbd.id,
+        code="CBD-TEST",
+        titles={"en": "Test national report"},
+        due_date=TODAY + timedelta(days=50),
+    )
+    kenyan = make_user("coordinator", "KE")
+    american = make_user("coordinator", "US")  # not a CBD Party
+    editor = make_user("editor", "KE")
+
+    operations.notify()
+    [notice] = notices_of(kenyan)
+    assert notice.items == [deadline.id, "coming"]
+    assert notices_of(american) == [] and notices_of(editor) == []
+    assert "Test national report" in to(kenyan.email)[0]["Subject"]
+    assert sum(operations.notify(today=TODAY + timedelta(days=10)).recorded.values()) == 0
+    assert operations.notify(today=TODAY + timedelta(days=40)).recorded["report_deadline"] == 1
+    assert operations.notify(today=TODAY + timedelta(days=51)).recorded["report_deadline"] == 1
+    assert [n.items[1] for n in notices_of(kenyan)] == ["coming", "soon", "overdue"]
+    # A country that submitted is not reminded.
+    tanzanian = make_user("coordinator", "TZ")
+    reporting.set_status(country("TZ"), deadline, ReportState.SUBMITTED, TODAY, 0)
+    operations.notify(today=TODAY + timedelta(days=52))
+    assert notices_of(tanzanian) == []
