@@ -106,7 +106,7 @@ def test_a_newer_file_updates_and_admin_edits_survive_until_then(app, monkeypatc
     for entry in data["countries"]:
         if entry["iso2"] == "KE":
             entry["m49"] = "404"
-    for name in ("conventions", "memberships"):
+    for name in operations.DATASETS[1:]:
         (tmp_path / f"{name}.json").write_bytes((operations.DATA_DIR / f"{name}.json").read_bytes())
     (tmp_path / "countries.json").write_text(json.dumps(data))
     monkeypatch.setattr(operations, "DATA_DIR", tmp_path)

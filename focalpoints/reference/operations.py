@@ -1,4 +1,5 @@
-"""Apply the reference data files (countries, conventions and roles, Party membership).
+"""Apply the reference data files (countries, conventions and roles, Party membership,
+cross-cutting issues, meetings and their agenda items).
 
 A file is applied when its content differs from the one applied last, so that ``init`` is
 idempotent and administrators' edits stand until a newer file is shipped.
@@ -21,7 +22,7 @@ from focalpoints.extensions import db
 from focalpoints.reference.models import ReferenceDataset
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DATASETS = ("countries", "conventions", "memberships")
+DATASETS = ("countries", "conventions", "memberships", "issues", "meetings")
 
 
 @dataclass
@@ -44,10 +45,14 @@ def load_file(name: str) -> tuple[dict[str, Any], str]:
 
 def apply_all(force: bool = False) -> list[ApplyReport]:
     """Apply, in one transaction, every reference data file that changed since last applied."""
+    from focalpoints.meetings.reference import apply_issues, apply_meetings
+
     appliers = {
         "countries": _apply_countries,
         "conventions": _apply_conventions,
         "memberships": _apply_memberships,
+        "issues": apply_issues,
+        "meetings": apply_meetings,
     }
     reports = []
     for name in DATASETS:
