@@ -64,6 +64,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints.exports.views import bp as exports_bp
     from focalpoints.focal_points.views import bp as focal_points_bp
     from focalpoints.health import bp as health_bp
+    from focalpoints.meetings.views import bp as meetings_bp
+    from focalpoints.positions.views import bp as positions_bp
     from focalpoints.users.views import bp as users_bp
 
     for blueprint in (
@@ -77,6 +79,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         health_bp,
         api_bp,
         api_tokens_bp,
+        meetings_bp,
+        positions_bp,
     ):
         app.register_blueprint(blueprint)
 
