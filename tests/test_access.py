@@ -203,6 +203,44 @@ EXPECTED = {
         "POST",
         dict(anonymous=LOGIN, own=302, other=403, secretariat=302, admin=302),
     ),
+    # Catalogues: read by every logged-in user, kept by the Secretariat and administrators.
+    **{
+        endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200))
+        for endpoint in ("meetings.index", "meetings.detail", "meetings.issues")
+    },
+    **{
+        endpoint: ("GET", dict(anonymous=LOGIN, own=403, other=403, secretariat=200, admin=200))
+        for endpoint in ("meetings.edit_meeting", "meetings.edit_item", "meetings.edit_issue")
+    },
+    # Positions are private to the country; the KE position is not shared with the Secretariat.
+    "positions.index": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200),
+    ),
+    **{
+        endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=404, admin=200))
+        for endpoint in ("positions.detail", "positions.version")
+    },
+    **{
+        endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200))
+        for endpoint in (
+            "positions.new",
+            "positions.edit",
+            "positions.coherence",
+            "positions.consult",
+            "positions.answer",
+        )
+    },
+    # Buttons posted without a version (or CSRF token) are refused as bad requests.
+    **{
+        endpoint: ("POST", dict(anonymous=LOGIN, own=400, other=403, secretariat=403, admin=400))
+        for endpoint in ("positions.share", "positions.delete")
+    },
+    # The position is not deleted: there is nothing to restore.
+    "positions.restore": (
+        "POST",
+        dict(anonymous=LOGIN, own=404, other=403, secretariat=403, admin=404),
+    ),
 }
 
 
@@ -230,6 +268,16 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
     appointment = make_appointment("CMS-NFP", person=person)
     from focalpoints.api import tokens
     from focalpoints.api.models import ApiToken
+    from focalpoints.meetings.models import Meeting
+    from focalpoints.positions import operations as positions
+
+    meeting = db.session.scalar(select(Meeting).where(Meeting.code == "CMS-COP15"))
+    item = meeting.agenda_items[1]
+    position = positions.create_position(
+        kenya,
+        positions.PositionValues(meeting, item, None, "en", "Line", "Text", "draft", None, None),
+    )
+    consultation = positions.request_consultation(position, [person], None, "", "en", 1)[0]
 
     tokens.create_token(users["admin"], "matrix")
     api_token = db.session.scalars(select(ApiToken)).first()
@@ -243,6 +291,12 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
         "appointment_id": appointment.id,
         "role_code": "CMS-SCC",
         "token_id": api_token.id,
+        "meeting_id": meeting.id,
+        "item_id": item.id,
+        "issue_id": item.issue_id,
+        "position_id": position.id,
+        "consultation_id": consultation.id,
+        "number": 1,
     }
     failures = []
     for rule in _rules(app):

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from focalpoints.extensions import db
 from focalpoints.focal_points import operations
@@ -23,6 +23,13 @@ TABLES = (
     "people",
     "appointments",
     "api_tokens",
+    "meetings",
+    "agenda_items",
+    "issues",
+    "issue_conventions",
+    "positions",
+    "position_versions",
+    "consultations",
 )
 PERSON_FIELDS = ["version", *operations.PERSON_FIELDS, "confirm_new"]
 
@@ -37,6 +44,35 @@ ROLE_FIELDS = [
     "sort_order",
     "name_en",
 ]
+
+POSITION_FIELDS = [
+    "version",
+    "meeting",
+    "agenda_item",
+    "issue",
+    "language",
+    "title",
+    "text",
+    "status",
+    "lead",
+    "agreed_on",
+]
+MEETING_FIELDS = [
+    "version",
+    "code",
+    "convention",
+    "body",
+    "number",
+    "place",
+    "host_country",
+    "start_date",
+    "end_date",
+    "tentative",
+    "name_en",
+    "short_name_en",
+]
+ITEM_FIELDS = ["version", "code", "issue", "sort_order", "is_active", "title_en"]
+ISSUE_FIELDS = ["version", "code", "conventions", "in_resolution", "sort_order", "name_en"]
 
 # (url, the role allowed to post it, the form's field names)
 FORMS = [
@@ -98,6 +134,26 @@ FORMS = [
         ["convention", "instrument", "deposited", "entry_into_force", "ended"],
     ),
     ("/language", None, ["language", "next"]),
+    ("/countries/KE/positions/new", "coordinator", POSITION_FIELDS),
+    ("/countries/KE/positions/{position}/edit", "coordinator", POSITION_FIELDS),
+    (
+        "/countries/KE/positions/{position}/consult",
+        "coordinator",
+        ["version", "people", "deadline", "message", "language"],
+    ),
+    (
+        "/countries/KE/positions/{position}/consultations/{consultation}/answer",
+        "coordinator",
+        ["version", "answer", "note", "language", "answered_on"],
+    ),
+    ("/countries/KE/positions/{position}/share", "coordinator", ["version"]),
+    ("/countries/KE/positions/{position}/delete", "coordinator", ["version"]),
+    ("/meetings/new", "secretariat", MEETING_FIELDS),
+    ("/meetings/{meeting}/edit", "secretariat", MEETING_FIELDS),
+    ("/meetings/{meeting}/items/new", "secretariat", ITEM_FIELDS),
+    ("/meetings/{meeting}/items/{item}/edit", "admin", ITEM_FIELDS),
+    ("/issues/new", "admin", ISSUE_FIELDS),
+    ("/issues/1/edit", "secretariat", ISSUE_FIELDS),
 ]
 
 JUNK = {
@@ -127,7 +183,27 @@ def test_junk_is_refused_without_writing(app, make_user, make_appointment, url, 
     client = app.test_client()
     if role:
         login(client, make_user(role=role, country_code="KE" if role != "admin" else None))
-    url = url.format(editor=editor.id, person=appointment.person_id, appointment=appointment.id)
+    from focalpoints.meetings.models import Meeting
+    from focalpoints.positions import operations as positions
+
+    meeting = db.session.scalar(select(Meeting).where(Meeting.code == "CMS-COP15"))
+    item = meeting.agenda_items[0]
+    position = positions.create_position(
+        appointment.country,
+        positions.PositionValues(meeting, item, None, "en", "Line", "", "draft", None, None),
+    )
+    consultation = positions.request_consultation(
+        position, [appointment.person], None, "", "en", 1
+    )[0]
+    url = url.format(
+        editor=editor.id,
+        person=appointment.person_id,
+        appointment=appointment.id,
+        position=position.id,
+        consultation=consultation.id,
+        meeting=meeting.id,
+        item=item.id,
+    )
     before = snapshot()
     for name, value in JUNK.items():
         for payload in (dict.fromkeys(fields, value), {}, {f: [value, value] for f in fields}):
