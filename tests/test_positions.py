@@ -514,3 +514,22 @@ def test_pages_take_a_fixed_number_of_queries(
             make_position("KE", item, status="draft")
     make_position("TZ", shared=True)
     assert counts() == before
+
+
+def test_demo_positions(app, runner):
+    from focalpoints.countries.models import Country
+
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    assert "Demo positions:" in result.output
+    countries = db.session.scalar(select(func.count(func.distinct(Position.country_id))))
+    assert 40 <= countries <= 120  # a realistic share, not every country
+    kenya = db.session.scalar(select(Country).where(Country.iso2 == "KE"))
+    mine = db.session.scalars(select(Position).where(Position.country_id == kenya.id)).all()
+    assert {p.status for p in mine} >= {"draft", "agreed"}
+    assert db.session.scalar(select(func.count()).where(Position.shared.is_(True)))
+    assert db.session.scalar(select(func.count()).where(Consultation.answer.is_not(None)))
+    assert db.session.scalar(select(func.count()).where(Consultation.answer.is_(None)))
+    assert _count(PositionVersion) > _count(Position)
+    again = runner.invoke(args=["demo-data"])
+    assert "Demo positions: exist already" in again.output

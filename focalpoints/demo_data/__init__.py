@@ -78,13 +78,15 @@ def load_demo_data(scale: str = "small") -> list[str]:
 
     ``full`` fills every Party of every convention instead, for benchmarks.
     """
+    from focalpoints.demo_data.positions import demo_positions, full_scale_positions
+
     lines = _demo_accounts()
     if scale == "full":
         from focalpoints.demo_data.full_scale import load_full_scale
 
-        lines.insert(1, load_full_scale())
+        lines[1:1] = [load_full_scale(), full_scale_positions()]
     else:
-        lines.insert(1, _demo_registry())
+        lines[1:1] = [_demo_registry(), demo_positions()]
     return lines
 
 
