@@ -176,13 +176,8 @@ def snapshot() -> str:
     return digest.hexdigest()
 
 
-@pytest.mark.parametrize("url,role,fields", FORMS, ids=[f[0] for f in FORMS])
-def test_junk_is_refused_without_writing(app, make_user, make_appointment, url, role, fields):
-    editor = make_user(role="editor", country_code="KE")
-    appointment = make_appointment("CMS-NFP")
-    client = app.test_client()
-    if role:
-        login(client, make_user(role=role, country_code="KE" if role != "admin" else None))
+def form_targets(editor, appointment) -> dict:
+    """The records the URLs of FORMS name: a KE position with a consultation, and so on."""
     from focalpoints.meetings.models import Meeting
     from focalpoints.positions import operations as positions
 
@@ -195,15 +190,25 @@ def test_junk_is_refused_without_writing(app, make_user, make_appointment, url, 
     consultation = positions.request_consultation(
         position, [appointment.person], None, "", "en", 1
     )[0]
-    url = url.format(
-        editor=editor.id,
-        person=appointment.person_id,
-        appointment=appointment.id,
-        position=position.id,
-        consultation=consultation.id,
-        meeting=meeting.id,
-        item=item.id,
-    )
+    return {
+        "editor": editor.id,
+        "person": appointment.person_id,
+        "appointment": appointment.id,
+        "position": position.id,
+        "consultation": consultation.id,
+        "meeting": meeting.id,
+        "item": item.id,
+    }
+
+
+@pytest.mark.parametrize("url,role,fields", FORMS, ids=[f[0] for f in FORMS])
+def test_junk_is_refused_without_writing(app, make_user, make_appointment, url, role, fields):
+    editor = make_user(role="editor", country_code="KE")
+    appointment = make_appointment("CMS-NFP")
+    client = app.test_client()
+    if role:
+        login(client, make_user(role=role, country_code="KE" if role != "admin" else None))
+    url = url.format(**form_targets(editor, appointment))
     before = snapshot()
     for name, value in JUNK.items():
         for payload in (dict.fromkeys(fields, value), {}, {f: [value, value] for f in fields}):

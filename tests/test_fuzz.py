@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import login
-from tests.test_forms import FORMS, snapshot
+from tests.test_forms import FORMS, form_targets, snapshot
 
 VALUES = st.one_of(
     st.text(max_size=50),
@@ -29,7 +29,7 @@ def test_forms_never_fail_and_refusals_write_nothing(
     client = app.test_client()
     if role:
         login(client, make_user(role=role, country_code="KE" if role != "admin" else None))
-    target = url.format(editor=editor.id, person=appointment.person_id, appointment=appointment.id)
+    target = url.format(**form_targets(editor, appointment))
 
     @given(payload=st.fixed_dictionaries({}, optional=dict.fromkeys(fields, VALUES)))
     @settings(

@@ -533,3 +533,60 @@ def test_demo_positions(app, runner):
     assert _count(PositionVersion) > _count(Position)
     again = runner.invoke(args=["demo-data"])
     assert "Demo positions: exist already" in again.output
+
+
+def test_a_version_beyond_a_database_integer_is_refused_cleanly(client, login_as, make_position):
+    login_as()
+    position = make_position("KE")
+    url = f"/countries/KE/positions/{position.id}"
+    for version in ("99999999999999999999999", "-1"):
+        assert client.post(f"{url}/share", data={"version": version}).status_code == 400
+        response = client.post(f"{url}/edit", data=_form(position.agenda_item, version=version))
+        assert "Reload the page." in response.data.decode()
+    assert _reload(position).version == 1
+
+
+def test_concurrent_edits_of_a_position_keep_both_versions_apart(app, make_user, make_position):
+    position = make_position("KE")
+    first, second = app.test_client(), app.test_client()
+    login(first, make_user())
+    login(second, make_user(role="editor"))
+    url = f"/countries/KE/positions/{position.id}/edit"
+    item = position.agenda_item
+    assert first.post(url, data=_form(item, version="1", title="First")).status_code == 302
+    response = second.post(
+        url, data=_form(item, version="1", title="Second"), follow_redirects=True
+    )
+    page = response.data.decode()
+    assert "Someone else saved this record" in page and 'value="First"' in page
+    assert _reload(position).titles["en"] == "First" and _count(PositionVersion) == 2
+
+
+def test_no_position_text_in_exports_or_the_api(app, make_user, make_position):
+    make_position("KE", title="Confidential line", text="Fallback text", shared=True)
+    for role, code in (("coordinator", "TZ"), ("secretariat", None)):
+        client = app.test_client()
+        login(client, make_user(role=role, country_code=code))
+        for url in (
+            "/exports/contacts.csv",
+            "/exports/directory",
+            "/api/v1/focal-points",
+            "/api/v1/countries",
+            "/admin/audit",
+        ):
+            body = client.get(url).get_data(as_text=True)
+            assert "Confidential line" not in body and "Fallback text" not in body, url
+
+
+def test_catalogues_come_back_after_the_migration_is_undone(app):
+    from flask_migrate import downgrade, upgrade
+
+    from focalpoints.reference.operations import apply_all
+
+    db.session.commit()
+    db.engine.dispose()
+    downgrade(revision="-1")
+    upgrade()
+    reports = {r.dataset: r for r in apply_all()}
+    assert reports["meetings"].applied and not reports["countries"].applied
+    assert _meeting("CITES-COP20") is not None

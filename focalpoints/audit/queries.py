@@ -21,6 +21,11 @@ ENTITY_TYPES = (
     "roles",
     "api_tokens",
     "exports",
+    "meetings",
+    "agenda_items",
+    "issues",
+    "positions",
+    "consultations",
 )
 
 

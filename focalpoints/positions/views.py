@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -374,7 +375,11 @@ def consult(code: str, position_id: int) -> str | Response:
             _refused(form, error)
         else:
             flash(
-                _("%(num)d focal points have been asked for their view.", num=len(created)),
+                ngettext(
+                    "%(num)d focal point has been asked for their view.",
+                    "%(num)d focal points have been asked for their view.",
+                    len(created),
+                ),
                 "success",
             )
             return redirect(url_for(".detail", code=country.iso2, position_id=position.id))
