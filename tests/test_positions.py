@@ -152,6 +152,8 @@ def test_the_secretariat_adds_a_meeting_and_an_agenda_item(client, login_as):
     assert [(i.code, i.titles["fr"], i.issue.code) for i in saved] == [
         ("7.1", "Viande sauvage", "bushmeat")
     ]
+    history = client.get(f"/meetings/{meeting.id}").data.decode().split("Change history</h2>")[1]
+    assert "Viande sauvage" in history and "StC58" in history
 
 
 def test_national_users_cannot_edit_catalogues(client, login_as):
@@ -205,7 +207,7 @@ def test_record_a_position_and_its_versions(client, login_as, make_person):
         (2, "agreed", "Agreed line"),
     ]
     old = client.get(f"{url}/versions/1").data.decode()
-    assert "Support the draft decision" in old and "Version 1 of 2" in old
+    assert "Support the draft decision" in old and "Version 1, saved" in old
     assert client.get(f"{url}/versions/9").status_code == 404
 
 
@@ -306,6 +308,9 @@ def test_other_countries_see_nothing_and_the_secretariat_only_what_is_shared(
         in secretariat.get(f"/countries/KE/positions/{shared.id}").data.decode()
     )
     assert secretariat.get("/countries/KE/positions/coherence").status_code == 403
+    # drafts written before sharing, and the national consultation's notes, stay home
+    assert secretariat.get(f"/countries/KE/positions/{shared.id}/versions/1").status_code == 404
+    assert secretariat.get(f"/countries/KE/positions/{shared.id}/versions/2").status_code == 200
     counts = secretariat.get(f"/meetings/{meeting.id}").data.decode()
     assert "3 positions" in counts and "1 shared" in counts and "Private line" not in counts
     assert agreed
@@ -590,3 +595,25 @@ def test_catalogues_come_back_after_the_migration_is_undone(app):
     reports = {r.dataset: r for r in apply_all()}
     assert reports["meetings"].applied and not reports["countries"].applied
     assert _meeting("CITES-COP20") is not None
+
+
+def test_the_secretariat_reads_the_outcome_of_a_consultation_not_its_notes(
+    app, make_user, make_position, make_appointment
+):
+    position = make_position("KE")
+    holder = make_appointment("CBD-FP1")
+    consultation = operations.request_consultation(
+        position, [holder.person], None, "Private question", "en", 1
+    )[0]
+    operations.record_answer(consultation, "object", "Internal disagreement", "en", date.today(), 1)
+    operations.toggle_shared(_reload(position), 2)
+    secretariat = app.test_client()
+    login(secretariat, make_user(role="secretariat", country_code=None))
+    page = secretariat.get(f"/countries/KE/positions/{position.id}").data.decode()
+    assert "1 focal point consulted" in page and "Objects 1" in page
+    assert "Internal disagreement" not in page and holder.person.family_name not in page
+    assert "Change history" not in page
+    country_user = app.test_client()
+    login(country_user, make_user())
+    page = country_user.get(f"/countries/KE/positions/{position.id}").data.decode()
+    assert "Internal disagreement" in page and "Change history" in page

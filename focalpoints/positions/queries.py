@@ -11,17 +11,18 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from focalpoints import permissions
+from focalpoints.audit.models import AuditEntry
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import get_country_or_404
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Appointment, Person, Status
 from focalpoints.meetings.models import AgendaItem, Meeting
-from focalpoints.positions.models import Consultation, Position
+from focalpoints.positions.models import Consultation, Position, PositionVersion
 
 
 def positions_country_or_404(code: str, for_edit: bool = False) -> Country:
@@ -187,3 +188,31 @@ def shared_positions(country: Country, convention: Convention, **filters: Any) -
     if filters.get("status"):
         query = query.where(Position.status == filters["status"])
     return list(db.session.scalars(query.order_by(Meeting.start_date, Position.id)).unique())
+
+
+def visible_versions(position: Position) -> list[PositionVersion]:
+    """The versions the user may read: all for the country, the shared ones for the Secretariat
+    (drafts written before sharing stay with the country)."""
+    if permissions.sees_private_positions(current_user, position.country):
+        return list(position.versions)
+    return [v for v in position.versions if v.shared]
+
+
+def history(position: Position) -> list[AuditEntry]:
+    """The audit trail of a position and its consultations, newest first (one query)."""
+    ids = [str(c.id) for c in position.consultations]
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(
+                or_(
+                    and_(
+                        AuditEntry.entity_type == "positions",
+                        AuditEntry.entity_id == str(position.id),
+                    ),
+                    and_(AuditEntry.entity_type == "consultations", AuditEntry.entity_id.in_(ids)),
+                )
+            )
+            .order_by(AuditEntry.id.desc())
+        )
+    )

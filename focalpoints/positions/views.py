@@ -7,6 +7,7 @@ Positions are negotiating positions: every page loads its country through
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -244,10 +245,14 @@ def detail(code: str, position_id: int) -> str:
     and its versions."""
     country = queries.positions_country_or_404(code)
     position = queries.get_position_or_404(country, position_id)
+    private = permissions.sees_private_positions(current_user, country)
     return render_template(
         "positions/detail.html",
         country=country,
         position=position,
+        versions=queries.visible_versions(position),
+        answers=Counter(c.answer or "" for c in position.consultations),
+        history=queries.history(position) if private else [],
         reader=current_language(),
         action_form=ActionForm(formdata=None, version=position.version),
         today=date.today(),
@@ -260,7 +265,7 @@ def version(code: str, position_id: int, number: int) -> str:
     """One saved version of a position, as it stood then."""
     country = queries.positions_country_or_404(code)
     position = queries.get_position_or_404(country, position_id)
-    kept = next((v for v in position.versions if v.number == number), None)
+    kept = next((v for v in queries.visible_versions(position) if v.number == number), None)
     if kept is None:
         abort(404)
     return render_template(
