@@ -313,6 +313,7 @@ def test_other_countries_see_nothing_and_the_secretariat_only_what_is_shared(
     assert secretariat.get(f"/countries/KE/positions/{shared.id}/versions/2").status_code == 200
     counts = secretariat.get(f"/meetings/{meeting.id}").data.decode()
     assert "3 positions" in counts and "1 shared" in counts and "Private line" not in counts
+    assert "Shared line" in counts and f"/countries/KE/positions/{shared.id}" in counts
     assert agreed
 
 
@@ -493,6 +494,9 @@ def test_pages_take_a_fixed_number_of_queries(
         urls += [
             f"/countries/KE/positions/coherence?issue={issue.id}",
             "/countries/KE/positions/new",
+            f"/countries/KE/positions/{first.id}/edit",
+            f"/countries/KE/positions/{first.id}/consult",
+            f"/countries/KE/positions/{first.id}/versions/1",
         ]
 
     def counts() -> list[int]:

@@ -106,11 +106,11 @@ def detail(meeting_id: int) -> str:
     if country is not None:
         for position in position_queries.readable_positions(country, meeting_id=meeting.id):
             own.setdefault(position.agenda_item_id, []).append(position)
-    counts = (
-        position_queries.meeting_counts(meeting)
-        if permissions.sees_all_countries(current_user)
-        else {}
-    )
+    overview = permissions.sees_all_countries(current_user)
+    counts = position_queries.meeting_counts(meeting) if overview else {}
+    shared: dict[int | None, list[Any]] = {}
+    for position in position_queries.shared_at_meeting(meeting) if overview else []:
+        shared.setdefault(position.agenda_item_id, []).append(position)
     return render_template(
         "meetings/detail.html",
         history=_history(meeting) if permissions.can_edit_catalogues(current_user) else [],
@@ -118,6 +118,7 @@ def detail(meeting_id: int) -> str:
         country=country,
         own=own,
         counts=counts,
+        shared=shared,
         today=date.today(),
     )
 

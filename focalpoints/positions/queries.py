@@ -145,6 +145,22 @@ def meeting_counts(meeting: Meeting) -> dict[int | None, tuple[int, int]]:
     return {item_id: (total, int(shared or 0)) for item_id, total, shared in rows}
 
 
+def shared_at_meeting(meeting: Meeting) -> list[Position]:
+    """Every country's positions shared for a meeting, by agenda item (one query)."""
+    return list(
+        db.session.scalars(
+            select(Position)
+            .where(
+                Position.meeting_id == meeting.id,
+                Position.shared.is_(True),
+                Position.deleted_at.is_(None),
+            )
+            .options(joinedload(Position.country), joinedload(Position.issue))
+            .order_by(Position.agenda_item_id, Position.country_id)
+        )
+    )
+
+
 def consultable_people(country: Country) -> list[Person]:
     """People of the country holding a current role of any convention, with their roles."""
     from focalpoints.focal_points.queries import people_of
