@@ -621,3 +621,16 @@ def test_the_secretariat_reads_the_outcome_of_a_consultation_not_its_notes(
     login(country_user, make_user())
     page = country_user.get(f"/countries/KE/positions/{position.id}").data.decode()
     assert "Internal disagreement" in page and "Change history" in page
+
+
+def test_a_position_on_a_withdrawn_item_can_still_be_saved(client, login_as, make_position):
+    login_as()
+    position = make_position("KE")
+    position.agenda_item.is_active = False
+    db.session.commit()
+    item = position.agenda_item
+    response = client.post(
+        f"/countries/KE/positions/{position.id}/edit",
+        data=_form(item, version="1", title="Still stands"),
+    )
+    assert response.status_code == 302 and _reload(position).titles["en"] == "Still stands"

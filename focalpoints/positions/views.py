@@ -15,7 +15,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
@@ -129,9 +129,11 @@ def index(code: str) -> str:
 def _position_form(country: Country, position: Position | None) -> PositionForm:
     form = PositionForm(obj=None)
     meetings, issues = _catalogue()
+    if position is not None and position.issue is not None and position.issue not in issues:
+        issues.append(position.issue)  # an issue no longer in use stays on its positions
     items = db.session.scalars(
         select(AgendaItem)
-        .where(AgendaItem.is_active)
+        .where(or_(AgendaItem.is_active, AgendaItem.id == getattr(position, "agenda_item_id", 0)))
         .options(joinedload(AgendaItem.meeting).joinedload(Meeting.convention))
         .order_by(AgendaItem.meeting_id, AgendaItem.sort_order, AgendaItem.id)
     ).all()
