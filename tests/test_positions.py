@@ -634,3 +634,11 @@ def test_a_position_on_a_withdrawn_item_can_still_be_saved(client, login_as, mak
         data=_form(item, version="1", title="Still stands"),
     )
     assert response.status_code == 302 and _reload(position).titles["en"] == "Still stands"
+
+
+@pytest.mark.parametrize("query", ["meeting=²", "issue=99999999999", "status=<b>", "meeting=-1"])
+def test_odd_filters_are_ignored(client, login_as, query):
+    login_as()
+    assert client.get(f"/countries/KE/positions?{query}").status_code == 200
+    assert client.get(f"/countries/KE/positions/new?item=²&{query}").status_code == 200
+    assert client.get(f"/countries/KE/positions/coherence?issue=²&{query}").status_code == 200

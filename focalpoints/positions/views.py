@@ -76,7 +76,7 @@ def _refused(form: Any, error: operations.PositionError) -> None:
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _catalogue() -> tuple[list[Meeting], list[Issue]]:
@@ -180,7 +180,11 @@ def _values(country: Country, form: PositionForm) -> operations.PositionValues:
     people of this country, whatever was posted."""
 
     def get(model: Any, value: str | None) -> Any:
-        return db.session.get(model, int(value)) if value and value.isdigit() else None
+        return (
+            db.session.get(model, int(value))
+            if value and value.isdecimal() and value.isascii()
+            else None
+        )
 
     meeting = get(Meeting, form.meeting.data)
     if meeting is None:
