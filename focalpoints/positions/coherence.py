@@ -63,8 +63,6 @@ class Coherence:
 def coherence(country: Country, issue: Issue, today: date) -> Coherence:
     """Lay out the country's positions on ``issue`` by convention and flag what does not hold
     together. For readers who see the country's private positions only (six queries)."""
-    conventions = list(issue.conventions) or active_conventions()
-    statuses = party_statuses(country, conventions, today)
     positions = list(
         db.session.scalars(
             on_issue(
@@ -77,6 +75,11 @@ def coherence(country: Country, issue: Issue, today: date) -> Coherence:
             ).options(selectinload(Position.consultations).joinedload(Consultation.person))
         ).unique()
     )
+    conventions = list(issue.conventions) or active_conventions()
+    for position in positions:  # a position at a meeting of a convention the issue omits
+        if position.meeting.convention not in conventions:
+            conventions.append(position.meeting.convention)
+    statuses = party_statuses(country, conventions, today)
     on_agenda = select(AgendaItem.meeting_id).where(
         AgendaItem.issue_id == issue.id, AgendaItem.is_active
     )
