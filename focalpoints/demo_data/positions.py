@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
 from focalpoints.audit import acting_as
+from focalpoints.conventions.models import Role
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import active_conventions, party_statuses
 from focalpoints.extensions import db
@@ -141,6 +142,7 @@ class Planned:
 def plan_positions(
     rng: random.Random,
     country: Country,
+    conventions: list[Any],
     meetings: list[Meeting],
     holders: dict[int, list[int]],
     today: date,
@@ -148,7 +150,7 @@ def plan_positions(
     share_of_meetings: float = 1.0,
 ) -> list[Planned]:
     """The positions one country records for the meetings of the conventions it is a Party to."""
-    statuses = party_statuses(country, active_conventions_cache(), today)
+    statuses = party_statuses(country, conventions, today)
     language = _text_language(country)
     planned = []
     for meeting in meetings:
@@ -240,16 +242,6 @@ def plan_positions(
     return planned
 
 
-_conventions: list[Any] = []
-
-
-def active_conventions_cache() -> list[Any]:
-    """The active conventions, loaded once per run."""
-    if not _conventions:
-        _conventions.extend(active_conventions())
-    return _conventions
-
-
 def _holders() -> dict[int, dict[int, list[int]]]:
     """Current role holders: country id -> convention id -> person ids (one query)."""
     rows = db.session.execute(
@@ -257,8 +249,6 @@ def _holders() -> dict[int, dict[int, list[int]]]:
         .where(Appointment.status != Status.ENDED.value)
         .order_by(Appointment.id)
     ).all()
-    from focalpoints.conventions.models import Role
-
     convention_of = dict(db.session.execute(select(Role.id, Role.convention_id)).all())
     holders: dict[int, dict[int, list[int]]] = {}
     for country_id, person_id, role_id in rows:
@@ -268,15 +258,14 @@ def _holders() -> dict[int, dict[int, list[int]]]:
     return holders
 
 
-def _setting() -> tuple[list[Country], list[Meeting]]:
-    _conventions.clear()
+def _setting() -> tuple[list[Country], list[Any], list[Meeting]]:
     countries = db.session.scalars(
         select(Country).options(selectinload(Country.memberships)).order_by(Country.iso2)
     ).all()
     meetings = db.session.scalars(
         select(Meeting).options(selectinload(Meeting.agenda_items)).order_by(Meeting.start_date)
     ).all()
-    return list(countries), list(meetings)
+    return list(countries), active_conventions(), list(meetings)
 
 
 def demo_positions() -> str:
@@ -286,7 +275,7 @@ def demo_positions() -> str:
     # Deterministic demo content: randomness here protects nothing.
     rng = random.Random(SEED)  # noqa: S311  # nosec B311
     today = date.today()
-    countries, meetings = _setting()
+    countries, conventions, meetings = _setting()
     holders = _holders()
     positions = consultations = 0
     with acting_as("system:demo-data"):
@@ -295,7 +284,13 @@ def demo_positions() -> str:
                 continue
             country_holders = holders.get(country.id, {})
             for planned in plan_positions(
-                rng, country, meetings, country_holders, today, share_of_meetings=SHARE_OF_MEETINGS
+                rng,
+                country,
+                conventions,
+                meetings,
+                country_holders,
+                today,
+                share_of_meetings=SHARE_OF_MEETINGS,
             ):
                 position = Position(**planned.values)
                 db.session.add(position)
@@ -336,7 +331,7 @@ def full_scale_positions() -> str:
         return "Full-scale positions: exist already, nothing added."
     rng = random.Random(SEED + 1)  # noqa: S311  # nosec B311
     today = date.today()
-    countries, meetings = _setting()
+    countries, conventions, meetings = _setting()
     holders = _holders()
     positions: list[dict[str, Any]] = []
     versions: list[dict[str, Any]] = []
@@ -344,7 +339,7 @@ def full_scale_positions() -> str:
     next_id = 1
     for country in countries:
         for planned in plan_positions(
-            rng, country, meetings, holders.get(country.id, {}), today, (2, 3)
+            rng, country, conventions, meetings, holders.get(country.id, {}), today, (2, 3)
         ):
             positions.append({"id": next_id, **planned.values})
             versions += [{"position_id": next_id, **_version(v)} for v in planned.versions]
