@@ -65,8 +65,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints.focal_points.views import bp as focal_points_bp
     from focalpoints.frameworks.views import bp as frameworks_bp
     from focalpoints.health import bp as health_bp
+    from focalpoints.meetings.views import bp as meetings_bp
     from focalpoints.nbsap.views import bp as nbsap_bp
     from focalpoints.notifications.views import bp as notifications_bp
+    from focalpoints.positions.views import bp as positions_bp
     from focalpoints.reporting.views import bp as reporting_bp
     from focalpoints.users.views import bp as users_bp
     from focalpoints.working_groups.views import bp as working_groups_bp
@@ -87,6 +89,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         frameworks_bp,
         nbsap_bp,
         reporting_bp,
+        meetings_bp,
+        positions_bp,
     ):
         app.register_blueprint(blueprint)
 

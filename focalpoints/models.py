@@ -7,30 +7,36 @@ from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country, Membership
 from focalpoints.focal_points.models import Appointment, Person
 from focalpoints.frameworks.models import Framework, FrameworkElement
+from focalpoints.meetings.models import AgendaItem, Issue, Meeting
 from focalpoints.nbsap.models import Alignment, NationalTarget, Nbsap, ProgressNote
 from focalpoints.notifications.models import Notice, NotificationPreference
+from focalpoints.positions.models import Consultation, Position, PositionVersion
 from focalpoints.reference.models import ReferenceDataset
 from focalpoints.reporting.models import ReportDeadline, ReportStatus
 from focalpoints.working_groups.models import (
     ActionItem,
     Document,
+    GroupMeeting,
     GroupMember,
-    Meeting,
     WorkingGroup,
 )
 
 __all__ = [
     "ActionItem",
+    "AgendaItem",
     "Alignment",
     "ApiToken",
     "Appointment",
     "AuditEntry",
+    "Consultation",
     "Convention",
     "Country",
     "Document",
     "Framework",
     "FrameworkElement",
+    "GroupMeeting",
     "GroupMember",
+    "Issue",
     "LoginSession",
     "Meeting",
     "Membership",
@@ -39,6 +45,8 @@ __all__ = [
     "Notice",
     "NotificationPreference",
     "Person",
+    "Position",
+    "PositionVersion",
     "ProgressNote",
     "ReferenceDataset",
     "ReportDeadline",

@@ -145,6 +145,36 @@ def can_view_report_statuses(user: Any, country: Any) -> bool:
 
 def can_set_report_status(user: Any, country: Any) -> bool:
     """The country's coordinators and editors (and administrators) record their reports."""
+
+
+def can_edit_catalogues(user: Any) -> bool:
+    """Meetings, agenda items and cross-cutting issues are kept by the Secretariat and admins."""
+    return _role(user) in (UserRole.ADMIN, UserRole.SECRETARIAT)
+
+
+def can_read_positions(user: Any, country: Any) -> bool:
+    """A country's positions page opens to the country, the Secretariat and administrators.
+
+    The Secretariat reads only the positions the country has shared (and counts of the others);
+    other countries' officials never reach the page.
+    """
+    return sees_all_countries(user) or belongs_to(user, country)
+
+
+def sees_private_positions(user: Any, country: Any) -> bool:
+    """Negotiating positions not shared are read by the country itself and administrators."""
+    return is_admin(user) or belongs_to(user, country)
+
+
+def can_read_position(user: Any, position: Any) -> bool:
+    """Whether ``user`` may read this position (its text, status and consultation)."""
+    if sees_private_positions(user, position.country):
+        return True
+    return _role(user) is UserRole.SECRETARIAT and position.shared and not position.is_deleted
+
+
+def can_edit_positions(user: Any, country: Any) -> bool:
+    """The country's coordinators and editors (and administrators) write its positions."""
     return can_edit_country(user, country)
 
 
@@ -188,4 +218,8 @@ def init_app(app: Flask) -> None:
         can_edit_deadlines=can_edit_deadlines,
         can_view_report_statuses=can_view_report_statuses,
         can_set_report_status=can_set_report_status,
+        can_edit_catalogues=can_edit_catalogues,
+        can_read_positions=can_read_positions,
+        sees_private_positions=sees_private_positions,
+        can_edit_positions=can_edit_positions,
     )

@@ -307,6 +307,44 @@ EXPECTED = {
         "GET",
         dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
     ),
+    # Catalogues: read by every logged-in user, kept by the Secretariat and administrators.
+    **{
+        endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200))
+        for endpoint in ("meetings.index", "meetings.detail", "meetings.issues")
+    },
+    **{
+        endpoint: ("GET", dict(anonymous=LOGIN, own=403, other=403, secretariat=200, admin=200))
+        for endpoint in ("meetings.edit_meeting", "meetings.edit_item", "meetings.edit_issue")
+    },
+    # Positions are private to the country; the KE position is not shared with the Secretariat.
+    "positions.index": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200),
+    ),
+    **{
+        endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=404, admin=200))
+        for endpoint in ("positions.detail", "positions.version")
+    },
+    **{
+        endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200))
+        for endpoint in (
+            "positions.new",
+            "positions.edit",
+            "positions.coherence",
+            "positions.consult",
+            "positions.answer",
+        )
+    },
+    # Buttons posted without a version (or CSRF token) are refused as bad requests.
+    **{
+        endpoint: ("POST", dict(anonymous=LOGIN, own=400, other=403, secretariat=403, admin=400))
+        for endpoint in ("positions.share", "positions.delete")
+    },
+    # The position is not deleted: there is nothing to restore.
+    "positions.restore": (
+        "POST",
+        dict(anonymous=LOGIN, own=404, other=403, secretariat=403, admin=404),
+    ),
 }
 
 
@@ -335,8 +373,18 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
     from focalpoints.api import tokens
     from focalpoints.api.models import ApiToken
     from focalpoints.frameworks.models import FrameworkElement
+    from focalpoints.meetings.models import Meeting
     from focalpoints.nbsap import operations as nbsap_operations
     from focalpoints.nbsap.models import Degree
+    from focalpoints.positions import operations as positions
+
+    meeting = db.session.scalar(select(Meeting).where(Meeting.code == "CMS-COP15"))
+    item = meeting.agenda_items[1]
+    position = positions.create_position(
+        kenya,
+        positions.PositionValues(meeting, item, None, "en", "Line", "Text", "draft", None, None),
+    )
+    consultation = positions.request_consultation(position, [person], None, "", "en", 1)[0]
 
     nbsap = nbsap_operations.save_nbsap(kenya, None, {"title": "NBSAP"})
     target = nbsap_operations.save_target(
@@ -364,6 +412,12 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
         "target_id": target.id,
         "alignment_id": alignment.id,
         "deadline_id": 1,
+        "meeting_id": meeting.id,
+        "item_id": item.id,
+        "issue_id": item.issue_id,
+        "position_id": position.id,
+        "consultation_id": consultation.id,
+        "number": 1,
     }
     fresh = _working_group_records(kenya)
     failures = []
@@ -376,7 +430,7 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
             name: target.id
             if name == "user_id"
             else fresh[name]()
-            if name in fresh
+            if name in fresh and rule.endpoint.startswith("working_groups.")
             else values[name]
             for name in rule.arguments
         }

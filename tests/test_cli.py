@@ -97,5 +97,8 @@ def test_full_scale_demo_data(app, runner):
     assert db.session.scalar(select(func.count()).select_from(Person)) == 10_000
     assert db.session.scalar(select(func.count()).select_from(Appointment)) > 7_000
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) >= 100_000
+    from focalpoints.positions.models import Position
+
+    assert db.session.scalar(select(func.count()).select_from(Position)) > 3_000
     again = runner.invoke(args=["demo-data", "--scale", "full"])
     assert "nothing added" in again.output

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from focalpoints.extensions import db
 from focalpoints.focal_points import operations
@@ -41,6 +41,13 @@ TABLES = (
     "progress_notes",
     "report_deadlines",
     "report_statuses",
+    "meetings",
+    "agenda_items",
+    "issues",
+    "issue_conventions",
+    "positions",
+    "position_versions",
+    "consultations",
 )
 WG = "/countries/KE/working-group"
 GROUP_FIELDS = [
@@ -125,6 +132,34 @@ TARGET_FIELDS = [
     "conventions",
 ]
 DEADLINE_FIELDS = ["version", "convention", "code", "due_date", "notes", "is_active", "title_en"]
+POSITION_FIELDS = [
+    "version",
+    "meeting",
+    "agenda_item",
+    "issue",
+    "language",
+    "title",
+    "text",
+    "status",
+    "lead",
+    "agreed_on",
+]
+BODY_MEETING_FIELDS = [
+    "version",
+    "code",
+    "convention",
+    "body",
+    "number",
+    "place",
+    "host_country",
+    "start_date",
+    "end_date",
+    "tentative",
+    "name_en",
+    "short_name_en",
+]
+ITEM_FIELDS = ["version", "code", "issue", "sort_order", "is_active", "title_en"]
+ISSUE_FIELDS = ["version", "code", "conventions", "in_resolution", "sort_order", "name_en"]
 
 # (url, the role allowed to post it, the form's field names)
 FORMS = [
@@ -240,6 +275,26 @@ FORMS = [
     ("/reporting/new", "secretariat", DEADLINE_FIELDS),
     ("/reporting/1/edit", "admin", DEADLINE_FIELDS),
     ("/countries/KE/reporting/1", "coordinator", ["version", "status", "submitted_on"]),
+    ("/countries/KE/positions/new", "coordinator", POSITION_FIELDS),
+    ("/countries/KE/positions/{position}/edit", "coordinator", POSITION_FIELDS),
+    (
+        "/countries/KE/positions/{position}/consult",
+        "coordinator",
+        ["version", "people", "deadline", "message", "language"],
+    ),
+    (
+        "/countries/KE/positions/{position}/consultations/{consultation}/answer",
+        "coordinator",
+        ["version", "answer", "note", "language", "answered_on"],
+    ),
+    ("/countries/KE/positions/{position}/share", "coordinator", ["version"]),
+    ("/countries/KE/positions/{position}/delete", "coordinator", ["version"]),
+    ("/meetings/new", "secretariat", BODY_MEETING_FIELDS),
+    ("/meetings/{body_meeting}/edit", "secretariat", BODY_MEETING_FIELDS),
+    ("/meetings/{body_meeting}/items/new", "secretariat", ITEM_FIELDS),
+    ("/meetings/{body_meeting}/items/{item}/edit", "admin", ITEM_FIELDS),
+    ("/issues/new", "admin", ISSUE_FIELDS),
+    ("/issues/1/edit", "secretariat", ISSUE_FIELDS),
 ]
 
 JUNK = {
@@ -280,8 +335,11 @@ def snapshot() -> str:
 
 def url_values(make_user, make_appointment) -> dict:
     """Records the FORMS' urls point at: an editor, an appointment, an NBSAP with a target, a
-    working group with a member, a meeting and an action."""
+    working group with a member, a meeting and an action, a position with a consultation on a
+    meeting of a convention body."""
+    from focalpoints.meetings.models import Meeting
     from focalpoints.nbsap import operations as nbsap_operations
+    from focalpoints.positions import operations as positions
 
     editor = make_user(role="editor", country_code="KE")
     appointment = make_appointment("CMS-NFP")
@@ -292,6 +350,15 @@ def url_values(make_user, make_appointment) -> dict:
     )
     group = _working_group(appointment.person)
     meeting = group.meetings[0]
+    body_meeting = db.session.scalar(select(Meeting).where(Meeting.code == "CMS-COP15"))
+    item = body_meeting.agenda_items[0]
+    position = positions.create_position(
+        kenya,
+        positions.PositionValues(body_meeting, item, None, "en", "Line", "", "draft", None, None),
+    )
+    consultation = positions.request_consultation(
+        position, [appointment.person], None, "", "en", 1
+    )[0]
     return {
         "editor": editor.id,
         "person": appointment.person_id,
@@ -302,6 +369,10 @@ def url_values(make_user, make_appointment) -> dict:
         "member": group.members[0].id,
         "meeting": meeting.id,
         "action": meeting.actions[0].id,
+        "position": position.id,
+        "consultation": consultation.id,
+        "body_meeting": body_meeting.id,
+        "item": item.id,
     }
 
 

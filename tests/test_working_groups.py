@@ -15,8 +15,8 @@ from focalpoints.working_groups import operations as groups
 from focalpoints.working_groups.models import (
     ActionItem,
     Document,
+    GroupMeeting,
     GroupMember,
-    Meeting,
     WorkingGroup,
 )
 from tests.conftest import in_language
@@ -119,7 +119,7 @@ def test_a_closed_group_stays_readable_and_a_new_one_can_be_set_up(client, login
     old = client.get(f"{WG}/{group.id}").data.decode()
     assert "closed on" in old and "Second meeting" in old
     # Nothing in a closed group can change.
-    meeting = db.session.scalar(select(Meeting))
+    meeting = db.session.scalar(select(GroupMeeting))
     response = client.post(
         f"{WG}/meetings/{meeting.id}/edit",
         data={"version": "1", "title": "Changed", "starts_at": "2030-03-02T10:00"},
@@ -252,7 +252,7 @@ def test_a_meeting_keeps_its_time_zone_attendance_and_safe_minutes(
         },
     )
     assert response.status_code == 302, response.data.decode()[:2000]
-    meeting = db.session.scalar(select(Meeting))
+    meeting = db.session.scalar(select(GroupMeeting))
     assert meeting.starts_at.replace(tzinfo=UTC) == datetime(2030, 3, 2, 7, 0, tzinfo=UTC)
     assert meeting.agenda == ["Adoption of the agenda", "National position on bushmeat"]
     assert meeting.attendee_ids == [present.id]
@@ -289,7 +289,7 @@ def test_bad_meeting_input_is_refused(client, login_as, group, change, message):
     response = client.post(f"{WG}/{group.id}/meetings/new", data=data)
     assert response.status_code == 200
     assert message in response.data.decode()
-    assert _count(Meeting) == 0
+    assert _count(GroupMeeting) == 0
 
 
 def test_the_group_page_shows_last_meeting_and_open_and_overdue_actions(
@@ -512,7 +512,7 @@ def test_pages_load_in_a_fixed_number_of_queries(
         counter = count_queries()
         assert client.get(WG).status_code == 200
         group_queries = counter.count
-        meeting = db.session.scalars(select(Meeting)).first()
+        meeting = db.session.scalars(select(GroupMeeting)).first()
         counter = count_queries()
         assert client.get(f"{WG}/meetings/{meeting.id}").status_code == 200
         return group_queries, counter.count

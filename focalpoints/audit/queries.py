@@ -29,6 +29,11 @@ ENTITY_TYPES = (
     "progress_notes",
     "report_deadlines",
     "report_statuses",
+    "meetings",
+    "agenda_items",
+    "issues",
+    "positions",
+    "consultations",
 )
 
 

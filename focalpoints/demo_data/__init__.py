@@ -79,16 +79,17 @@ def load_demo_data(scale: str = "small") -> list[str]:
     ``full`` fills every Party of every convention instead, for benchmarks.
     """
     from focalpoints.demo_data.notices import demo_notices
+    from focalpoints.demo_data.positions import demo_positions, full_scale_positions
 
     lines = _demo_accounts()
     if scale == "full":
         from focalpoints.demo_data.full_scale import load_full_scale
 
-        summary = [load_full_scale()]
+        summary = [load_full_scale(), full_scale_positions()]
     else:
         from focalpoints.demo_data.working_groups import demo_working_groups
 
-        summary = [_demo_registry(), demo_working_groups()]
+        summary = [_demo_registry(), demo_working_groups(), demo_positions()]
     from focalpoints.demo_data.nbsap import demo_nbsaps, full_scale_nbsaps
 
     with acting_as("system:demo-data"):

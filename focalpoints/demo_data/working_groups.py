@@ -19,9 +19,9 @@ from focalpoints.working_groups.calendar import default_zone
 from focalpoints.working_groups.models import (
     ActionItem,
     ActionStatus,
+    GroupMeeting,
     GroupMember,
     GroupRole,
-    Meeting,
     MemberCategory,
     WorkingGroup,
 )
@@ -289,7 +289,7 @@ def _meeting(
 ) -> None:
     local = datetime.combine(day, time(rng.choice([9, 10, 14]), 0))
     starts = operations.to_utc(local, zone)
-    meeting = Meeting(
+    meeting = GroupMeeting(
         group=group,
         country_id=group.country_id,
         title=f"{texts['title']} {day.year}-{day.month:02d}",
@@ -388,7 +388,7 @@ def full_scale_working_groups(now: datetime, share: float = 0.5) -> tuple[int, i
             }
             for n in range(6)
         ]
-        ids = db.session.scalars(insert(Meeting).returning(Meeting.id), rows).all()
+        ids = db.session.scalars(insert(GroupMeeting).returning(GroupMeeting.id), rows).all()
         db.session.execute(
             insert(ActionItem),
             [

@@ -19,7 +19,13 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from focalpoints.focal_points.contacts import InvalidContact, parse_email, parse_phone
 from focalpoints.focal_points.labels import (
@@ -65,7 +71,13 @@ TEXT_FIELDS = tuple(
 class VersionedForm(BaseForm):
     """Carries the version of the record the user saw, for conflict detection."""
 
-    version = IntegerField(validators=[InputRequired(message=_l("Reload the page."))])
+    version = IntegerField(
+        validators=[
+            InputRequired(message=_l("Reload the page.")),
+            # A version beyond a database integer would fail in the query, not here.
+            NumberRange(min=0, max=2**31 - 1, message=_l("Reload the page.")),
+        ]
+    )
 
 
 class PersonForm(VersionedForm):

@@ -65,6 +65,35 @@ FIELDS = {
     "country_id": _l("Country"),
     "created_at": _l("Created"),
     "id": _l("Number"),
+    # Meetings, agenda items, issues, positions and consultations.
+    "code": _l("Code"),
+    "names": _l("Name"),
+    "short_names": _l("Short name"),
+    "descriptions": _l("Description"),
+    "titles": _l("Title"),
+    "texts": _l("Text"),
+    "language": _l("Language"),
+    "body": _l("Body"),
+    "number": _l("Number of the meeting"),
+    "place": _l("Place"),
+    "host_country": _l("Host country"),
+    "tentative": _l("Dates or place to be confirmed"),
+    "convention_id": _l("Convention"),
+    "meeting_id": _l("Meeting"),
+    "agenda_item_id": _l("Agenda item"),
+    "issue_id": _l("Cross-cutting issue"),
+    "in_resolution": _l("Named in paragraph 18 of Resolution 10.21"),
+    "sort_order": _l("Position in lists"),
+    "is_active": _l("In use"),
+    "lead_person_id": _l("Lead focal point"),
+    "agreed_on": _l("Agreed on"),
+    "shared": _l("Shared with the Secretariat"),
+    "requested_on": _l("Asked on"),
+    "deadline": _l("Deadline"),
+    "message": _l("Message"),
+    "answer": _l("Answer"),
+    "answer_note": _l("Comment or objection"),
+    "answered_on": _l("Answered on"),
 }
 
 
@@ -116,6 +145,8 @@ def history_value(name: str, value: object, entity: str = "") -> str:
         return _("Yes") if value else _("No")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):  # texts per language
+        return "; ".join(f"{language}: {text}" for language, text in value.items())
     for key in (f"{entity}.{name}", name):
         if key in VALUE_LABELS and str(value) in VALUE_LABELS[key]:
             return str(VALUE_LABELS[key][str(value)])

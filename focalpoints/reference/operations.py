@@ -1,5 +1,6 @@
 """Apply the reference data files (countries, conventions and roles, Party membership,
-target frameworks and national report deadlines).
+target frameworks, national report deadlines, cross-cutting issues, meetings and their
+agenda items).
 
 A file is applied when its content differs from the one applied last, so that ``init`` is
 idempotent and administrators' edits stand until a newer file is shipped.
@@ -22,7 +23,15 @@ from focalpoints.extensions import db
 from focalpoints.reference.models import ReferenceDataset
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DATASETS = ("countries", "conventions", "memberships", "frameworks", "reporting")
+DATASETS = (
+    "countries",
+    "conventions",
+    "memberships",
+    "frameworks",
+    "reporting",
+    "issues",
+    "meetings",
+)
 
 
 @dataclass
@@ -46,6 +55,7 @@ def load_file(name: str) -> tuple[dict[str, Any], str]:
 def apply_all(force: bool = False) -> list[ApplyReport]:
     """Apply, in one transaction, every reference data file that changed since last applied."""
     from focalpoints.frameworks.operations import apply_frameworks
+    from focalpoints.meetings.reference import apply_issues, apply_meetings
     from focalpoints.reporting.operations import apply_deadlines
 
     appliers = {
@@ -54,6 +64,8 @@ def apply_all(force: bool = False) -> list[ApplyReport]:
         "memberships": _apply_memberships,
         "frameworks": apply_frameworks,
         "reporting": apply_deadlines,
+        "issues": apply_issues,
+        "meetings": apply_meetings,
     }
     reports = []
     for name in DATASETS:

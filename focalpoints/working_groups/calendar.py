@@ -12,7 +12,7 @@ from flask import Response, url_for
 from icalendar import Calendar, Event
 
 from focalpoints.countries.models import Country
-from focalpoints.working_groups.models import Meeting
+from focalpoints.working_groups.models import GroupMeeting
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 
@@ -57,7 +57,7 @@ def local_time(moment: datetime | None, zone: str) -> datetime | None:
         return aware.replace(tzinfo=None)
 
 
-def _event(meeting: Meeting, country: Country, papers: bool) -> Event:
+def _event(meeting: GroupMeeting, country: Country, papers: bool) -> Event:
     zone = ZoneInfo(meeting.timezone or "UTC")
     event = Event()
     event.add("uid", f"focalpoints-wg-meeting-{meeting.id}")
@@ -87,7 +87,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def ics(meetings: Iterable[Meeting], country: Country, papers: bool | set[int]) -> bytes:
+def ics(meetings: Iterable[GroupMeeting], country: Country, papers: bool | set[int]) -> bytes:
     """An iCalendar file of ``meetings``; agendas only for groups whose papers may be read."""
     calendar = Calendar()
     calendar.add("prodid", "-//focalpoints//working group meetings//EN")

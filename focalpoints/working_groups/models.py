@@ -71,8 +71,8 @@ class WorkingGroup(Audited, db.Model):
     country: Mapped[Country] = relationship()
     secretariat_contact: Mapped[Person | None] = relationship()
     members: Mapped[list[GroupMember]] = relationship(back_populates="group")
-    meetings: Mapped[list[Meeting]] = relationship(
-        back_populates="group", order_by="Meeting.starts_at.desc()"
+    meetings: Mapped[list[GroupMeeting]] = relationship(
+        back_populates="group", order_by="GroupMeeting.starts_at.desc()"
     )
 
     @property
@@ -107,7 +107,7 @@ class GroupMember(Audited, db.Model):
         return self.deleted_at is None and (self.left_on is None or self.left_on > date.today())
 
 
-class Meeting(Audited, db.Model):
+class GroupMeeting(Audited, db.Model):
     """A meeting of a working group: when and where, agenda, attendance, minutes, decisions."""
 
     __tablename__ = "working_group_meetings"
@@ -158,7 +158,7 @@ class ActionItem(Audited, db.Model):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    meeting: Mapped[Meeting] = relationship(back_populates="actions")
+    meeting: Mapped[GroupMeeting] = relationship(back_populates="actions")
     owner: Mapped[Person | None] = relationship()
 
     @property
@@ -189,4 +189,4 @@ class Document(Audited, db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    meeting: Mapped[Meeting | None] = relationship(back_populates="documents")
+    meeting: Mapped[GroupMeeting | None] = relationship(back_populates="documents")

@@ -29,9 +29,9 @@ from focalpoints.working_groups.models import (
     ActionItem,
     ActionStatus,
     Document,
+    GroupMeeting,
     GroupMember,
     GroupRole,
-    Meeting,
     MemberCategory,
     WorkingGroup,
 )
@@ -355,12 +355,12 @@ def _meeting_values(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def create_meeting(group: WorkingGroup, values: dict[str, Any]) -> Meeting:
+def create_meeting(group: WorkingGroup, values: dict[str, Any]) -> GroupMeeting:
     """Record a meeting of the group (coming or past)."""
     check_writable(group)
     values = _meeting_values(values)
     _check_meeting(group, values)
-    meeting = Meeting(
+    meeting = GroupMeeting(
         group=group,
         country_id=group.country_id,
         starts_at=values["starts_at"],
@@ -372,7 +372,9 @@ def create_meeting(group: WorkingGroup, values: dict[str, Any]) -> Meeting:
     return meeting
 
 
-def update_meeting(meeting: Meeting, values: dict[str, Any], seen_version: int) -> Meeting:
+def update_meeting(
+    meeting: GroupMeeting, values: dict[str, Any], seen_version: int
+) -> GroupMeeting:
     """Save an edit of a meeting (details, attendance, minutes, decisions)."""
     check_writable(meeting.group)
     values = _meeting_values(values)
@@ -382,12 +384,12 @@ def update_meeting(meeting: Meeting, values: dict[str, Any], seen_version: int) 
     return meeting
 
 
-def delete_meeting(meeting: Meeting) -> None:
+def delete_meeting(meeting: GroupMeeting) -> None:
     """Remove a meeting (recoverable)."""
     _set_removed(meeting, meeting.group, True)
 
 
-def restore_meeting(meeting: Meeting) -> None:
+def restore_meeting(meeting: GroupMeeting) -> None:
     """Bring back a removed meeting."""
     _set_removed(meeting, meeting.group, False)
 
@@ -395,14 +397,14 @@ def restore_meeting(meeting: Meeting) -> None:
 # Action items ---------------------------------------------------------------------------------
 
 
-def _check_action(meeting: Meeting, values: dict[str, Any]) -> None:
+def _check_action(meeting: GroupMeeting, values: dict[str, Any]) -> None:
     if not values.get("description"):
         raise RegistryError(_l("Describe the action."), "description")
     _check_person_of(meeting.group.country, values.get("owner_id"), "owner_id")
     ActionStatus(values.get("status") or ActionStatus.OPEN.value)
 
 
-def add_action(meeting: Meeting, values: dict[str, Any]) -> ActionItem:
+def add_action(meeting: GroupMeeting, values: dict[str, Any]) -> ActionItem:
     """Record a follow-up action decided at ``meeting``."""
     check_writable(meeting.group)
     _check_action(meeting, values)
@@ -438,7 +440,7 @@ def update_action(action: ActionItem, values: dict[str, Any], seen_version: int)
 
 
 def attach_document(
-    group: WorkingGroup, meeting: Meeting | None, data: bytes, filename: str, title: str = ""
+    group: WorkingGroup, meeting: GroupMeeting | None, data: bytes, filename: str, title: str = ""
 ) -> Document:
     """Keep a PDF, Word, Excel or OpenDocument file for the group or one of its meetings."""
     check_writable(group)
@@ -501,7 +503,9 @@ def move_person(keep: Person, other: Person) -> None:
         select(WorkingGroup).where(WorkingGroup.secretariat_contact_id == other.id)
     ):
         group.secretariat_contact_id = keep.id
-    for meeting in db.session.scalars(select(Meeting).where(Meeting.country_id == keep.country_id)):
+    for meeting in db.session.scalars(
+        select(GroupMeeting).where(GroupMeeting.country_id == keep.country_id)
+    ):
         if other.id in meeting.attendee_ids:
             meeting.attendee_ids = sorted(
                 {keep.id if i == other.id else i for i in meeting.attendee_ids}

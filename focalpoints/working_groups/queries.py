@@ -23,9 +23,9 @@ from focalpoints.working_groups.models import (
     OPEN_ACTION_STATUSES,
     ActionItem,
     Document,
+    GroupMeeting,
     GroupMember,
     GroupRole,
-    Meeting,
     WorkingGroup,
 )
 from focalpoints.working_groups.operations import national_focal_points
@@ -64,13 +64,13 @@ def groups_of(country: Country) -> list[WorkingGroup]:
     )
 
 
-def get_meeting_or_404(country: Country, meeting_id: int, for_edit: bool = False) -> Meeting:
+def get_meeting_or_404(country: Country, meeting_id: int, for_edit: bool = False) -> GroupMeeting:
     """A meeting of one of the country's groups (removed ones only for those who edit)."""
     _authorise(country, for_edit)
     meeting = db.session.scalar(
-        select(Meeting)
-        .where(Meeting.id == meeting_id, Meeting.country_id == country.id)
-        .options(joinedload(Meeting.group))
+        select(GroupMeeting)
+        .where(GroupMeeting.id == meeting_id, GroupMeeting.country_id == country.id)
+        .options(joinedload(GroupMeeting.group))
     )
     if meeting is None or (meeting.deleted_at is not None and not for_edit):
         abort(404)
@@ -89,9 +89,9 @@ class GroupOverview:
     represented: set[int]
     missing: list[Appointment]
     roles_by_person: dict[int, list[Role]]
-    upcoming: list[Meeting]
-    past: list[Meeting]
-    removed_meetings: list[Meeting]
+    upcoming: list[GroupMeeting]
+    past: list[GroupMeeting]
+    removed_meetings: list[GroupMeeting]
     open_actions: list[ActionItem]
     overdue: list[ActionItem]
     documents: list[Document]
@@ -103,7 +103,7 @@ class GroupOverview:
         return next((m for m in self.members if m.group_role == GroupRole.CHAIR.value), None)
 
     @property
-    def last_meeting(self) -> Meeting | None:
+    def last_meeting(self) -> GroupMeeting | None:
         return self.past[0] if self.past else None
 
 
@@ -165,7 +165,9 @@ def group_overview(group: WorkingGroup, today: date | None = None) -> GroupOverv
                 missing.append(appointment)
                 seen.add(appointment.person_id)
 
-    meetings = list(db.session.scalars(select(Meeting).where(Meeting.group_id == group.id)))
+    meetings = list(
+        db.session.scalars(select(GroupMeeting).where(GroupMeeting.group_id == group.id))
+    )
     live = [m for m in meetings if m.deleted_at is None]
     upcoming = sorted((m for m in live if _aware(m.starts_at) >= now), key=lambda m: m.starts_at)
     past = sorted((m for m in live if _aware(m.starts_at) < now), key=lambda m: m.starts_at)[::-1]
@@ -218,7 +220,7 @@ def _aware(moment: datetime) -> datetime:
 
 @dataclass
 class MeetingDetail:
-    meeting: Meeting
+    meeting: GroupMeeting
     members: list[GroupMember]
     people: dict[int, Person]
     actions: list[ActionItem]
@@ -238,7 +240,7 @@ def meeting_members(group: WorkingGroup) -> list[GroupMember]:
     return sorted(members, key=_member_sort)
 
 
-def meeting_detail(meeting: Meeting) -> MeetingDetail:
+def meeting_detail(meeting: GroupMeeting) -> MeetingDetail:
     """A meeting with the group's members, its actions and documents (four queries)."""
     members = meeting_members(meeting.group)
     actions = list(
@@ -284,7 +286,7 @@ def history(group: WorkingGroup, papers: bool) -> list[AuditEntry]:
     ]
     if papers:
         for model, table in (
-            (Meeting, "working_group_meetings"),
+            (GroupMeeting, "working_group_meetings"),
             (ActionItem, "working_group_actions"),
             (Document, "working_group_documents"),
         ):
@@ -304,20 +306,20 @@ def history(group: WorkingGroup, papers: bool) -> list[AuditEntry]:
     )
 
 
-def coming_meetings(country: Country) -> list[Meeting]:
+def coming_meetings(country: Country) -> list[GroupMeeting]:
     """Meetings of the country's open group from today on, soonest first."""
     start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     return list(
         db.session.scalars(
-            select(Meeting)
-            .join(WorkingGroup, Meeting.group_id == WorkingGroup.id)
+            select(GroupMeeting)
+            .join(WorkingGroup, GroupMeeting.group_id == WorkingGroup.id)
             .where(
-                Meeting.country_id == country.id,
-                Meeting.deleted_at.is_(None),
-                Meeting.starts_at >= start,
+                GroupMeeting.country_id == country.id,
+                GroupMeeting.deleted_at.is_(None),
+                GroupMeeting.starts_at >= start,
                 WorkingGroup.closed_on.is_(None),
             )
-            .order_by(Meeting.starts_at)
+            .order_by(GroupMeeting.starts_at)
         )
     )
 
@@ -333,15 +335,15 @@ class GroupStatus:
 def group_status_by_country() -> dict[int, GroupStatus]:
     """Each country with an open working group, with the day of its last meeting (one query)."""
     now = datetime.now(UTC)
-    last = func.max(Meeting.starts_at)
+    last = func.max(GroupMeeting.starts_at)
     rows = db.session.execute(
         select(WorkingGroup.country_id, func.max(WorkingGroup.id), last)
         .outerjoin(
-            Meeting,
+            GroupMeeting,
             and_(
-                Meeting.group_id == WorkingGroup.id,
-                Meeting.deleted_at.is_(None),
-                Meeting.starts_at < now,
+                GroupMeeting.group_id == WorkingGroup.id,
+                GroupMeeting.deleted_at.is_(None),
+                GroupMeeting.starts_at < now,
             ),
         )
         .where(WorkingGroup.closed_on.is_(None))

@@ -46,8 +46,8 @@ from focalpoints.working_groups.labels import (
 from focalpoints.working_groups.models import (
     ActionItem,
     Document,
+    GroupMeeting,
     GroupMember,
-    Meeting,
     WorkingGroup,
 )
 
@@ -453,7 +453,7 @@ def _toggle(code: str, record_id: int, load: Any, change: Any, done: str) -> Res
             flash(str(error.message), "danger")
         else:
             flash(done, "success")
-    if isinstance(record, Meeting) and record.deleted_at is None:
+    if isinstance(record, GroupMeeting) and record.deleted_at is None:
         return redirect(url_for(".meeting", code=country.iso2, meeting_id=record.id))
     if isinstance(record, Document) and record.meeting_id:
         return redirect(url_for(".meeting", code=country.iso2, meeting_id=record.meeting_id))
@@ -463,7 +463,9 @@ def _toggle(code: str, record_id: int, load: Any, change: Any, done: str) -> Res
 # Meetings -------------------------------------------------------------------------------------
 
 
-def _meeting_form(country: Country, record: WorkingGroup, meeting: Meeting | None) -> MeetingForm:
+def _meeting_form(
+    country: Country, record: WorkingGroup, meeting: GroupMeeting | None
+) -> MeetingForm:
     form = MeetingForm(obj=meeting)
     form.timezone.choices = choices((z, z) for z in calendar.zone_choices(country.iso2))
     members = queries.meeting_members(record)
@@ -568,7 +570,7 @@ def edit_meeting(code: str, meeting_id: int) -> str | Response:
     )
 
 
-def _meeting_for_edit(country: Country, meeting_id: int) -> Meeting:
+def _meeting_for_edit(country: Country, meeting_id: int) -> GroupMeeting:
     return queries.get_meeting_or_404(country, meeting_id, for_edit=True)
 
 

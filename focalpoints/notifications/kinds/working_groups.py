@@ -35,8 +35,8 @@ from focalpoints.working_groups.calendar import local_time
 from focalpoints.working_groups.models import (
     OPEN_ACTION_STATUSES,
     ActionItem,
+    GroupMeeting,
     GroupMember,
-    Meeting,
     WorkingGroup,
 )
 
@@ -83,12 +83,12 @@ class ComingMeeting(NoticeKind):
         start = datetime.combine(today, time(), UTC)
         end = start + timedelta(days=current_app.config["NOTIFY_MEETING_DAYS_BEFORE"] + 1)
         meetings = db.session.scalars(
-            select(Meeting)
-            .join(WorkingGroup, Meeting.group_id == WorkingGroup.id)
+            select(GroupMeeting)
+            .join(WorkingGroup, GroupMeeting.group_id == WorkingGroup.id)
             .where(
-                Meeting.deleted_at.is_(None),
-                Meeting.starts_at >= start,
-                Meeting.starts_at < end,
+                GroupMeeting.deleted_at.is_(None),
+                GroupMeeting.starts_at >= start,
+                GroupMeeting.starts_at < end,
                 WorkingGroup.closed_on.is_(None),
             )
         ).all()
@@ -103,7 +103,9 @@ class ComingMeeting(NoticeKind):
     def prepare(self, notices: list[Notice]) -> Any:
         ids = {n.items[0] for n in notices if n.items and isinstance(n.items[0], int)}
         meetings = db.session.scalars(
-            select(Meeting).where(Meeting.id.in_(ids)).options(joinedload(Meeting.group))
+            select(GroupMeeting)
+            .where(GroupMeeting.id.in_(ids))
+            .options(joinedload(GroupMeeting.group))
         )
         return {m.id: m for m in meetings}, load_countries(notices)
 
@@ -144,13 +146,13 @@ class OverdueActions(NoticeKind):
         rows = db.session.execute(
             select(ActionItem.id, ActionItem.country_id, func.lower(Person.email))
             .join(WorkingGroup, ActionItem.group_id == WorkingGroup.id)
-            .join(Meeting, ActionItem.meeting_id == Meeting.id)
+            .join(GroupMeeting, ActionItem.meeting_id == GroupMeeting.id)
             .outerjoin(Person, ActionItem.owner_id == Person.id)
             .where(
                 ActionItem.status.in_(OPEN_ACTION_STATUSES),
                 ActionItem.due_on < today,
                 WorkingGroup.closed_on.is_(None),
-                Meeting.deleted_at.is_(None),
+                GroupMeeting.deleted_at.is_(None),
             )
             .order_by(ActionItem.due_on, ActionItem.id)
         ).all()

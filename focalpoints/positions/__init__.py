@@ -1,0 +1,1 @@
+"""A country's negotiating positions for the conventions' meetings, and their consultation."""

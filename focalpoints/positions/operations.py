@@ -1,0 +1,251 @@
+"""Writing national positions: every save keeps a version; consultations and their answers.
+
+Each function checks what the data must satisfy and raises PositionError (with a translated
+message and the form field it belongs to) instead of writing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from focalpoints.concurrency import claim_version
+from focalpoints.countries.models import Country
+from focalpoints.db_types import utcnow
+from focalpoints.extensions import db
+from focalpoints.focal_points.models import Person
+from focalpoints.i18n import NATIVE_NAMES
+from focalpoints.meetings.models import AgendaItem, Issue, Meeting
+from focalpoints.positions.models import (
+    Answer,
+    Consultation,
+    Position,
+    PositionStatus,
+    PositionVersion,
+)
+
+#: Languages a position can be written in: the six UN languages, and Portuguese.
+TEXT_LANGUAGES = {**NATIVE_NAMES, "pt": "Português"}
+
+
+class PositionError(ValueError):
+    """A change refused; ``field`` names the form field the message belongs to, if any."""
+
+    def __init__(self, message: Any, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class PositionValues:
+    """What a user sets on a position: where it applies, one language version, its standing."""
+
+    meeting: Meeting
+    agenda_item: AgendaItem | None
+    issue: Issue | None
+    language: str
+    title: str
+    text: str
+    status: str
+    lead: Person | None
+    agreed_on: date | None
+
+
+def _actor_label() -> str:
+    # The audit log's notion of who is acting (user, command or system), for the version's author.
+    from focalpoints.audit import _actor
+
+    return _actor()[1]
+
+
+def _check(country: Country, values: PositionValues, original: str | None = None) -> None:
+    """Refuse values that do not hold together; ``original`` is the position's language."""
+    if values.agenda_item is not None and values.agenda_item.meeting_id != values.meeting.id:
+        raise PositionError(_l("Choose an item of the agenda of this meeting."), "agenda_item")
+    if values.agenda_item is None and values.issue is None:
+        raise PositionError(_l("Choose an agenda item or a cross-cutting issue."), "agenda_item")
+    if values.lead is not None and (values.lead.country_id != country.id or values.lead.is_deleted):
+        raise PositionError(_l("Choose a person of this country."), "lead")
+    if values.status not in {s.value for s in PositionStatus}:
+        raise PositionError(_l("Choose a status."), "status")
+    if values.language not in TEXT_LANGUAGES:
+        raise PositionError(_l("Choose a language."), "language")
+    if not values.title and values.language == (original or values.language):
+        raise PositionError(_l("Give the position a title."), "title")
+    if values.status == PositionStatus.AGREED:
+        if values.agreed_on is None:
+            raise PositionError(_l("Enter the date the position was agreed."), "agreed_on")
+        if values.agreed_on > date.today():
+            raise PositionError(_l("The date agreed cannot be in the future."), "agreed_on")
+
+
+def _apply(position: Position, values: PositionValues) -> None:
+    position.meeting_id = values.meeting.id
+    position.agenda_item_id = values.agenda_item.id if values.agenda_item else None
+    position.issue_id = values.issue.id if values.issue else None
+    position.status = values.status
+    position.lead_person_id = values.lead.id if values.lead else None
+    position.agreed_on = values.agreed_on if values.status == PositionStatus.AGREED else None
+    titles, texts = dict(position.titles or {}), dict(position.texts or {})
+    if values.title:
+        titles[values.language] = values.title
+        if values.text:
+            texts[values.language] = values.text
+        else:
+            texts.pop(values.language, None)
+    else:  # an emptied translation is removed; the original language always stays
+        titles.pop(values.language, None)
+        texts.pop(values.language, None)
+    position.titles, position.texts = titles, texts
+
+
+def _keep_version(position: Position) -> None:
+    db.session.flush()
+    db.session.add(
+        PositionVersion(
+            position_id=position.id,
+            number=position.version,
+            meeting_id=position.meeting_id,
+            agenda_item_id=position.agenda_item_id,
+            issue_id=position.issue_id,
+            titles=dict(position.titles),
+            texts=dict(position.texts),
+            language=position.language,
+            status=position.status,
+            lead_person_id=position.lead_person_id,
+            agreed_on=position.agreed_on,
+            shared=position.shared,
+            author_label=_actor_label(),
+        )
+    )
+
+
+def create_position(country: Country, values: PositionValues) -> Position:
+    """Record a position of ``country``, written in ``values.language``; version 1 is kept."""
+    _check(country, values)
+    position = Position(
+        country_id=country.id, language=values.language, titles={}, texts={}, version=1
+    )
+    _apply(position, values)
+    db.session.add(position)
+    _keep_version(position)
+    db.session.commit()
+    return position
+
+
+def update_position(position: Position, values: PositionValues, seen_version: int) -> Position:
+    """Save an edit (or a translation) made on ``seen_version``; StaleRecord if outdated."""
+    _check(position.country, values, position.language)
+    claim_version(position, seen_version)
+    _apply(position, values)
+    _keep_version(position)
+    db.session.commit()
+    return position
+
+
+def toggle_shared(position: Position, seen_version: int) -> Position:
+    """Share the position with the Secretariat, or stop sharing it (as the user saw it)."""
+    claim_version(position, seen_version)
+    position.shared = not position.shared
+    _keep_version(position)
+    db.session.commit()
+    return position
+
+
+def delete_position(position: Position, seen_version: int) -> None:
+    """Remove a position (recoverable, with its versions and consultations)."""
+    claim_version(position, seen_version)
+    position.deleted_at = utcnow()
+    db.session.commit()
+
+
+def restore_position(position: Position) -> None:
+    """Bring back a deleted position."""
+    position.deleted_at = None
+    db.session.commit()
+
+
+def request_consultation(
+    position: Position,
+    people: list[Person],
+    deadline: date | None,
+    message: str,
+    language: str,
+    seen_version: int,
+) -> list[Consultation]:
+    """Ask focal points of the country for their view; a draft moves into consultation
+    (a new version, so ``seen_version`` must be current then).
+
+    People with an unanswered request on this position already are not asked twice.
+    """
+    if not people:
+        raise PositionError(_l("Choose at least one focal point."), "people")
+    if any(p.country_id != position.country_id or p.is_deleted for p in people):
+        raise PositionError(_l("Choose people of this country."), "people")
+    if deadline is not None and deadline < date.today():
+        raise PositionError(_l("The deadline cannot be in the past."), "deadline")
+    if language not in TEXT_LANGUAGES:
+        raise PositionError(_l("Choose a language."), "language")
+    waiting = set(
+        db.session.scalars(
+            select(Consultation.person_id).where(
+                Consultation.position_id == position.id, Consultation.answer.is_(None)
+            )
+        )
+    )
+    created = []
+    for person in people:
+        if person.id in waiting:
+            continue
+        consultation = Consultation(
+            position_id=position.id,
+            country_id=position.country_id,
+            person_id=person.id,
+            requested_on=date.today(),
+            deadline=deadline,
+            message=message,
+            message_language=language,
+            requested_by=_actor_label(),
+            version=1,
+        )
+        db.session.add(consultation)
+        created.append(consultation)
+    if position.status == PositionStatus.DRAFT and created:
+        claim_version(position, seen_version)
+        position.status = PositionStatus.CONSULTATION.value
+        _keep_version(position)
+    db.session.commit()
+    return created
+
+
+def record_answer(
+    consultation: Consultation,
+    answer: str,
+    note: str,
+    language: str,
+    answered_on: date,
+    seen_version: int,
+) -> Consultation:
+    """Record a consulted focal point's answer (agree, comment, object), entered for them."""
+    if answer not in {a.value for a in Answer}:
+        raise PositionError(_l("Choose an answer."), "answer")
+    if answer != Answer.AGREE and not note:
+        raise PositionError(_l("Write down the comment or the objection."), "note")
+    if answered_on > date.today():
+        raise PositionError(_l("The date cannot be in the future."), "answered_on")
+    if answered_on < consultation.requested_on:
+        raise PositionError(_l("The answer cannot come before the request."), "answered_on")
+    if language not in TEXT_LANGUAGES:
+        raise PositionError(_l("Choose a language."), "language")
+    claim_version(consultation, seen_version)
+    consultation.answer = answer
+    consultation.answer_note = note
+    consultation.answer_language = language
+    consultation.answered_on = answered_on
+    db.session.commit()
+    return consultation

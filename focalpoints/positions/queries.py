@@ -1,0 +1,234 @@
+"""Loading positions for pages, authorised and in a fixed number of queries.
+
+Positions are private to their country: every function here filters by what the current user
+may read, except ``shared_positions``, which only ever returns what a country has shared.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from focalpoints import permissions
+from focalpoints.audit.models import AuditEntry
+from focalpoints.conventions.models import Convention, Role
+from focalpoints.countries.models import Country
+from focalpoints.countries.queries import get_country_or_404
+from focalpoints.extensions import db
+from focalpoints.focal_points.models import Appointment, Person, Status
+from focalpoints.meetings.models import AgendaItem, Meeting
+from focalpoints.positions.models import Consultation, Position, PositionVersion
+
+
+def positions_country_or_404(code: str, for_edit: bool = False) -> Country:
+    """The country whose positions are asked for: 404 unknown, 403 for other countries."""
+    country = get_country_or_404(code, for_edit=for_edit)
+    if not permissions.can_read_positions(current_user, country):
+        abort(403)
+    if for_edit and not permissions.can_edit_positions(current_user, country):
+        abort(403)
+    return country
+
+
+def _with_context(query: Select) -> Select:
+    return query.options(
+        joinedload(Position.meeting).joinedload(Meeting.convention),
+        joinedload(Position.agenda_item).joinedload(AgendaItem.issue),
+        joinedload(Position.issue),
+        joinedload(Position.lead),
+    )
+
+
+def get_position_or_404(
+    country: Country, position_id: int, for_edit: bool = False, deleted: bool = False
+) -> Position:
+    """A position of ``country`` the user may read; 404 otherwise (its existence stays private)."""
+    position = db.session.scalar(
+        _with_context(
+            select(Position).where(Position.id == position_id, Position.country_id == country.id)
+        ).options(
+            selectinload(Position.consultations)
+            .joinedload(Consultation.person)
+            .selectinload(Person.appointments)
+            .joinedload(Appointment.role)
+            .joinedload(Role.convention),
+            selectinload(Position.versions),
+        )
+    )
+    if position is None or position.is_deleted != deleted:
+        abort(404)
+    if for_edit and not permissions.can_edit_positions(current_user, country):
+        abort(403)
+    if not permissions.can_read_position(current_user, position):
+        abort(404)
+    return position
+
+
+def _readable(query: Select, country: Country) -> Select:
+    query = query.where(Position.country_id == country.id, Position.deleted_at.is_(None))
+    if not permissions.sees_private_positions(current_user, country):
+        query = query.where(Position.shared.is_(True))
+    return query
+
+
+def on_issue(query: Select, issue_id: int) -> Select:
+    """Positions on an issue: set on the position, or on its agenda item."""
+    item = AgendaItem.__table__.alias("issue_item")
+    return query.outerjoin(item, Position.agenda_item_id == item.c.id).where(
+        or_(Position.issue_id == issue_id, item.c.issue_id == issue_id)
+    )
+
+
+def readable_positions(
+    country: Country,
+    meeting_id: int | None = None,
+    issue_id: int | None = None,
+    status: str | None = None,
+) -> list[Position]:
+    """The country's positions the user may read, newest meeting first (one query)."""
+    query = _with_context(_readable(select(Position), country))
+    if meeting_id is not None:
+        query = query.where(Position.meeting_id == meeting_id)
+    if issue_id is not None:
+        query = on_issue(query, issue_id)
+    if status:
+        query = query.where(Position.status == status)
+    query = query.join(Meeting, Position.meeting_id == Meeting.id).order_by(
+        Meeting.start_date.desc(), Position.id
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def deleted_positions(country: Country) -> list[Position]:
+    """The country's deleted positions, for those who may restore them."""
+    return list(
+        db.session.scalars(
+            _with_context(
+                select(Position).where(
+                    Position.country_id == country.id, Position.deleted_at.is_not(None)
+                )
+            ).order_by(Position.deleted_at.desc())
+        )
+    )
+
+
+def unshared_counts(country: Country) -> Counter[str]:
+    """How many positions of the country are not shared, by status (what the Secretariat sees)."""
+    rows = db.session.execute(
+        select(Position.status, func.count())
+        .where(
+            Position.country_id == country.id,
+            Position.deleted_at.is_(None),
+            Position.shared.is_(False),
+        )
+        .group_by(Position.status)
+    )
+    return Counter({status: count for status, count in rows})  # noqa: C416
+
+
+def meeting_counts(meeting: Meeting) -> dict[int | None, tuple[int, int]]:
+    """Positions of all countries for a meeting, per agenda item: (all, shared). Counts only."""
+    rows = db.session.execute(
+        select(
+            Position.agenda_item_id,
+            func.count(),
+            func.sum(case((Position.shared.is_(True), 1), else_=0)),
+        )
+        .where(Position.meeting_id == meeting.id, Position.deleted_at.is_(None))
+        .group_by(Position.agenda_item_id)
+    )
+    return {item_id: (total, int(shared or 0)) for item_id, total, shared in rows}
+
+
+def shared_at_meeting(meeting: Meeting) -> list[Position]:
+    """Every country's positions shared for a meeting, by agenda item (one query)."""
+    return list(
+        db.session.scalars(
+            select(Position)
+            .where(
+                Position.meeting_id == meeting.id,
+                Position.shared.is_(True),
+                Position.deleted_at.is_(None),
+            )
+            .options(joinedload(Position.country), joinedload(Position.issue))
+            .order_by(Position.agenda_item_id, Position.country_id)
+        )
+    )
+
+
+def consultable_people(country: Country) -> list[Person]:
+    """People of the country holding a current role of any convention, with their roles."""
+    from focalpoints.focal_points.queries import people_of
+
+    return [p for p in people_of(country) if any(a.is_current for a in p.appointments)]
+
+
+def current_holders_by_convention(country: Country) -> dict[int, list[Person]]:
+    """The people holding a current role of each convention in ``country`` (one query)."""
+    appointments = db.session.scalars(
+        select(Appointment)
+        .where(Appointment.country_id == country.id, Appointment.status != Status.ENDED.value)
+        .options(joinedload(Appointment.person), joinedload(Appointment.role))
+    ).all()
+    holders: dict[int, list[Person]] = {}
+    for appointment in appointments:
+        people = holders.setdefault(appointment.role.convention_id, [])
+        if appointment.person not in people and not appointment.person.is_deleted:
+            people.append(appointment.person)
+    return holders
+
+
+def shared_positions(country: Country, convention: Convention, **filters: Any) -> list[Position]:
+    """Positions ``country`` has shared for meetings of ``convention``, oldest meeting first.
+
+    Safe to show to the Secretariat whoever asks: only shared, undeleted positions are returned.
+    ``filters`` may narrow by ``meeting_id`` or ``status``. Used by the reporting pack.
+    """
+    query = _with_context(
+        select(Position)
+        .join(Meeting, Position.meeting_id == Meeting.id)
+        .where(
+            Position.country_id == country.id,
+            Position.deleted_at.is_(None),
+            Position.shared.is_(True),
+            Meeting.convention_id == convention.id,
+        )
+    )
+    if filters.get("meeting_id") is not None:
+        query = query.where(Position.meeting_id == filters["meeting_id"])
+    if filters.get("status"):
+        query = query.where(Position.status == filters["status"])
+    return list(db.session.scalars(query.order_by(Meeting.start_date, Position.id)).unique())
+
+
+def visible_versions(position: Position) -> list[PositionVersion]:
+    """The versions the user may read: all for the country, the shared ones for the Secretariat
+    (drafts written before sharing stay with the country)."""
+    if permissions.sees_private_positions(current_user, position.country):
+        return list(position.versions)
+    return [v for v in position.versions if v.shared]
+
+
+def history(position: Position) -> list[AuditEntry]:
+    """The audit trail of a position and its consultations, newest first (one query)."""
+    ids = [str(c.id) for c in position.consultations]
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(
+                or_(
+                    and_(
+                        AuditEntry.entity_type == "positions",
+                        AuditEntry.entity_id == str(position.id),
+                    ),
+                    and_(AuditEntry.entity_type == "consultations", AuditEntry.entity_id.in_(ids)),
+                )
+            )
+            .order_by(AuditEntry.id.desc())
+        )
+    )
