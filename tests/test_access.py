@@ -307,6 +307,15 @@ EXPECTED = {
         "GET",
         dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
     ),
+    # Reporting packs: the country and the Secretariat (shared positions only).
+    **{
+        endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200))
+        for endpoint in (
+            "reporting.reporting_pack",
+            "reporting.reporting_pack_xlsx",
+            "reporting.reporting_pack_json",
+        )
+    },
     # Catalogues: read by every logged-in user, kept by the Secretariat and administrators.
     **{
         endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200))
@@ -418,6 +427,7 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
         "position_id": position.id,
         "consultation_id": consultation.id,
         "number": 1,
+        "convention_code": "CMS",
     }
     fresh = _working_group_records(kenya)
     failures = []

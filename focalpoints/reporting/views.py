@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,24 +22,17 @@ from focalpoints.admin.forms import fill_translations, translations_from
 from focalpoints.concurrency import StaleRecord
 from focalpoints.conventions.models import Convention
 from focalpoints.countries.models import Country
-from focalpoints.countries.queries import get_country_or_404
+from focalpoints.countries.queries import active_conventions, get_country_or_404
+from focalpoints.documents import XLSX
+from focalpoints.exports.formats import file_chunks
 from focalpoints.extensions import db
+from focalpoints.feedback import flash_stale
 from focalpoints.forms import choices
-from focalpoints.reporting import operations, queries
+from focalpoints.reporting import operations, pack, queries
 from focalpoints.reporting.forms import DeadlineForm, ReportStatusForm
 from focalpoints.reporting.models import ReportDeadline, ReportState, ReportStatus
 
 bp = Blueprint("reporting", __name__)
-
-
-def _stale() -> None:
-    flash(
-        _(
-            "Someone else saved this record while you were editing it. Nothing of yours was "
-            "saved: the form now shows the newer values; apply your changes again."
-        ),
-        "danger",
-    )
 
 
 @bp.get("/reporting")
@@ -68,7 +70,7 @@ def edit_deadline(deadline_id: int | None = None) -> str | Response:
                 is_active=form.is_active.data,
             )
         except StaleRecord:
-            _stale()
+            flash_stale()
             return redirect(request.path)
         except operations.ReportingError as error:
             form[error.field].errors.append(str(error.message))
@@ -91,7 +93,10 @@ def calendar(code: str) -> str:
     """The country's reporting calendar: each deadline with its status, overdue ones flagged."""
     country = _viewable_country(code)
     return render_template(
-        "reporting/calendar.html", country=country, lines=queries.calendar(country)
+        "reporting/calendar.html",
+        country=country,
+        lines=queries.calendar(country),
+        conventions=active_conventions(),
     )
 
 
@@ -119,7 +124,7 @@ def set_status(code: str, deadline_id: int) -> str | Response:
                 form.version.data,
             )
         except StaleRecord:
-            _stale()
+            flash_stale()
             return redirect(request.path)
         except operations.ReportingError as error:
             form[error.field].errors.append(str(error.message))
@@ -129,3 +134,52 @@ def set_status(code: str, deadline_id: int) -> str | Response:
     return render_template(
         "reporting/status_form.html", country=country, deadline=deadline, form=form
     )
+
+
+# The reporting pack -------------------------------------------------------------------------
+
+
+def _pack(code: str, convention_code: str) -> pack.Pack:
+    country = _viewable_country(code)
+    convention = db.session.scalar(
+        select(Convention).where(Convention.code == convention_code.upper()[:20])
+    )
+    if convention is None or not convention.is_active:
+        abort(404)
+    return pack.build(country, convention)
+
+
+@bp.get("/countries/<code>/reporting/pack/<convention_code>")
+@login_required
+def reporting_pack(code: str, convention_code: str) -> str:
+    """What the convention's national report asks, from data entered once; printable."""
+    built = _pack(code, convention_code)
+    return render_template(
+        "reporting/pack.html",
+        country=built.country,
+        pack=built,
+        conventions=active_conventions(),
+    )
+
+
+@bp.get("/countries/<code>/reporting/pack/<convention_code>.xlsx")
+@login_required
+def reporting_pack_xlsx(code: str, convention_code: str) -> Response:
+    """The reporting pack as a workbook, one sheet per section."""
+    built = _pack(code, convention_code)
+    path = pack.xlsx_file(built)
+    response = Response(file_chunks(path), mimetype=XLSX)
+    name = f"reporting-pack-{built.country.iso2}-{built.convention.code}.xlsx"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/countries/<code>/reporting/pack/<convention_code>.json")
+@login_required
+def reporting_pack_json(code: str, convention_code: str) -> Response:
+    """The reporting pack as JSON, for other systems."""
+    built = _pack(code, convention_code)
+    response = jsonify(built.as_json())
+    name = f"reporting-pack-{built.country.iso2}-{built.convention.code}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
