@@ -100,3 +100,39 @@ def test_cookies_are_secure_over_https(client):
     secure = client.get("/login", base_url="https://focalpoints.test")
     cookies = secure.headers.getlist("Set-Cookie")
     assert cookies and all(c.endswith("; Secure") or "; Secure;" in c for c in cookies)
+
+
+def test_page_titles_are_plain_text(client, login_as, make_appointment):
+    """A <title> holds text only: markup placed in a title block by mistake shows in the tab."""
+    from sqlalchemy import select
+
+    from focalpoints.extensions import db
+    from focalpoints.meetings.models import Meeting
+    from focalpoints.positions import operations as positions
+    from tests.conftest import sample_working_group
+
+    appointment = make_appointment("CMS-NFP")
+    meeting = db.session.scalar(select(Meeting).where(Meeting.code == "CMS-COP15"))
+    position = positions.create_position(
+        appointment.country,
+        positions.PositionValues(
+            meeting, meeting.agenda_items[0], None, "en", "Line", "Text", "draft", None, None
+        ),
+    )
+    pages = [
+        f"/meetings/{meeting.id}",
+        f"/countries/KE/positions/{position.id}",
+        f"/countries/KE/people/{appointment.person_id}",
+        f"/countries/KE/appointments/{appointment.id}",
+        *sample_working_group().values(),
+    ]
+    login_as(role="admin", country_code=None)
+    for rule in client.application.url_map.iter_rules():
+        if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static":
+            pages.append(rule.rule)
+    for url in pages:
+        response = client.get(url)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        title = re.search(r"<title>(.*?)</title>", response.data.decode(), re.S)
+        assert title and "<" not in title.group(1) and "\n" not in title.group(1).strip(), url
