@@ -219,3 +219,56 @@ def test_coordinator_sets_up_the_working_group_and_records_a_meeting_with_an_act
     expect(page.get_by_text("1 overdue")).to_be_visible()
     expect(page.get_by_text("Oct 2, 2025").first).to_be_visible()  # the last meeting
     shot("group-after")
+
+
+def test_a_position_is_drafted_consulted_across_two_conventions_and_agreed(
+    page: Page, make_user, make_appointment, shot
+):
+    """Journey 4: draft a position, consult the CMS and CITES focal points, agree it."""
+    from sqlalchemy import select
+
+    from focalpoints.meetings.models import Meeting
+
+    cms = make_appointment("CMS-NFP")
+    cites = make_appointment("CITES-MA", is_primary=True)
+    meeting = db.session.scalar(select(Meeting).where(Meeting.code == "CMS-COP15"))
+    coordinator = make_user(role="coordinator", country_code="KE")
+    page.goto("/login")
+    page.get_by_label("E-mail address").fill(coordinator.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto("/countries/KE/positions")
+    page.get_by_role("link", name="Record a position").click()
+    page.get_by_label("Meeting", exact=True).select_option(str(meeting.id))
+    page.get_by_label("Agenda item").select_option(str(meeting.agenda_items[-1].id))
+    page.get_by_label("Title", exact=True).fill("Listing of the Sand Tiger Shark")
+    page.get_by_label("Position", exact=True).fill("Kenya supports the listing in Appendix II.")
+    page.get_by_label("Lead focal point").select_option(label=cms.person.display_name)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Listing of the Sand Tiger Shark")).to_be_visible()
+    expect(page.get_by_text("Draft", exact=True).first).to_be_visible()
+
+    page.get_by_role("link", name="Consult focal points").click()
+    page.get_by_label("Focal points to consult").select_option(
+        [str(cms.person_id), str(cites.person_id)]
+    )
+    page.get_by_role("button", name="Ask for their view").click()
+    expect(page.get_by_text("In consultation").first).to_be_visible()
+    shot("consulted")
+
+    for holder in (cms.person, cites.person):
+        page.get_by_role("link", name=f"Record the answer ({holder.display_name})").click()
+        page.get_by_label("Answer", exact=True).select_option("agree")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_role("heading", name="Listing of the Sand Tiger Shark")).to_be_visible()
+    consultation = page.locator("table").first
+    expect(consultation.get_by_text("Agrees")).to_have_count(2)
+
+    page.get_by_role("link", name="Edit or translate").click()
+    page.get_by_label("Status").select_option("agreed")
+    page.get_by_label("Agreed on").fill("2026-03-10")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Agreed", exact=True).first).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(r"Version 3"))).to_be_visible()
+    shot("agreed")
