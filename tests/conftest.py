@@ -390,3 +390,29 @@ def sample_working_group(country_code: str = "KE") -> dict[str, str]:
         "new_meeting": f"{base}/{group.id}/meetings/new",
         "add_member": f"{base}/{group.id}/members/new",
     }
+
+
+def sample_positions(country_code: str = "KE") -> dict[str, str]:
+    """A position on an agenda item of CMS COP15, with a consultation; returns page URLs."""
+    from focalpoints.meetings.models import Meeting
+    from focalpoints.positions import operations as positions
+
+    country = db.session.scalar(select(Country).where(Country.iso2 == country_code))
+    meeting = db.session.scalar(select(Meeting).where(Meeting.code == "CMS-COP15"))
+    position = positions.create_position(
+        country,
+        positions.PositionValues(
+            meeting, meeting.agenda_items[0], None, "en", "Our line", "Text.", "draft", None, None
+        ),
+    )
+    base = f"/countries/{country_code}/positions"
+    return {
+        "positions": base,
+        "position": f"{base}/{position.id}",
+        "new_position": f"{base}/new",
+        "coherence": f"{base}/coherence",
+        "meetings": "/meetings",
+        "meeting": f"/meetings/{meeting.id}",
+        "issues": "/issues",
+        "pack": f"/countries/{country_code}/reporting/pack/CMS",
+    }

@@ -171,7 +171,9 @@ def test_coordinator_sets_up_the_working_group_and_records_a_meeting_with_an_act
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Working group").click()
+    navigation = page.get_by_role("navigation", name="Main")
+    navigation.get_by_role("button", name="Kenya").click()
+    navigation.get_by_role("link", name="Working group").click()
     page.get_by_role("link", name="Set up the working group").click()
     page.get_by_label("Name of the group").fill("Kenya National Biodiversity Working Group")
     page.get_by_label("Mandate or terms of reference").fill(

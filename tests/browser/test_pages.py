@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD, sample_working_group
+from tests.conftest import PASSWORD, sample_positions, sample_working_group
 
 PAGES = [
     "/countries",
@@ -42,7 +42,7 @@ def test_main_pages_render_cleanly(page: Page, make_user, shot, language):
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     admin = make_user(role="admin", country_code=None, language=language)
-    working_group = sample_working_group()
+    working_group = {**sample_working_group(), **sample_positions()}
     page.goto("/login")
     shot("login")
     page.locator("#email").fill(admin.email)
