@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
@@ -50,8 +51,9 @@ def _template_helpers(state: Any) -> None:
     from focalpoints.focal_points.labels import register_labels
     from focalpoints.positions.labels import ANSWERS, STATUSES
 
+    status = _l("Status")
     register_labels(
-        {},
+        {"positions.status": status, "position_versions.status": status},
         {
             "positions.status": STATUSES,
             "position_versions.status": STATUSES,
