@@ -13,7 +13,7 @@ from focalpoints.extensions import db
 from focalpoints.meetings.models import AgendaItem, Issue, Meeting
 from focalpoints.positions import operations, queries
 from focalpoints.positions.models import Consultation, Position, PositionVersion
-from tests.conftest import login
+from tests.conftest import in_language, login
 
 
 def _meeting(code: str) -> Meeting:
@@ -240,7 +240,7 @@ def test_translations_are_shown_in_the_readers_language(client, login_as, make_p
         f"{url}/edit",
         data=_form(position.agenda_item, version="3", language="fr", title="", text=""),
     )
-    assert "Give the position a title." in response.data.decode()
+    assert in_language("fr", "Give the position a title.") in response.data.decode()
 
 
 def test_the_agenda_item_must_belong_to_the_meeting(client, login_as):
