@@ -7,14 +7,17 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country
-from focalpoints.countries.queries import active_conventions, party_statuses
+from focalpoints.countries.queries import party_statuses
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Appointment, Status
-from focalpoints.i18n import sort_key
+from focalpoints.reference.snapshot import (
+    ConventionRecord,
+    CountryRecord,
+    RoleRecord,
+    reference_snapshot,
+)
 from focalpoints.working_groups.queries import GroupStatus, group_status_by_country
 
 FILLED, STALE, VACANT, NOT_PARTY = "filled", "stale", "vacant", "not_party"
@@ -24,12 +27,12 @@ FILLED, STALE, VACANT, NOT_PARTY = "filled", "stale", "vacant", "not_party"
 class RoleCoverage:
     """How many Parties hold a required role currently, only stale, or not at all."""
 
-    convention: Convention
-    role: Role
+    convention: ConventionRecord
+    role: RoleRecord
     parties: int = 0
     filled: int = 0
     stale: int = 0
-    missing: list[Country] = field(default_factory=list)
+    missing: list[CountryRecord] = field(default_factory=list)
 
     @property
     def vacant(self) -> int:
@@ -59,8 +62,8 @@ class Cell:
 
 @dataclass
 class CoverageReport:
-    conventions: list[Convention]
-    countries: list[Country]
+    conventions: list[ConventionRecord]
+    countries: list[CountryRecord]
     roles: list[RoleCoverage]
     cells: dict[tuple[int, int], Cell]
     map_levels: dict[str, str]
@@ -90,17 +93,21 @@ def coverage(
     role_code: str = "",
     only_country: Country | None = None,
 ) -> CoverageReport:
-    """Compute coverage for the filters (seven queries, whatever the number of Parties)."""
+    """Compute coverage for the filters (four queries, whatever the number of Parties).
+
+    Conventions, roles, countries and their membership come from the cached reference data.
+    """
     today = date.today()
+    reference = reference_snapshot()
     conventions = [
-        c for c in active_conventions() if not convention_code or c.code == convention_code
+        c for c in reference.conventions if not convention_code or c.code == convention_code
     ]
-    query = select(Country).options(selectinload(Country.memberships))
     if only_country is not None:
-        query = query.where(Country.id == only_country.id)
-    elif region:
-        query = query.where(Country.mea_region == region)
-    countries = sorted(db.session.scalars(query).all(), key=lambda c: sort_key(c.name))
+        countries = [reference.countries[only_country.id]]
+    else:
+        countries = [
+            c for c in reference.sorted_countries() if not region or c.mea_region == region
+        ]
     holdings = _holdings(today)
     roles: list[RoleCoverage] = []
     cells: dict[tuple[int, int], Cell] = {}
