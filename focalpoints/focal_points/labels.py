@@ -85,7 +85,8 @@ def register_labels(fields: dict[str, object], values: dict[str, dict[str, objec
 
 def status_label(code: str) -> str:
     """Translated name of a designation status."""
-    return str(STATUSES.get(Status(code), code)) if code in {s.value for s in Status} else code
+    label = STATUSES.get(code)  # type: ignore[call-overload]  # a StrEnum key matches its value
+    return code if label is None else str(label)
 
 
 def field_label(name: str, entity: str = "") -> str:
