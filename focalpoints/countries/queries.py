@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from focalpoints import permissions
@@ -19,12 +19,15 @@ from focalpoints.extensions import db
 from focalpoints.i18n import fold, sort_key
 from focalpoints.reference.models import ReferenceDataset
 
+# Nearly every page of a country runs it: built once.
+_COUNTRY_BY_CODE = select(Country).where(Country.iso2 == bindparam("iso2"))
+
 
 def get_country_or_404(code: str, for_edit: bool = False) -> Country:
     """Load a country by ISO alpha-2 code for the current user: 404 unknown, 403 not allowed."""
     if len(code) != 2 or not (code.isascii() and code.isalpha()):
         abort(404)
-    country = db.session.scalar(select(Country).where(Country.iso2 == code.upper()))
+    country = db.session.scalar(_COUNTRY_BY_CODE, {"iso2": code.upper()})
     if country is None:
         abort(404)
     allowed = (

@@ -76,15 +76,19 @@ class CoverageReport:
 
 
 def _holdings(today: date) -> dict[tuple[int, int], str]:
-    """(country, role) -> filled or stale, from the latest confirmation of current holders."""
+    """(country, role) -> filled or stale, from the latest confirmation of current holders.
+
+    The comparison with the stale limit is made by the database, and the rows are read
+    through Core: thousands of rows need no dates parsed nor ORM result handling.
+    """
     limit = today - timedelta(days=current_app.config["STALE_AFTER_DAYS"])
     latest = func.max(func.coalesce(Appointment.last_confirmed_on, Appointment.start_date))
-    rows = db.session.execute(
-        select(Appointment.country_id, Appointment.role_id, latest)
+    rows = db.session.connection().execute(
+        select(Appointment.country_id, Appointment.role_id, latest >= limit)
         .where(Appointment.status != Status.ENDED.value)
         .group_by(Appointment.country_id, Appointment.role_id)
     )
-    return {(c, r): (FILLED if last >= limit else STALE) for c, r, last in rows}
+    return {(c, r): (FILLED if confirmed else STALE) for c, r, confirmed in rows}
 
 
 def coverage(

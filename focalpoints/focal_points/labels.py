@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from focalpoints.focal_points.models import Status
@@ -86,7 +87,17 @@ def register_labels(fields: dict[str, object], values: dict[str, dict[str, objec
 def status_label(code: str) -> str:
     """Translated name of a designation status."""
     label = STATUSES.get(code)  # type: ignore[call-overload]  # a StrEnum key matches its value
-    return code if label is None else str(label)
+    if label is None:
+        return code
+    # Pages show a status per row: each language's text is looked up once per process.
+    key = (get_locale(), code)
+    text = _STATUS_TEXTS.get(key)
+    if text is None:
+        text = _STATUS_TEXTS[key] = str(label)
+    return text
+
+
+_STATUS_TEXTS: dict[tuple[object, str], str] = {}
 
 
 def field_label(name: str, entity: str = "") -> str:

@@ -8,7 +8,7 @@ from datetime import date
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from focalpoints import permissions
@@ -117,6 +117,12 @@ class Holding:
 
 _HOLDING = [getattr(Appointment, f.name) for f in fields(Holding) if f.name != "person"]
 _HOLDER = [getattr(Person, f.name) for f in fields(Holder)]
+_HOLDINGS = (
+    select(*_HOLDING, *_HOLDER)
+    .join(Person, Person.id == Appointment.person_id)
+    .where(Appointment.country_id == bindparam("country_id"))
+    .order_by(Appointment.start_date.desc())
+)
 
 
 def appointments_by_role(country: Country) -> dict[int, list[Holding]]:
@@ -124,12 +130,7 @@ def appointments_by_role(country: Country) -> dict[int, list[Holding]]:
 
     Columns, not objects: a country holds dozens of appointments, and the page only reads them.
     """
-    rows = db.session.execute(
-        select(*_HOLDING, *_HOLDER)
-        .join(Person, Person.id == Appointment.person_id)
-        .where(Appointment.country_id == country.id)
-        .order_by(Appointment.start_date.desc())
-    )
+    rows = db.session.execute(_HOLDINGS, {"country_id": country.id})
     split = len(_HOLDING)
     grouped: dict[int, list[Holding]] = defaultdict(list)
     for row in rows:

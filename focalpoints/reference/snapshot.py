@@ -144,14 +144,16 @@ class ReferenceSnapshot:
         return list(found)
 
 
+# Every page that uses the snapshot runs it: built once.
+_VERSION = select(func.count()).select_from(AuditEntry).where(AuditEntry.entity_type.in_(TABLES))
+
+
 def reference_snapshot() -> ReferenceSnapshot:
     """The current reference data: cached per process and app, reloaded when it changed."""
     in_request = has_request_context()
     if in_request and "reference_snapshot" in g:  # its version was read earlier in this request
         return g.reference_snapshot
-    version = db.session.scalar(
-        select(func.count()).select_from(AuditEntry).where(AuditEntry.entity_type.in_(TABLES))
-    )
+    version = db.session.scalar(_VERSION)
     if wants_write_lock():
         return _load(version)
     cached = current_app.extensions.get(_EXTENSION_KEY)
