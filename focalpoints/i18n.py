@@ -49,6 +49,8 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["translated"] = translated
     app.jinja_env.filters["dateformat"] = format_date
+    app.jinja_env.filters["numberformat"] = format_number
+    app.jinja_env.filters["percentformat"] = format_percent
     app.context_processor(_bound_gettext)
 
 
@@ -69,6 +71,26 @@ def format_date(value: date | datetime | None = None, format: str | None = None)
 @functools.lru_cache(maxsize=4096)
 def _format_calendar_date(value: date, format: str | None, locale: Locale | None) -> str:
     return flask_babel.format_date(value, format)  # in the context whose locale is ``locale``
+
+
+def format_number(number: int | float) -> str:
+    """Flask-Babel's ``format_number``, remembering the figures a table shows again and again."""
+    return _format_number(number, get_locale())
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _format_number(number: int | float, locale: Locale | None) -> str:
+    return flask_babel.format_number(number)  # in the context whose locale is ``locale``
+
+
+def format_percent(number: float, format: str | None = None) -> str:
+    """Flask-Babel's ``format_percent``, remembered in the same way."""
+    return _format_percent(number, format, get_locale())
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _format_percent(number: float, format: str | None, locale: Locale | None) -> str:
+    return flask_babel.format_percent(number, format)
 
 
 def _bound_gettext() -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -75,8 +76,9 @@ class CoverageReport:
         return sum(1 for c in self.countries if c.id in self.working_groups)
 
 
-def _holdings(today: date) -> dict[tuple[int, int], str]:
-    """(country, role) -> filled or stale, from the latest confirmation of current holders.
+def _holdings(today: date, role_ids: Iterable[int]) -> dict[tuple[int, int], str]:
+    """(country, role) -> filled or stale, from the latest confirmation of current holders of
+    the roles counted (the required ones: a third of all holdings).
 
     The comparison with the stale limit is made by the database, and the rows are read
     through Core: thousands of rows need no dates parsed nor ORM result handling.
@@ -85,7 +87,7 @@ def _holdings(today: date) -> dict[tuple[int, int], str]:
     latest = func.max(func.coalesce(Appointment.last_confirmed_on, Appointment.start_date))
     rows = db.session.connection().execute(
         select(Appointment.country_id, Appointment.role_id, latest >= limit)
-        .where(Appointment.status != Status.ENDED.value)
+        .where(Appointment.status != Status.ENDED.value, Appointment.role_id.in_(role_ids))
         .group_by(Appointment.country_id, Appointment.role_id)
     )
     return {(c, r): (FILLED if confirmed else STALE) for c, r, confirmed in rows}
@@ -112,7 +114,6 @@ def coverage(
         countries = [
             c for c in reference.sorted_countries() if not region or c.mea_region == region
         ]
-    holdings = _holdings(today)
     roles: list[RoleCoverage] = []
     cells: dict[tuple[int, int], Cell] = {}
     by_role: dict[int, RoleCoverage] = {}
@@ -121,6 +122,7 @@ def coverage(
             if role.is_active and role.required and (not role_code or role.code == role_code):
                 by_role[role.id] = RoleCoverage(convention, role)
                 roles.append(by_role[role.id])
+    holdings = _holdings(today, list(by_role))
     for country in countries:
         statuses = party_statuses(country, conventions, today)
         for convention in conventions:
