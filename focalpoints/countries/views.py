@@ -42,7 +42,8 @@ def index() -> str:
     region = request.args.get("region", "")
     if region not in MEA_REGIONS:
         region = ""
-    conventions = queries.active_conventions()
+    reference = reference_snapshot()
+    conventions = reference.conventions
     countries = queries.list_countries(search, region)
     today = date.today()
     statuses = {c.id: queries.party_statuses(c, conventions, today) for c in countries}
@@ -54,7 +55,7 @@ def index() -> str:
         search=search,
         region=region,
         regions=MEA_REGIONS,
-        as_of=queries.memberships_as_of(),
+        as_of=reference.memberships_as_of,
     )
 
 
