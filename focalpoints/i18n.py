@@ -5,12 +5,18 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 
+import flask_babel
 import icu
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from focalpoints import PROJECT_ROOT
 
@@ -42,6 +48,82 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
     )
     app.jinja_env.filters["translated"] = translated
+    app.jinja_env.filters["dateformat"] = format_date
+    app.jinja_env.filters["numberformat"] = format_number
+    app.jinja_env.filters["percentformat"] = format_percent
+    app.context_processor(_bound_gettext)
+
+
+def format_date(value: date | datetime | None = None, format: str | None = None) -> str:
+    """Flask-Babel's ``format_date``, remembering what a calendar date gives in each language.
+
+    A long table shows the same few dates many times; CLDR's patterns are looked up only once
+    for each. A moment (datetime) is first turned into the reader's calendar day, as
+    Flask-Babel does.
+    """
+    if isinstance(value, datetime):
+        value = flask_babel.to_user_timezone(value).date()
+    if isinstance(value, date):
+        return _format_calendar_date(value, format, get_locale())
+    return flask_babel.format_date(value, format)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_calendar_date(value: date, format: str | None, locale: Locale | None) -> str:
+    return flask_babel.format_date(value, format)  # in the context whose locale is ``locale``
+
+
+def format_number(number: int | float) -> str:
+    """Flask-Babel's ``format_number``, remembering the figures a table shows again and again."""
+    return _format_number(number, get_locale())
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _format_number(number: int | float, locale: Locale | None) -> str:
+    return flask_babel.format_number(number)  # in the context whose locale is ``locale``
+
+
+def format_percent(number: float, format: str | None = None) -> str:
+    """Flask-Babel's ``format_percent``, remembered in the same way."""
+    return _format_percent(number, format, get_locale())
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _format_percent(number: float, format: str | None, locale: Locale | None) -> str:
+    return flask_babel.format_percent(number, format)
+
+
+def _bound_gettext() -> dict[str, Any]:
+    """Templates' ``_``, gettext and ngettext, bound to the catalogue of this rendering's language.
+
+    Flask-Babel's look the catalogue up again for every string (a locale and context lookup
+    each time), and Jinja's ``_`` takes the template context, which Jinja copies whole for
+    every call in a loop that sets a variable; a page with a long table translates hundreds of
+    strings. These behave as Jinja's "newstyle" gettext: the result is %-formatted with the
+    keywords, escaped where autoescaping is on. Imported macros, which see no context, keep
+    Flask-Babel's.
+    """
+    translations = get_translations()
+
+    @pass_eval_context
+    def gettext(eval_context: EvalContext, string: str, **variables: Any) -> str:
+        result = translations.ugettext(string)
+        if eval_context.autoescape:
+            # Catalogue text is ours, as in Jinja's own gettext; the variables are escaped by %.
+            result = Markup(result)  # noqa: S704
+        return result % variables
+
+    @pass_eval_context
+    def ngettext(
+        eval_context: EvalContext, singular: str, plural: str, num: int, **variables: Any
+    ) -> str:
+        variables.setdefault("num", num)
+        result = translations.ungettext(singular, plural, num)
+        if eval_context.autoescape:
+            result = Markup(result)  # noqa: S704
+        return result % variables
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
 def available_languages() -> list[tuple[str, str]]:

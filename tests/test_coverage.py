@@ -53,6 +53,9 @@ def test_coverage_takes_a_fixed_number_of_queries(
 ):
     login_as(role="secretariat", country_code=None)
     counter = count_queries()
+    client.get("/coverage")  # the first reads the reference data into the cache
+    assert counter.count <= 10
+    counter.statements.clear()
     client.get("/coverage")
     baseline = counter.count
     for code in ("KE", "TZ", "UG", "FR"):

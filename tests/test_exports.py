@@ -86,6 +86,50 @@ def test_vcard_one_per_person_importable(client, login_as, registry):
     assert "CMS" in arabic.note.value and "CBD" in arabic.note.value
 
 
+def test_vcard_escapes_and_folds_as_the_rfc_says(client, login_as, make_person, make_appointment):
+    """Written as text, not through vobject: every value must still read back unchanged."""
+    values = {
+        "given_names": "Anne, Marie",
+        "family_name": "Dupont; Durand",
+        "honorific": "Dr",
+        "organisation": "Ministère de l'Environnement, de la Mer et des Forêts",
+        "department": "Direction\\Biodiversité",
+        "job_title": "Chef; adjointe",
+        "street": "12, rue de l'Océan\nBâtiment B",
+        "city": "Nairobi",
+        "postal_code": "00100",
+        "address_country": "KE",
+        "phone": "+254 20 123",
+        "website": "https://example.org/a,b;c",
+        "other_emails": ["second@example.org"],
+    }
+    person = make_person("KE", **values)
+    make_appointment("CMS-NFP", person=person)
+    make_appointment("CBD-FP1", person=person)
+    arabic = make_person("KE", given_names="نورة" * 20, family_name="العتيبي" * 10)
+    make_appointment("RAMSAR-NFP", person=arabic)
+    login_as(role="secretariat", country_code=None)
+    data = client.get("/exports/contacts.vcf?country=KE").data
+    for line in data.split(b"\r\n"):
+        assert len(line) <= 75, line  # folded at 75 octets
+        line.decode()  # never inside a character
+    cards = {c.email.value: c for c in vobject.readComponents(data.decode())}
+    card = cards[person.email]
+    assert card.n.value.given == "Anne, Marie" and card.n.value.family == "Dupont; Durand"
+    assert card.n.value.prefix == "Dr"
+    assert card.fn.value == "Anne, Marie Dupont; Durand"
+    assert card.org.value == [values["organisation"], values["department"]]
+    assert card.title.value == "Chef; adjointe"
+    assert card.adr.value.street == values["street"] and card.adr.value.code == "00100"
+    assert card.adr.type_param == "WORK" and card.tel.type_param == "WORK"
+    assert card.tel.value == "+254 20 123"
+    assert card.url.value == values["website"]
+    assert sorted(e.value for e in card.email_list) == sorted([person.email, "second@example.org"])
+    assert "CMS" in card.note.value and "CBD" in card.note.value
+    long_card = next(c for c in cards.values() if c.n.value.family == "العتيبي" * 10)
+    assert long_card.fn.value == "نورة" * 20 + " " + "العتيبي" * 10
+
+
 def test_mailing_list_for_bcc(client, login_as, registry):
     login_as(role="secretariat", country_code=None)
     text = client.get("/exports/contacts.txt?country=KE").data.decode()

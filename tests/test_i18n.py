@@ -191,3 +191,42 @@ def test_unexpected_errors_get_a_translated_500_page(app_factory):
         assert response.status_code == 500
         assert in_language("es", "Something went wrong") in response.data.decode()
         assert "RuntimeError" not in response.data.decode()
+
+
+@pytest.mark.parametrize("language", config.LANGUAGES)
+def test_remembered_formats_are_flask_babels(app_factory, language):
+    """Dates, moments, numbers and shares formatted once per language read as Flask-Babel's."""
+    from datetime import UTC, date, datetime
+
+    import flask_babel
+
+    from focalpoints import i18n
+
+    app = app_factory(BABEL_DEFAULT_TIMEZONE="Africa/Nairobi")
+    day = date(2026, 1, 31)
+    late = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)  # already 1 February in Nairobi
+    with app.test_request_context("/"), flask_babel.force_locale("en"):
+        assert i18n.format_date(late, "medium") == "Feb 1, 2026"
+    with app.test_request_context("/"), flask_babel.force_locale(language):
+        for _ in range(2):  # computed, then remembered
+            for value in (day, late):
+                for format in (None, "medium", "long"):
+                    assert i18n.format_date(value, format) == flask_babel.format_date(value, format)
+            for number in (0, 7, 1234, 12.5):
+                assert i18n.format_number(number) == flask_babel.format_number(number)
+            for share in (0.0, 0.5, 0.875, 1.0):
+                assert i18n.format_percent(share) == flask_babel.format_percent(share)
+
+
+def test_template_gettext_escapes_the_values_not_the_catalogue(app):
+    """Templates' _, gettext and ngettext behave as Jinja's newstyle gettext."""
+    from flask import render_template_string
+
+    with app.test_request_context("/"):
+        page = render_template_string(
+            '{{ _("Unknown role: %(role)s", role="<b>") }}|'
+            '{{ gettext("Unknown role: %(role)s", role="&") }}|'
+            '{{ ngettext("%(num)d country", "%(num)d countries", 2) }}|'
+            "{% for i in [1] %}{% set x = i %}{{ _('Countries') }}{% endfor %}"
+        )
+    assert page == "Unknown role: &lt;b&gt;|Unknown role: &amp;|2 countries|Countries"

@@ -123,3 +123,65 @@ def test_party_status_on_a_date(app):
     cites = next(c for c in conventions if c.code == "CITES")
     assert not statuses[cites.id].is_party  # the EU joined CITES in 2015
     assert party_statuses(eu, conventions, AS_OF)[cites.id].is_party
+
+
+def test_cached_reference_data_follows_an_edit_made_by_another_process(
+    app, client, login_as, country, tmp_path
+):
+    """Pages read reference data from a per-process cache: an edit by another worker process
+    (here another app on the same database) shows at the next request."""
+    from focalpoints import create_app
+    from tests.conftest import TEST_CONFIG
+
+    login_as(role="secretariat", country_code=None)
+    assert "Kenya" in client.get("/coverage").data.decode()  # the cache is filled
+    assert "No longer a Party" not in client.get("/countries/KE").data.decode()
+    other = create_app(
+        {
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "INSTANCE_PATH": str(tmp_path / "other"),
+        }
+    )
+    with other.app_context():
+        kenya = db.session.scalar(select(Country).where(Country.iso2 == "KE"))
+        kenya.official_names = {"en": "Republic of Kenya"}
+        kenya.memberships[0].ended = date(2024, 1, 1)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    page = client.get("/countries/KE").data.decode()
+    assert "Republic of Kenya" in page and "No longer a Party" in page
+    assert "Republic of Kenya" in client.get("/coverage").data.decode()
+
+
+def test_a_request_that_may_write_never_caches_reference_data(app, country):
+    """It may see its own uncommitted edits; they must not reach other requests."""
+    from flask import g
+
+    from focalpoints.reference.snapshot import reference_snapshot
+
+    kenya = country("KE")
+    with app.test_request_context("/countries/KE"):
+        assert reference_snapshot().countries[kenya.id].name_in("en") == "Kenya"
+    g.pop("reference_snapshot", None)
+    with app.test_request_context("/admin/countries/KE", method="POST"):
+        kenya.official_names = {"en": "Not saved"}
+        db.session.flush()
+        assert reference_snapshot().countries[kenya.id].name_in("en") == "Not saved"
+        db.session.rollback()
+    g.pop("reference_snapshot", None)
+    with app.test_request_context("/countries/KE"):
+        assert reference_snapshot().countries[kenya.id].name_in("en") == "Kenya"
+
+
+def test_applying_a_data_file_is_recorded(app):
+    """Also what tells other processes that their cached reference data is out of date."""
+    before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    operations.apply_all(force=True)
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.entity_type == "reference_datasets")
+    ).all()
+    assert {e.entity_id for e in entries} >= {"countries", "conventions", "memberships"}
+    assert all(e.action == "apply" and e.after["sha256"] for e in entries)
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) > before

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app, session
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from focalpoints.auth.models import LoginSession, User
 from focalpoints.db_types import utcnow
@@ -22,6 +22,18 @@ def session_hash(sid: str) -> str:
     return hashlib.sha256(sid.encode()).hexdigest()
 
 
+# Built once: every request runs it.
+_SESSION_USER = (
+    select(User, LoginSession)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(
+        User.id == bindparam("user_id"),
+        LoginSession.id == bindparam("session_id"),
+        LoginSession.ended_at.is_(None),
+    )
+)
+
+
 def load_user(user_id: str) -> User | None:
     """Load the user of a session that is still open server-side.
 
@@ -33,13 +45,7 @@ def load_user(user_id: str) -> User | None:
     if not uid.isdigit() or not token or not isinstance(sid, str):
         return None
     row = db.session.execute(
-        select(User, LoginSession)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(
-            User.id == int(uid),
-            LoginSession.id == session_hash(sid),
-            LoginSession.ended_at.is_(None),
-        )
+        _SESSION_USER, {"user_id": int(uid), "session_id": session_hash(sid)}
     ).first()
     if row is None:
         return None

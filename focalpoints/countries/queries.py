@@ -9,22 +9,26 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from focalpoints import permissions
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country, Membership
 from focalpoints.extensions import db
-from focalpoints.i18n import fold, sort_key
+from focalpoints.i18n import current_language, fold
 from focalpoints.reference.models import ReferenceDataset
+from focalpoints.reference.snapshot import CountryRecord, reference_snapshot
+
+# Nearly every page of a country runs it: built once.
+_COUNTRY_BY_CODE = select(Country).where(Country.iso2 == bindparam("iso2"))
 
 
 def get_country_or_404(code: str, for_edit: bool = False) -> Country:
     """Load a country by ISO alpha-2 code for the current user: 404 unknown, 403 not allowed."""
     if len(code) != 2 or not (code.isascii() and code.isalpha()):
         abort(404)
-    country = db.session.scalar(select(Country).where(Country.iso2 == code.upper()))
+    country = db.session.scalar(_COUNTRY_BY_CODE, {"iso2": code.upper()})
     if country is None:
         abort(404)
     allowed = (
@@ -48,20 +52,27 @@ def active_conventions() -> list[Convention]:
     return list(conventions)
 
 
-def list_countries(search: str = "", region: str = "") -> list[Country]:
-    """Countries whose name in the reader's language (or ISO code) matches ``search``, sorted."""
-    query = select(Country).options(selectinload(Country.memberships))
-    if region:
-        query = query.where(Country.mea_region == region)
-    countries = db.session.scalars(query).all()
+def list_countries(search: str = "", region: str = "") -> list[CountryRecord]:
+    """Countries whose name in the reader's language (or ISO code) matches ``search``, sorted.
+
+    From the cached reference data: plain records with the columns and membership periods.
+    """
+    language = current_language()
+    countries = [
+        c
+        for c in reference_snapshot().sorted_countries(language)
+        if not region or c.mea_region == region
+    ]
     needle = fold(search)
     if needle:
         countries = [
             c
             for c in countries
-            if needle in fold(c.name) or needle == c.iso2.casefold() or needle == c.iso3.casefold()
+            if needle in fold(c.name_in(language))
+            or needle == c.iso2.casefold()
+            or needle == c.iso3.casefold()
         ]
-    return sorted(countries, key=lambda c: sort_key(c.name))
+    return countries
 
 
 def memberships_as_of() -> date | None:

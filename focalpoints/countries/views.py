@@ -12,6 +12,7 @@ from focalpoints.countries import queries
 from focalpoints.countries.labels import MEA_REGIONS, instrument_label, region_label
 from focalpoints.focal_points.queries import appointments_by_role
 from focalpoints.i18n import territory_name
+from focalpoints.reference.snapshot import reference_snapshot
 from focalpoints.urls import home_url
 
 bp = Blueprint("countries", __name__)
@@ -41,7 +42,8 @@ def index() -> str:
     region = request.args.get("region", "")
     if region not in MEA_REGIONS:
         region = ""
-    conventions = queries.active_conventions()
+    reference = reference_snapshot()
+    conventions = reference.conventions
     countries = queries.list_countries(search, region)
     today = date.today()
     statuses = {c.id: queries.party_statuses(c, conventions, today) for c in countries}
@@ -53,7 +55,7 @@ def index() -> str:
         search=search,
         region=region,
         regions=MEA_REGIONS,
-        as_of=queries.memberships_as_of(),
+        as_of=reference.memberships_as_of,
     )
 
 
@@ -62,8 +64,9 @@ def index() -> str:
 def detail(code: str) -> str:
     """Show a country's Party status in each convention and the roles it fills."""
     country = queries.get_country_or_404(code)
-    conventions = queries.active_conventions()
-    statuses = queries.party_statuses(country, conventions, date.today())
+    reference = reference_snapshot()
+    conventions = reference.conventions
+    statuses = queries.party_statuses(reference.countries[country.id], conventions, date.today())
     appointments = appointments_by_role(country)
     return render_template(
         "countries/detail.html",
@@ -71,5 +74,5 @@ def detail(code: str) -> str:
         conventions=conventions,
         statuses=statuses,
         role_lines={c.id: queries.role_lines(c, statuses[c.id], appointments) for c in conventions},
-        as_of=queries.memberships_as_of(),
+        as_of=reference.memberships_as_of,
     )

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country
-from focalpoints.countries.queries import active_conventions, party_statuses
+from focalpoints.countries.queries import party_statuses
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Appointment, Status
-from focalpoints.i18n import sort_key
+from focalpoints.reference.snapshot import (
+    ConventionRecord,
+    CountryRecord,
+    RoleRecord,
+    reference_snapshot,
+)
 from focalpoints.working_groups.queries import GroupStatus, group_status_by_country
 
 FILLED, STALE, VACANT, NOT_PARTY = "filled", "stale", "vacant", "not_party"
@@ -24,12 +28,12 @@ FILLED, STALE, VACANT, NOT_PARTY = "filled", "stale", "vacant", "not_party"
 class RoleCoverage:
     """How many Parties hold a required role currently, only stale, or not at all."""
 
-    convention: Convention
-    role: Role
+    convention: ConventionRecord
+    role: RoleRecord
     parties: int = 0
     filled: int = 0
     stale: int = 0
-    missing: list[Country] = field(default_factory=list)
+    missing: list[CountryRecord] = field(default_factory=list)
 
     @property
     def vacant(self) -> int:
@@ -59,8 +63,8 @@ class Cell:
 
 @dataclass
 class CoverageReport:
-    conventions: list[Convention]
-    countries: list[Country]
+    conventions: list[ConventionRecord]
+    countries: list[CountryRecord]
     roles: list[RoleCoverage]
     cells: dict[tuple[int, int], Cell]
     map_levels: dict[str, str]
@@ -88,25 +92,30 @@ def stale_appointments(today: date) -> list[tuple[int, int]]:
     return [(appointment_id, country_id) for appointment_id, country_id in rows]
 
 
-def vacancies() -> dict[int, list[Role]]:
+def vacancies() -> dict[int, list[RoleRecord]]:
     """Country id -> the required roles it holds no appointment to, where it is a Party."""
-    vacant: dict[int, list[Role]] = {}
+    vacant: dict[int, list[RoleRecord]] = {}
     for entry in coverage().roles:
         for country in entry.missing:
             vacant.setdefault(country.id, []).append(entry.role)
     return vacant
 
 
-def _holdings(today: date) -> dict[tuple[int, int], str]:
-    """(country, role) -> filled or stale, from the latest confirmation of current holders."""
+def _holdings(today: date, role_ids: Iterable[int]) -> dict[tuple[int, int], str]:
+    """(country, role) -> filled or stale, from the latest confirmation of current holders of
+    the roles counted (the required ones: a third of all holdings).
+
+    The comparison with the stale limit is made by the database, and the rows are read
+    through Core: thousands of rows need no dates parsed nor ORM result handling.
+    """
     limit = stale_limit(today)
     latest = func.max(func.coalesce(Appointment.last_confirmed_on, Appointment.start_date))
-    rows = db.session.execute(
-        select(Appointment.country_id, Appointment.role_id, latest)
-        .where(Appointment.status != Status.ENDED.value)
+    rows = db.session.connection().execute(
+        select(Appointment.country_id, Appointment.role_id, latest >= limit)
+        .where(Appointment.status != Status.ENDED.value, Appointment.role_id.in_(role_ids))
         .group_by(Appointment.country_id, Appointment.role_id)
     )
-    return {(c, r): (FILLED if last >= limit else STALE) for c, r, last in rows}
+    return {(c, r): (FILLED if confirmed else STALE) for c, r, confirmed in rows}
 
 
 def coverage(
@@ -115,18 +124,21 @@ def coverage(
     role_code: str = "",
     only_country: Country | None = None,
 ) -> CoverageReport:
-    """Compute coverage for the filters (seven queries, whatever the number of Parties)."""
+    """Compute coverage for the filters (four queries, whatever the number of Parties).
+
+    Conventions, roles, countries and their membership come from the cached reference data.
+    """
     today = date.today()
+    reference = reference_snapshot()
     conventions = [
-        c for c in active_conventions() if not convention_code or c.code == convention_code
+        c for c in reference.conventions if not convention_code or c.code == convention_code
     ]
-    query = select(Country).options(selectinload(Country.memberships))
     if only_country is not None:
-        query = query.where(Country.id == only_country.id)
-    elif region:
-        query = query.where(Country.mea_region == region)
-    countries = sorted(db.session.scalars(query).all(), key=lambda c: sort_key(c.name))
-    holdings = _holdings(today)
+        countries = [reference.countries[only_country.id]]
+    else:
+        countries = [
+            c for c in reference.sorted_countries() if not region or c.mea_region == region
+        ]
     roles: list[RoleCoverage] = []
     cells: dict[tuple[int, int], Cell] = {}
     by_role: dict[int, RoleCoverage] = {}
@@ -135,6 +147,7 @@ def coverage(
             if role.is_active and role.required and (not role_code or role.code == role_code):
                 by_role[role.id] = RoleCoverage(convention, role)
                 roles.append(by_role[role.id])
+    holdings = _holdings(today, list(by_role))
     for country in countries:
         statuses = party_statuses(country, conventions, today)
         for convention in conventions:

@@ -14,10 +14,10 @@ from flask_login import current_user, login_required
 
 from focalpoints import permissions
 from focalpoints.countries.labels import MEA_REGIONS, region_label
-from focalpoints.countries.queries import active_conventions
 from focalpoints.coverage.queries import coverage
 from focalpoints.exports.formats import neutralise
 from focalpoints.i18n import translated
+from focalpoints.reference.snapshot import reference_snapshot
 
 bp = Blueprint("coverage", __name__, url_prefix="/coverage")
 
@@ -46,7 +46,7 @@ def _report():
     region = request.args.get("region", "")
     convention = request.args.get("convention", "").upper()[:20]
     role = request.args.get("role", "").upper()[:40]
-    conventions = active_conventions()
+    conventions = reference_snapshot().conventions
     errors = []
     if region and region not in MEA_REGIONS:
         errors.append(_("Unknown region: %(value)s", value=region))

@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from focalpoints.focal_points.models import Status
@@ -114,7 +115,18 @@ def register_labels(fields: dict[str, object], values: dict[str, dict[str, objec
 
 def status_label(code: str) -> str:
     """Translated name of a designation status."""
-    return str(STATUSES.get(Status(code), code)) if code in {s.value for s in Status} else code
+    label = STATUSES.get(code)  # type: ignore[call-overload]  # a StrEnum key matches its value
+    if label is None:
+        return code
+    # Pages show a status per row: each language's text is looked up once per process.
+    key = (get_locale(), code)
+    text = _STATUS_TEXTS.get(key)
+    if text is None:
+        text = _STATUS_TEXTS[key] = str(label)
+    return text
+
+
+_STATUS_TEXTS: dict[tuple[object, str], str] = {}
 
 
 def field_label(name: str, entity: str = "") -> str:

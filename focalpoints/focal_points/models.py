@@ -38,6 +38,16 @@ class Status(enum.StrEnum):
     ENDED = "ended"
 
 
+def display_name(
+    kind: str, honorific: str, given_names: str, family_name: str, organisation: str
+) -> str:
+    """A holder's name as pages show it: honorific and names, or the institution's name."""
+    if kind == HolderKind.INSTITUTION.value:
+        return organisation
+    names = " ".join(part for part in (given_names, family_name) if part)
+    return " ".join(part for part in (honorific, names) if part) or organisation
+
+
 class Person(Audited, db.Model):
     """A person, or an institution, who holds or may hold national roles for one country."""
 
@@ -89,10 +99,9 @@ class Person(Audited, db.Model):
     @property
     def display_name(self) -> str:
         """Honorific and names, or the institution's name."""
-        if self.is_institution:
-            return self.organisation
-        names = " ".join(part for part in (self.given_names, self.family_name) if part)
-        return " ".join(part for part in (self.honorific, names) if part) or self.organisation
+        return display_name(
+            self.kind, self.honorific, self.given_names, self.family_name, self.organisation
+        )
 
     @property
     def is_deleted(self) -> bool:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, fields
+from datetime import date
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from focalpoints import permissions
@@ -14,7 +16,7 @@ from focalpoints.audit.models import AuditEntry
 from focalpoints.conventions.models import Role
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
-from focalpoints.focal_points.models import Appointment, Person
+from focalpoints.focal_points.models import Appointment, Person, Status, display_name
 from focalpoints.i18n import sort_key
 
 
@@ -70,17 +72,70 @@ def get_role_or_404(code: str) -> Role:
     return role
 
 
-def appointments_by_role(country: Country) -> dict[int, list[Appointment]]:
-    """Every appointment of the country, with its holder, grouped by role (one query)."""
-    rows = db.session.scalars(
-        select(Appointment)
-        .where(Appointment.country_id == country.id)
-        .options(joinedload(Appointment.person))
-        .order_by(Appointment.start_date.desc())
-    ).all()
-    grouped: dict[int, list[Appointment]] = defaultdict(list)
-    for appointment in rows:
-        grouped[appointment.role_id].append(appointment)
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """What the country page shows of an appointment's holder (columns of :class:`Person`)."""
+
+    id: int
+    country_id: int
+    visibility: str
+    kind: str
+    honorific: str
+    given_names: str
+    family_name: str
+    organisation: str
+    email: str
+
+    @property
+    def display_name(self) -> str:
+        return display_name(
+            self.kind, self.honorific, self.given_names, self.family_name, self.organisation
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """What the country page shows of an appointment (columns of :class:`Appointment`)."""
+
+    id: int
+    role_id: int
+    status: str
+    is_primary: bool
+    start_date: date
+    end_date: date | None
+    last_confirmed_on: date | None
+    person: Holder
+
+    @property
+    def is_current(self) -> bool:
+        return self.status != Status.ENDED.value
+
+    def confirmed_or_started(self) -> date:
+        """The day the appointment was last known to be current."""
+        return self.last_confirmed_on or self.start_date
+
+
+_HOLDING = [getattr(Appointment, f.name) for f in fields(Holding) if f.name != "person"]
+_HOLDER = [getattr(Person, f.name) for f in fields(Holder)]
+_HOLDINGS = (
+    select(*_HOLDING, *_HOLDER)
+    .join(Person, Person.id == Appointment.person_id)
+    .where(Appointment.country_id == bindparam("country_id"))
+    .order_by(Appointment.start_date.desc())
+)
+
+
+def appointments_by_role(country: Country) -> dict[int, list[Holding]]:
+    """Every appointment of the country, with its holder, grouped by role (one query).
+
+    Columns, not objects: a country holds dozens of appointments, and the page only reads them.
+    """
+    rows = db.session.execute(_HOLDINGS, {"country_id": country.id})
+    split = len(_HOLDING)
+    grouped: dict[int, list[Holding]] = defaultdict(list)
+    for row in rows:
+        holding = Holding(*row[:split], person=Holder(*row[split:]))
+        grouped[holding.role_id].append(holding)
     return grouped
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from focalpoints.audit import record_event
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country, Membership
 from focalpoints.extensions import db
@@ -81,6 +82,14 @@ def apply_all(force: bool = False) -> list[ApplyReport]:
             dataset = ReferenceDataset(name=name, sha256=digest)
             db.session.add(dataset)
         dataset.sha256, dataset.as_of = digest, as_of
+        # Also what tells every process that its cached reference data is out of date.
+        record_event(
+            db.session,
+            "apply",
+            "reference_datasets",
+            name,
+            details={"sha256": digest, "as_of": as_of.isoformat() if as_of else None},
+        )
         db.session.flush()
         reports.append(report)
     db.session.commit()

@@ -1,0 +1,202 @@
+"""Reference data held in memory between requests: conventions, roles, countries, membership.
+
+It changes only when an administrator edits it or ``focalpoints init`` applies a newer file, and
+both write audit rows. The number of those rows is the snapshot's version: each request reads it
+(one small query), so every worker process sees an edit at its next request, whichever process
+made it. Rows are only ever added to the audit log, and only committed ones are counted, so the
+number grows with every committed edit, in whatever order concurrent edits commit. A request that
+may write loads the data afresh and keeps it out of the cache: it may see its own uncommitted edits.
+
+Snapshots are plain frozen records, never ORM objects, so that nothing in them is bound to one
+request's session or can be changed by one request for the others. They hold reference data
+only, which every logged-in user may read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from flask import current_app, g, has_request_context
+from sqlalchemy import func, select
+
+from focalpoints.audit.models import AuditEntry
+from focalpoints.conventions.models import Convention, Role
+from focalpoints.countries.models import Country, Membership
+from focalpoints.database import wants_write_lock
+from focalpoints.extensions import db
+from focalpoints.i18n import current_language, sort_key, territory_name, translated
+from focalpoints.reference.models import ReferenceDataset
+
+#: Tables whose audited writes change the snapshot (reference_datasets: a data file applied).
+TABLES = ("conventions", "roles", "countries", "memberships", "reference_datasets")
+_EXTENSION_KEY = "focalpoints.reference_snapshot"
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRecord:
+    """A role as pages read it (the columns of :class:`Role`)."""
+
+    id: int
+    convention_id: int
+    code: str
+    names: dict[str, str]
+    multiple_holders: bool
+    has_primary: bool
+    required: bool
+    holder_kind: str
+    instrument: str | None
+    sort_order: int
+    is_active: bool
+
+    @property
+    def name(self) -> str:
+        """The role's name in the reader's language."""
+        return translated(self.names)
+
+
+@dataclass(frozen=True, slots=True)
+class ConventionRecord:
+    """An active convention and all its roles, in display order."""
+
+    id: int
+    code: str
+    names: dict[str, str]
+    acronyms: dict[str, str]
+    website: str | None
+    sort_order: int
+    is_active: bool
+    roles: tuple[RoleRecord, ...]
+
+    @property
+    def name(self) -> str:
+        """The convention's full name in the reader's language."""
+        return translated(self.names)
+
+    @property
+    def acronym(self) -> str:
+        """The convention's acronym in the reader's language."""
+        return translated(self.acronyms) or self.code
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipRecord:
+    """One period of Party membership (the columns of :class:`Membership`)."""
+
+    id: int
+    country_id: int
+    convention_id: int
+    instrument: str
+    deposited: date | None
+    entry_into_force: date
+    ended: date | None
+
+    def is_current(self, on: date) -> bool:
+        """Whether this period makes the country a Party on ``on``."""
+        return self.entry_into_force <= on and (self.ended is None or self.ended > on)
+
+
+@dataclass(frozen=True, slots=True)
+class CountryRecord:
+    """A country and its periods of membership, in order of entry into force."""
+
+    id: int
+    iso2: str
+    iso3: str
+    m49: str | None
+    kind: str
+    region: str | None
+    subregion: str | None
+    mea_region: str
+    official_names: dict[str, str]
+    memberships: tuple[MembershipRecord, ...]
+
+    @property
+    def name(self) -> str:
+        """The country's name in the reader's language, as :attr:`Country.name` gives it."""
+        return self.name_in(current_language())
+
+    def name_in(self, language: str) -> str:
+        return self.official_names.get(language) or territory_name(self.iso2, language)
+
+
+@dataclass(frozen=True)
+class ReferenceSnapshot:
+    """The reference data at one version."""
+
+    version: int
+    conventions: tuple[ConventionRecord, ...]
+    countries: dict[int, CountryRecord]
+    memberships_as_of: date | None
+    # Countries sorted by name, per language; filled on first use.
+    _sorted: dict[str, list[CountryRecord]] = field(default_factory=dict, repr=False)
+
+    def sorted_countries(self, language: str | None = None) -> list[CountryRecord]:
+        """Every country, sorted by its name as a reader of ``language`` expects."""
+        language = language or current_language()
+        found = self._sorted.get(language)
+        if found is None:
+            found = sorted(
+                self.countries.values(), key=lambda c: sort_key(c.name_in(language), language)
+            )
+            self._sorted[language] = found
+        return list(found)
+
+
+# Every page that uses the snapshot runs it: built once.
+_VERSION = select(func.count()).select_from(AuditEntry).where(AuditEntry.entity_type.in_(TABLES))
+
+
+def reference_snapshot() -> ReferenceSnapshot:
+    """The current reference data: cached per process and app, reloaded when it changed."""
+    in_request = has_request_context()
+    if in_request and "reference_snapshot" in g:  # its version was read earlier in this request
+        return g.reference_snapshot
+    version = db.session.scalar(_VERSION)
+    if wants_write_lock():
+        return _load(version)
+    cached = current_app.extensions.get(_EXTENSION_KEY)
+    if cached is None or cached.version != version:
+        cached = _load(version)
+        current_app.extensions[_EXTENSION_KEY] = cached
+    if in_request:
+        g.reference_snapshot = cached
+    return cached
+
+
+def _columns(model: Any, record: type, but: tuple[str, ...] = ()) -> list[Any]:
+    """The model's columns that fill ``record``, in the record's order."""
+    return [getattr(model, f.name) for f in fields(record) if f.name not in but]
+
+
+def _load(version: int) -> ReferenceSnapshot:
+    """Read the reference data in five queries, as plain columns."""
+    roles: dict[int, list[RoleRecord]] = {}
+    for row in db.session.execute(
+        select(*_columns(Role, RoleRecord)).order_by(Role.sort_order, Role.code)
+    ):
+        roles.setdefault(row.convention_id, []).append(RoleRecord(*row))
+    conventions = tuple(
+        ConventionRecord(*row, roles=tuple(roles.get(row.id, ())))
+        for row in db.session.execute(
+            select(*_columns(Convention, ConventionRecord, but=("roles",)))
+            .where(Convention.is_active)
+            .order_by(Convention.sort_order, Convention.code)
+        )
+    )
+    memberships: dict[int, list[MembershipRecord]] = {}
+    for row in db.session.execute(
+        select(*_columns(Membership, MembershipRecord)).order_by(Membership.entry_into_force)
+    ):
+        memberships.setdefault(row.country_id, []).append(MembershipRecord(*row))
+    countries = {
+        row.id: CountryRecord(*row, memberships=tuple(memberships.get(row.id, ())))
+        for row in db.session.execute(
+            select(*_columns(Country, CountryRecord, but=("memberships",)))
+        )
+    }
+    as_of = db.session.scalar(
+        select(ReferenceDataset.as_of).where(ReferenceDataset.name == "memberships")
+    )
+    return ReferenceSnapshot(version, conventions, countries, as_of)
