@@ -88,9 +88,17 @@ def test_the_pack_leaves_out_what_the_country_did_not_share(
             meeting, meeting.agenda_items[0], None, "en", "Secret line", "", "draft", None, None
         ),
     )
+    shared = positions.create_position(
+        country("KE"),
+        positions.PositionValues(
+            meeting, meeting.agenda_items[1], None, "en", "Public line", "", "draft", None, None
+        ),
+    )
+    positions.toggle_shared(shared, shared.version)
     login_as(role="secretariat", country_code=None)
     page = client.get("/countries/KE/reporting/pack/CMS").data.decode()
     assert "Secret line" not in page
+    assert "Public line" in page.split('id="section-positions"')[1]
     assert appointment.person.display_name in page
 
 

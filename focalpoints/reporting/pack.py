@@ -257,7 +257,7 @@ def _positions(country: Country, convention: Convention) -> Section:
                 "subject": p.agenda_item.label
                 if p.agenda_item
                 else (p.issue.name if p.issue else ""),
-                "title": p.title_in(str(get_locale() or "en"))[0],
+                "title": p.title_in(str(get_locale() or "en"))[1],
                 "status": position_status_label(p.status),
                 "agreed_on": p.agreed_on,
             }
