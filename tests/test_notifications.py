@@ -597,6 +597,8 @@ def test_account_page_saves_the_choice_of_notices(app, client, login_as):
             "working_group_meeting": "immediate",
             "working_group_overdue_actions": "weekly",
             "report_deadline": "app",
+            "consultation_requested": "immediate",
+            "consultation_outcome": "off",
         },
     )
     assert response.headers["Location"].endswith("/account#notices")
@@ -607,6 +609,8 @@ def test_account_page_saves_the_choice_of_notices(app, client, login_as):
         (user.id, "working_group_meeting"): Delivery.IMMEDIATE,
         (user.id, "working_group_overdue_actions"): Delivery.WEEKLY,
         (user.id, "report_deadline"): Delivery.APP,
+        (user.id, "consultation_requested"): Delivery.IMMEDIATE,
+        (user.id, "consultation_outcome"): Delivery.OFF,
     }
     page = client.get("/account").get_data(as_text=True)
     assert '<option selected value="weekly">' in page
@@ -807,4 +811,70 @@ def test_report_deadlines_are_told_at_two_months_two_weeks_and_when_overdue(
     tanzanian = make_user("coordinator", "TZ")
     reporting.set_status(country("TZ"), deadline, ReportState.SUBMITTED, TODAY, 0)
     operations.notify(today=TODAY + timedelta(days=52))
+    assert notices_of(tanzanian) == []
+
+
+# Consultations on positions ---------------------------------------------------------------
+
+
+def _position_in_consultation(country, lead, people, deadline=None):
+    from focalpoints.meetings.models import Meeting
+    from focalpoints.positions import operations as positions
+
+    meeting = db.session.scalar(select(Meeting).where(Meeting.code == "CMS-COP15"))
+    position = positions.create_position(
+        country,
+        positions.PositionValues(
+            meeting, meeting.agenda_items[0], None, "en", "Shark listing", "", "draft", lead, None
+        ),
+    )
+    positions.request_consultation(position, people, deadline, "", "en", position.version)
+    return position
+
+
+def test_a_consulted_focal_point_is_told_and_the_lead_hears_the_outcome(
+    app, make_user, make_person, country, kinds
+):
+    from focalpoints.positions import operations as positions
+    from focalpoints.positions.models import Answer, Consultation
+
+    kinds("consultation_requested", "consultation_outcome")
+    lead_user = make_user("coordinator", "KE", email="lead@example.org")
+    consulted_user = make_user("editor", "KE", email="cites@example.org")
+    bystander = make_user("editor", "KE")
+    secretariat = make_user("secretariat", None)
+    lead = make_person("KE", email="lead@example.org")
+    cites = make_person("KE", email="CITES@example.org")
+    other = make_person("KE", email="nobody@example.org")
+    position = _position_in_consultation(country("KE"), lead, [cites, other])
+
+    operations.notify()
+    [asked] = notices_of(consulted_user)
+    assert asked.kind == "consultation_requested"
+    assert "Shark listing" in to(consulted_user.email)[0]["Subject"]
+    assert notices_of(lead_user) == [] and notices_of(bystander) == []
+    assert notices_of(secretariat) == []  # positions are private to the country
+
+    for consultation in db.session.scalars(select(Consultation)):
+        positions.record_answer(consultation, Answer.AGREE, "", "en", TODAY, consultation.version)
+    operations.notify()
+    [outcome] = notices_of(lead_user)
+    assert outcome.kind == "consultation_outcome" and outcome.items == [position.id, "answered"]
+    assert "Every focal point has answered" in to(lead_user.email)[0]["Subject"]
+    assert sum(operations.notify().recorded.values()) == 0
+
+
+def test_a_passed_deadline_is_told_to_the_coordinators_when_the_lead_is_no_user(
+    app, make_user, make_person, country, kinds
+):
+    kinds("consultation_outcome")
+    coordinator = make_user("coordinator", "KE")
+    tanzanian = make_user("coordinator", "TZ")
+    position = _position_in_consultation(
+        country("KE"), None, [make_person("KE")], deadline=TODAY + timedelta(days=2)
+    )
+    assert operations.notify().recorded.get("consultation_outcome", 0) == 0
+    operations.notify(today=TODAY + timedelta(days=3))
+    [notice] = notices_of(coordinator)
+    assert notice.items == [position.id, "deadline"]
     assert notices_of(tanzanian) == []

@@ -171,4 +171,4 @@ def kinds_for(user: User) -> list[NoticeKind]:
 
 # The kinds, in the order the account page lists them.
 from focalpoints.notifications.kinds import stale, vacancies, designations  # noqa: E402, F401, I001
-from focalpoints.notifications.kinds import working_groups, reporting  # noqa: E402, F401
+from focalpoints.notifications.kinds import consultations, working_groups, reporting  # noqa: E402, F401
