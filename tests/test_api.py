@@ -75,6 +75,10 @@ def test_pagination(client):
     assert body["pages"] == 20
     assert client.get("/api/v1/countries?per_page=1000").status_code == 400
     assert client.get("/api/v1/countries?page=x").status_code == 400
+    # A page past any list is refused, not passed on to overflow the database's offset.
+    huge = "/api/v1/focal-points?page=2305843009213693933&per_page=24&status=all"
+    assert client.get(huge).status_code == 400
+    assert client.get("/api/v1/focal-points?page=1000000").status_code == 200
 
 
 def test_countries_carry_membership_periods(client):

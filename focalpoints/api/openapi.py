@@ -8,7 +8,11 @@ from focalpoints.exports.filters import STATUS_CHOICES
 from focalpoints.i18n import NATIVE_NAMES
 
 _PAGE = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1},
+    },
     {
         "name": "per_page",
         "in": "query",

@@ -28,6 +28,8 @@ from focalpoints.i18n import current_language
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 MAX_PER_PAGE = 200
+# Beyond any real list; a larger number would overflow the database's integer offset.
+MAX_PAGE = 1_000_000
 
 
 class ApiError(Exception):
@@ -73,8 +75,8 @@ def _page() -> tuple[int, int]:
         per_page = int(request.args.get("per_page", "50"))
     except ValueError:
         raise ApiError(400, "page and per_page must be whole numbers") from None
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise ApiError(400, f"page must be 1 or more, per_page from 1 to {MAX_PER_PAGE}")
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ApiError(400, f"page must be from 1 to {MAX_PAGE}, per_page from 1 to {MAX_PER_PAGE}")
     return page, per_page
 
 
