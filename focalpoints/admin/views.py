@@ -38,6 +38,7 @@ from focalpoints.countries.models import Country, Membership
 from focalpoints.countries.queries import get_country_or_404, memberships_as_of
 from focalpoints.exports.formats import neutralise
 from focalpoints.extensions import db
+from focalpoints.feedback import refuse
 from focalpoints.forms import choices
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -53,10 +54,6 @@ def conventions() -> str:
         .order_by(Convention.sort_order, Convention.code)
     ).all()
     return render_template("admin/conventions.html", conventions=items)
-
-
-def _refused(form: Any, error: operations.ReferenceDataError) -> None:
-    form[error.field].errors.append(str(error.message))
 
 
 @bp.route("/conventions/new", methods=["GET", "POST"])
@@ -81,7 +78,7 @@ def edit_convention(convention_id: int | None = None) -> str | Response:
                 is_active=form.is_active.data,
             )
         except operations.ReferenceDataError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             flash(_("The convention has been saved."), "success")
             return redirect(url_for("admin.conventions"))
@@ -115,7 +112,7 @@ def edit_role(convention_id: int | None = None, role_id: int | None = None) -> s
                 is_active=form.is_active.data,
             )
         except operations.ReferenceDataError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             flash(_("The role has been saved."), "success")
             return redirect(url_for("admin.conventions"))
@@ -143,7 +140,7 @@ def _save_membership(form: MembershipForm, country: Country, membership: Members
             ended=form.ended.data,
         )
     except operations.ReferenceDataError as error:
-        _refused(form, error)
+        refuse(form, error)
         return False
     flash(_("The membership has been saved."), "success")
     return True

@@ -14,22 +14,13 @@ from focalpoints.admin.forms import fill_translations, translations_from
 from focalpoints.concurrency import StaleRecord
 from focalpoints.conventions.models import Convention
 from focalpoints.extensions import db
+from focalpoints.feedback import flash_stale
 from focalpoints.forms import choices
 from focalpoints.frameworks import operations
 from focalpoints.frameworks.forms import ElementForm, FrameworkForm
 from focalpoints.frameworks.models import Framework, FrameworkElement
 
 bp = Blueprint("frameworks", __name__, url_prefix="/frameworks")
-
-
-def _stale() -> None:
-    flash(
-        _(
-            "Someone else saved this record while you were editing it. Nothing of yours was "
-            "saved: the form now shows the newer values; apply your changes again."
-        ),
-        "danger",
-    )
 
 
 def _framework_or_404(code: str) -> Framework:
@@ -104,7 +95,7 @@ def edit(framework_code: str) -> str | Response:
                 is_active=form.is_active.data,
             )
         except StaleRecord:
-            _stale()
+            flash_stale()
             return redirect(url_for(".edit", framework_code=framework.code))
         except operations.FrameworkError as error:
             form[error.field].errors.append(str(error.message))
@@ -126,7 +117,7 @@ def edit_element(element_id: int) -> str | Response:
         try:
             operations.update_element(element, form.version.data, translations_from(form, "title"))
         except StaleRecord:
-            _stale()
+            flash_stale()
             return redirect(url_for(".edit_element", element_id=element.id))
         flash(_("The title has been saved."), "success")
         return redirect(url_for(".detail", framework_code=element.framework.code))

@@ -22,6 +22,7 @@ from focalpoints.concurrency import StaleRecord
 from focalpoints.conventions.models import Convention
 from focalpoints.countries.queries import active_conventions, list_countries
 from focalpoints.extensions import db
+from focalpoints.feedback import flash_stale, refuse
 from focalpoints.forms import choices
 from focalpoints.meetings import operations
 from focalpoints.meetings.forms import AgendaItemForm, IssueForm, MeetingForm
@@ -35,20 +36,6 @@ bp = Blueprint("meetings", __name__)
 @bp.record_once
 def _template_helpers(state: Any) -> None:
     state.app.jinja_env.globals.update(body_label=body_label)
-
-
-def _stale() -> None:
-    flash(
-        _(
-            "Someone else saved this record while you were editing it. Nothing of yours was "
-            "saved: the form now shows the newer values; apply your changes again."
-        ),
-        "danger",
-    )
-
-
-def _refused(form: Any, error: operations.CatalogueError) -> None:
-    form[error.field].errors.append(str(error.message))
 
 
 def _issues() -> list[Issue]:
@@ -185,10 +172,10 @@ def edit_meeting(meeting_id: int | None = None) -> str | Response:
         try:
             saved = operations.save_meeting(meeting, form.version.data, values)
         except StaleRecord:
-            _stale()
+            flash_stale()
             return redirect(request.path)
         except operations.CatalogueError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             flash(_("The meeting has been saved."), "success")
             return redirect(url_for(".detail", meeting_id=saved.id))
@@ -225,10 +212,10 @@ def edit_item(meeting_id: int, item_id: int | None = None) -> str | Response:
         try:
             operations.save_agenda_item(meeting, item, form.version.data, values)
         except StaleRecord:
-            _stale()
+            flash_stale()
             return redirect(request.path)
         except operations.CatalogueError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             flash(_("The agenda item has been saved."), "success")
             return redirect(url_for(".detail", meeting_id=meeting.id))
@@ -275,10 +262,10 @@ def edit_issue(issue_id: int | None = None) -> str | Response:
                 issue, form.version.data, values, [int(c) for c in form.conventions.data or []]
             )
         except StaleRecord:
-            _stale()
+            flash_stale()
             return redirect(request.path)
         except operations.CatalogueError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             flash(_("The issue has been saved."), "success")
             return redirect(url_for(".issues"))

@@ -14,6 +14,7 @@ from focalpoints.concurrency import StaleRecord
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import active_conventions, get_country_or_404
 from focalpoints.extensions import db
+from focalpoints.feedback import flash_stale, refuse
 from focalpoints.focal_points.forms import DeleteForm
 from focalpoints.focal_points.queries import people_of
 from focalpoints.forms import choices
@@ -52,23 +53,6 @@ def _country(code: str, for_edit: bool = False) -> Country:
     if not allowed:
         abort(403)
     return country
-
-
-def _refused(form: Any, error: operations.NbsapError) -> None:
-    if error.field and error.field in form:
-        form[error.field].errors.append(str(error.message))
-    else:
-        flash(str(error.message), "danger")
-
-
-def _stale() -> None:
-    flash(
-        _(
-            "Someone else saved this record while you were editing it. Nothing of yours was "
-            "saved: the form now shows the newer values; apply your changes again."
-        ),
-        "danger",
-    )
 
 
 @bp.get("")
@@ -120,11 +104,11 @@ def edit_nbsap(code: str, nbsap_id: int | None = None) -> str | Response:
             if upload and getattr(upload, "filename", ""):
                 operations.store_document(saved, upload.read(), upload.filename)
         except StaleRecord:
-            _stale()
+            flash_stale()
             return redirect(request.path)
         except operations.NbsapError as error:
             db.session.rollback()
-            _refused(form, error)
+            refuse(form, error)
         else:
             flash(_("The NBSAP has been saved."), "success")
             return redirect(url_for(".index", code=country.iso2))
@@ -216,11 +200,11 @@ def _save_target(
                     country, nbsap, target, form.values(), form.version.data
                 )
             except StaleRecord:
-                _stale()
+                flash_stale()
                 return redirect(request.path)
             except operations.NbsapError as error:
                 db.session.rollback()
-                _refused(form, error)
+                refuse(form, error)
             else:
                 flash(_("The target has been saved."), "success")
                 return redirect(url_for(".target", code=country.iso2, target_id=saved.id))
@@ -315,9 +299,9 @@ def align(code: str, target_id: int) -> str | Response:
         try:
             operations.align(record, element, Degree(form.degree.data))
         except StaleRecord:
-            _stale()
+            flash_stale()
         except operations.NbsapError as error:
-            _refused(form, error)
+            refuse(form, error)
             return _target_page(country, record, alignment_form=form)
         else:
             flash(_("The alignment has been saved."), "success")
@@ -351,7 +335,7 @@ def add_note(code: str, target_id: int) -> str | Response:
         try:
             operations.add_note(record, form.noted_on.data, form.text.data, form.language.data)
         except operations.NbsapError as error:
-            _refused(form, error)
+            refuse(form, error)
             return _target_page(country, record, note_form=form)
         flash(_("The progress note has been added."), "success")
         return redirect(url_for(".target", code=country.iso2, target_id=record.id))
