@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.extensions import db
+from tests.conftest import in_language, login
 
 
 def test_search_by_name_in_the_readers_language(client, login_as):
@@ -100,3 +101,116 @@ def test_country_list_takes_a_fixed_number_of_queries(client, login_as, count_qu
     counter.statements.clear()
     client.get("/countries")
     assert counter.count <= 7  # 6, and the unread notices counted for the navigation
+
+
+# The page body is a cached fragment (focalpoints/countries/overview.py) --------------------
+
+
+def _body(page: bytes) -> str:
+    return page.decode().split('<main id="main"', 1)[1].split("</main>", 1)[0]
+
+
+def test_country_page_body_is_rendered_once_per_content(app, client, login_as):
+    from focalpoints.fragments import fragment_cache
+
+    login_as(role="secretariat", country_code=None)
+    cache = fragment_cache()
+    first = client.get("/countries/KE").data
+    hits = cache.hits
+    assert client.get("/countries/KE").data == first
+    assert cache.hits == hits + 1
+    french = _body(client.get("/countries/KE", headers={"Accept-Language": "fr"}).data)
+    assert in_language("fr", "Focal points by convention") in french
+    assert "Focal points by convention" not in french
+
+
+def test_cached_body_never_shows_a_restricted_holder_to_another_country(
+    app, client, login_as, make_user, make_person, make_appointment
+):
+    person = make_person("KE", family_name="Restrictedname", visibility="restricted")
+    make_appointment("CMS-NFP", person=person)
+    login_as(role="secretariat", country_code=None)
+    assert "Restrictedname" in client.get("/countries/KE").data.decode()
+
+    other = app.test_client()
+    login(other, make_user(role="coordinator", country_code="FR"))
+    body = _body(other.get("/countries/KE").data)
+    assert "Restrictedname" not in body
+    assert "details shared only with the country and the Secretariat" in body
+    assert "Appoint a holder" not in body and "Add a person or institution" not in body
+
+    own = app.test_client()
+    login(own, make_user(role="editor", country_code="KE"))
+    body = _body(own.get("/countries/KE").data)
+    assert "Restrictedname" in body
+    assert "Appoint a holder" in body and "Add a person or institution" in body
+    # and the Secretariat's view, cached first, is still its own
+    body = _body(client.get("/countries/KE").data)
+    assert "Restrictedname" in body and "Add a person or institution" not in body
+
+
+def test_cached_body_shows_a_change_made_by_another_worker(client, login_as, make_appointment):
+    from focalpoints.focal_points.models import Person
+
+    appointment = make_appointment("CMS-NFP")
+    login_as(role="secretariat", country_code=None)
+    assert appointment.person.family_name in client.get("/countries/KE").data.decode()
+    # Written as another process would: no request of this app, no audit row, same database.
+    db.session.execute(
+        Person.__table__.update()
+        .where(Person.id == appointment.person_id)
+        .values(family_name="Changedelsewhere")
+    )
+    db.session.commit()
+    assert "Changedelsewhere" in client.get("/countries/KE").data.decode()
+
+
+def test_staleness_follows_the_day_the_page_is_read(app, make_user, make_appointment, country):
+    from datetime import date, timedelta
+
+    from focalpoints.countries.overview import render_overview
+
+    appointment = make_appointment("CMS-NFP", start=date(2024, 1, 15))
+    user = make_user(role="secretariat", country_code=None)
+    kenya = country("KE")
+    limit = app.config["STALE_AFTER_DAYS"]
+    confirmed = appointment.confirmed_or_started()
+    with app.test_request_context("/countries/KE"):
+        fresh = render_overview(kenya, user, confirmed + timedelta(days=limit))
+        stale = render_overview(kenya, user, confirmed + timedelta(days=limit + 1))
+    assert ">stale<" not in fresh
+    assert ">stale<" in stale
+
+
+def test_cached_template_reads_only_its_context(app):
+    """Whatever the body shows must come from its key: no user, request or clock read directly."""
+    from jinja2 import meta
+
+    from focalpoints.countries.overview import TEMPLATE
+
+    source = app.jinja_env.loader.get_source(app.jinja_env, TEMPLATE)[0]
+    read = meta.find_undeclared_variables(app.jinja_env.parse(source))
+    context = {"country", "conventions", "statuses", "role_lines", "as_of"}
+    context |= {"viewer", "hidden", "stale"}  # the reader's permissions, as flags in the key
+    # Context processors' helpers, pure functions of their arguments and the language. The
+    # user, request, session and g would be listed here too. The app's globals are not: those
+    # that read the user, the session or the clock must not be called.
+    helpers = {"region_label", "instrument_label", "territory_name"}
+    assert read == context | helpers
+    stateful = {name for name in app.jinja_env.globals if name.startswith(("can_", "sees_"))}
+    stateful |= {"csrf_token", "is_stale", "unread_notices", "current_language"}
+    for name in stateful:
+        assert not re.search(rf"\b{name}\s*\(", source), name
+
+
+def test_country_page_without_the_fragment_cache(app_factory, make_user):
+    uncached = app_factory(FRAGMENT_CACHE_SIZE=0)
+    with uncached.app_context():
+        from focalpoints.fragments import fragment_cache
+
+        assert fragment_cache() is None
+        client = uncached.test_client()
+        user = make_user(role="coordinator", country_code="KE")
+        login(client, user)
+        page = client.get("/countries/KE").data.decode()
+    assert "Focal points by convention" in page and "Add a person or institution" in page

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from focalpoints.countries import queries
 from focalpoints.countries.labels import MEA_REGIONS, instrument_label, region_label
-from focalpoints.focal_points.queries import appointments_by_role
+from focalpoints.countries.overview import render_overview
 from focalpoints.i18n import territory_name
 from focalpoints.reference.snapshot import reference_snapshot
 from focalpoints.urls import home_url
@@ -64,15 +64,5 @@ def index() -> str:
 def detail(code: str) -> str:
     """Show a country's Party status in each convention and the roles it fills."""
     country = queries.get_country_or_404(code)
-    reference = reference_snapshot()
-    conventions = reference.conventions
-    statuses = queries.party_statuses(reference.countries[country.id], conventions, date.today())
-    appointments = appointments_by_role(country)
-    return render_template(
-        "countries/detail.html",
-        country=country,
-        conventions=conventions,
-        statuses=statuses,
-        role_lines={c.id: queries.role_lines(c, statuses[c.id], appointments) for c in conventions},
-        as_of=reference.memberships_as_of,
-    )
+    overview = render_overview(country, current_user._get_current_object())
+    return render_template("countries/detail.html", country=country, overview=overview)

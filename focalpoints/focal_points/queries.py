@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import Row, and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from focalpoints import permissions
@@ -125,12 +126,19 @@ _HOLDINGS = (
 )
 
 
-def appointments_by_role(country: Country) -> dict[int, list[Holding]]:
-    """Every appointment of the country, with its holder, grouped by role (one query).
+def holding_rows(country: Country) -> list[Row]:
+    """Every appointment of the country with its holder's columns, newest first (one query).
+
+    Plain rows: the country page keys its cached body on them and builds records only to render.
+    """
+    return list(db.session.execute(_HOLDINGS, {"country_id": country.id}))
+
+
+def appointments_by_role(rows: Iterable[Row]) -> dict[int, list[Holding]]:
+    """The rows of :func:`holding_rows` as records, grouped by role.
 
     Columns, not objects: a country holds dozens of appointments, and the page only reads them.
     """
-    rows = db.session.execute(_HOLDINGS, {"country_id": country.id})
     split = len(_HOLDING)
     grouped: dict[int, list[Holding]] = defaultdict(list)
     for row in rows:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from focalpoints.auth.models import User
 from focalpoints.extensions import db
@@ -44,16 +44,25 @@ def recent_notices(user: User, limit: int = RECENT) -> list[ShownNotice]:
     return [ShownNotice(n, render(n, prepared)) for n in notices]
 
 
+# Every page's navigation runs one of these: built once.
+_UNREAD = (
+    select(func.count())
+    .select_from(Notice)
+    .where(Notice.user_id == bindparam("user_id"), Notice.read_at.is_(None))
+)
+_UNREAD_OWN_COUNTRY = _UNREAD.where(
+    or_(Notice.country_id.is_(None), Notice.country_id == bindparam("country_id"))
+)
+
+
 def unread_count(user: User) -> int:
     """How many of the user's notices are unread (of those the list shows them)."""
-    query = (
-        select(func.count())
-        .select_from(Notice)
-        .where(Notice.user_id == user.id, Notice.read_at.is_(None))
+    if sees_all_countries(user):
+        return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
+    return (
+        db.session.scalar(_UNREAD_OWN_COUNTRY, {"user_id": user.id, "country_id": user.country_id})
+        or 0
     )
-    if not sees_all_countries(user):
-        query = query.where(or_(Notice.country_id.is_(None), Notice.country_id == user.country_id))
-    return db.session.scalar(query) or 0
 
 
 def current_preferences(user: User) -> dict[str, Delivery]:

@@ -1,0 +1,80 @@
+"""A country's overview (Party status and the roles it fills) as plain records, rendered once.
+
+Every official opens country pages and most of them see the same thing, so the page body is a
+cached fragment (:mod:`focalpoints.fragments`). Its key holds everything the body shows: the
+reference data's version, the country's appointments and holders as read for this request, the
+day (for staleness), and what the viewer may see and do, as flags computed here. The template
+reads only these, never ``current_user``, so the key cannot miss a permission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+
+from focalpoints import permissions
+from focalpoints.countries.models import Country
+from focalpoints.countries.queries import party_statuses, role_lines
+from focalpoints.focal_points.operations import is_stale
+from focalpoints.focal_points.queries import appointments_by_role, holding_rows
+from focalpoints.fragments import render_fragment
+from focalpoints.reference.snapshot import reference_snapshot
+
+TEMPLATE = "countries/overview.html"
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """What the reader may do from the page: each link or button it shows depends on one."""
+
+    edit: bool
+    import_contacts: bool
+    read_positions: bool
+    view_working_group: bool
+    view_report_statuses: bool
+    edit_reference_data: bool
+
+    @classmethod
+    def of(cls, user: Any, country: Country) -> Viewer:
+        return cls(
+            edit=permissions.can_edit_country(user, country),
+            import_contacts=permissions.can_import(user, country),
+            read_positions=permissions.can_read_positions(user, country),
+            view_working_group=permissions.can_view_working_group(user, country),
+            view_report_statuses=permissions.can_view_report_statuses(user, country),
+            edit_reference_data=permissions.can_edit_reference_data(user),
+        )
+
+
+def render_overview(country: Country, user: Any, today: date | None = None) -> Markup:
+    """The body of the country page as ``user`` may see it (two queries when cached)."""
+    today = today or date.today()
+    reference = reference_snapshot()
+    rows = holding_rows(country)
+    viewer = Viewer.of(user, country)
+    # A row carries its holder's country and visibility, all that can_view_person reads.
+    hidden = frozenset(row.id for row in rows if not permissions.can_view_person(user, row))
+    key = ("country", reference.version, country.id, today, viewer, hidden, tuple(rows))
+
+    def context() -> dict[str, Any]:
+        record = reference.countries[country.id]
+        conventions = reference.conventions
+        appointments = appointments_by_role(rows)
+        statuses = party_statuses(record, conventions, today)
+        return {
+            "country": record,
+            "conventions": conventions,
+            "statuses": statuses,
+            "role_lines": {c.id: role_lines(c, statuses[c.id], appointments) for c in conventions},
+            "as_of": reference.memberships_as_of,
+            "viewer": viewer,
+            "hidden": hidden,
+            "stale": frozenset(
+                h.id for held in appointments.values() for h in held if is_stale(h, today)
+            ),
+        }
+
+    return render_fragment(TEMPLATE, key, context)
