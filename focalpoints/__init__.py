@@ -38,7 +38,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("focalpoints").setLevel(app.config.get("LOG_LEVEL", "INFO"))
 
-    from focalpoints import database, errors, fragments, i18n, permissions, request_log, security
+    from focalpoints import (
+        database,
+        errors,
+        fragments,
+        i18n,
+        navigation,
+        permissions,
+        request_log,
+        security,
+    )
     from focalpoints.auth import loading
     from focalpoints.extensions import csrf, db, limiter, migrate
 
@@ -54,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     request_log.init_app(app)
     fragments.init_app(app)
+    navigation.init_app(app)
 
     from focalpoints import models  # noqa: F401  (every model registered before mappers configure)
     from focalpoints.admin.views import bp as admin_bp

@@ -22,6 +22,22 @@ from focalpoints.i18n import current_language
 _EXTENSION_KEY = "focalpoints.fragments"
 
 
+class _Key:
+    """A key that hashes once: the cache looks a key up several times, and keys hold many rows."""
+
+    __slots__ = ("_hash", "parts")
+
+    def __init__(self, parts: tuple[Hashable, ...]) -> None:
+        self.parts = parts
+        self._hash = hash(parts)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self._hash == other._hash and self.parts == other.parts
+
+
 class FragmentCache:
     """A bounded least-recently-used cache of rendered HTML, safe across threads."""
 
@@ -43,6 +59,9 @@ class FragmentCache:
     def put(self, key: Hashable, html: Markup) -> None:
         with self._lock:
             self._entries[key] = html
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def clear(self) -> None:
         with self._lock:
@@ -71,7 +90,7 @@ def render_fragment(
     cache = fragment_cache()
     if cache is None:
         return _render(template, context())
-    full_key = (template, current_language(), request.script_root, key)
+    full_key = _Key((template, current_language(), request.script_root, key))
     html = cache.get(full_key)
     if html is None:
         html = _render(template, context())

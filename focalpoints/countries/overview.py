@@ -57,7 +57,7 @@ def render_overview(country: Country, user: Any, today: date | None = None) -> M
     viewer = Viewer.of(user, country)
     # A row carries its holder's country and visibility, all that can_view_person reads.
     hidden = frozenset(row.id for row in rows if not permissions.can_view_person(user, row))
-    key = ("country", reference.version, country.id, today, viewer, hidden, tuple(rows))
+    key = ("country", reference.version, country.id, today, viewer, hidden, tuple(map(tuple, rows)))
 
     def context() -> dict[str, Any]:
         record = reference.countries[country.id]

@@ -1,0 +1,49 @@
+"""The main menus, rendered once per kind of reader and language, for every page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from flask_login import current_user
+from markupsafe import Markup
+
+from focalpoints import permissions
+from focalpoints.fragments import render_fragment
+
+TEMPLATE = "partials/menus.html"
+
+
+@dataclass(frozen=True, slots=True)
+class Menus:
+    """What the menus offer the reader: each entry that depends on a permission names it."""
+
+    edit_reference_data: bool
+    manage_users: bool
+    sees_all_countries: bool
+
+    @classmethod
+    def of(cls, user: Any) -> Menus:
+        return cls(
+            edit_reference_data=permissions.can_edit_reference_data(user),
+            manage_users=permissions.can_manage_users(user),
+            sees_all_countries=permissions.sees_all_countries(user),
+        )
+
+
+def navigation_menus() -> Markup:
+    """The menus for the logged-in reader (their own country's pages first, if they have one)."""
+    user = current_user._get_current_object()
+    country = user.country
+    own, own_name = (country.iso2, country.name) if country is not None else (None, None)
+    menus = Menus.of(user)
+    return render_fragment(
+        TEMPLATE,
+        ("menus", own, own_name, menus),
+        lambda: {"own": own, "own_name": own_name, "menus": menus},
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["navigation_menus"] = navigation_menus
