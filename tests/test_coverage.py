@@ -89,3 +89,44 @@ def test_coverage_shows_which_countries_have_a_working_group_and_when_it_last_me
     assert "no meeting yet" in tanzania_row
     uganda_row = page.split('<th scope="row"><a href="/countries/UG">', 1)[1].split("</tr>", 1)[0]
     assert "none" in uganda_row
+
+
+def _kenya_row(page: str) -> str:
+    return page.split('<th scope="row"><a href="/countries/KE">', 1)[1].split("</tr>", 1)[0]
+
+
+def test_cached_figures_follow_a_change_made_by_another_worker(
+    app, client, login_as, make_appointment
+):
+    from focalpoints.focal_points.models import Appointment
+
+    appointment = make_appointment("CMS-NFP", country_code="KE")
+    login_as(role="secretariat", country_code=None)
+    for _ in range(2):  # the second is served from the cache
+        assert ">1/" in _kenya_row(client.get("/coverage?convention=CMS").data.decode())
+    # Written as another process would: no request of this app, no audit row.
+    stale_day = date.today() - timedelta(days=app.config["STALE_AFTER_DAYS"] + 10)
+    db.session.execute(
+        Appointment.__table__.update()
+        .where(Appointment.id == appointment.id)
+        .values(last_confirmed_on=stale_day, start_date=stale_day)
+    )
+    db.session.commit()
+    row = _kenya_row(client.get("/coverage?convention=CMS").data.decode())
+    assert ">0/" in row and "(1)" in row  # no confirmed holder, one stale
+
+
+def test_a_national_reader_never_gets_the_secretariats_cached_page(
+    app, client, login_as, make_user
+):
+    from tests.conftest import login
+
+    login_as(role="secretariat", country_code=None)
+    assert "/countries/FR" in client.get("/coverage").data.decode()
+    national = app.test_client()
+    login(national, make_user(role="editor", country_code="KE"))
+    page = national.get("/coverage").data.decode()
+    assert "/countries/KE" in page and "/countries/FR" not in page
+    assert 'class="coverage-map"' not in page  # the Secretariat's map of every Party
+    # and the Secretariat's page, cached first, is still whole
+    assert "/countries/FR" in client.get("/coverage").data.decode()

@@ -25,6 +25,15 @@ FRAGMENTS = {
         "stale",
     },
     navigation.TEMPLATE: {"own", "own_name", "menus"},
+    "coverage/report.html": {
+        "report",
+        "filters",
+        "errors",
+        "all_conventions",
+        "level_labels",
+        "regions",
+        "national",
+    },
 }
 # Context processors' helpers: pure functions of their arguments and the language.
 PURE_HELPERS = {"region_label", "instrument_label", "territory_name"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -118,17 +118,52 @@ def _holdings(today: date, role_ids: Iterable[int]) -> dict[tuple[int, int], str
     return {(c, r): (FILLED if confirmed else STALE) for c, r, confirmed in rows}
 
 
+@dataclass(frozen=True)
+class CoverageData:
+    """What coverage is computed from besides the reference data, read in two queries.
+
+    Its ``key`` names all of it, so that a rendering of the same figures can be reused.
+    """
+
+    today: date
+    holdings: dict[tuple[int, int], str]
+    working_groups: dict[int, GroupStatus]
+
+    @classmethod
+    def read(cls, today: date | None = None) -> CoverageData:
+        """The current holdings of every required role, and every open working group."""
+        today = today or date.today()
+        required = [
+            role.id
+            for convention in reference_snapshot().conventions
+            for role in convention.roles
+            if role.is_active and role.required
+        ]
+        return cls(today, _holdings(today, required), group_status_by_country())
+
+    @property
+    def key(self) -> Hashable:
+        return (
+            self.today,
+            frozenset(self.holdings.items()),
+            frozenset(self.working_groups.items()),
+        )
+
+
 def coverage(
     region: str = "",
     convention_code: str = "",
     role_code: str = "",
     only_country: Country | None = None,
+    data: CoverageData | None = None,
 ) -> CoverageReport:
-    """Compute coverage for the filters (four queries, whatever the number of Parties).
+    """Compute coverage for the filters (two queries, whatever the number of Parties, unless
+    ``data`` was read already).
 
     Conventions, roles, countries and their membership come from the cached reference data.
     """
-    today = date.today()
+    data = data or CoverageData.read()
+    today = data.today
     reference = reference_snapshot()
     conventions = [
         c for c in reference.conventions if not convention_code or c.code == convention_code
@@ -147,7 +182,7 @@ def coverage(
             if role.is_active and role.required and (not role_code or role.code == role_code):
                 by_role[role.id] = RoleCoverage(convention, role)
                 roles.append(by_role[role.id])
-    holdings = _holdings(today, list(by_role))
+    holdings = data.holdings
     for country in countries:
         statuses = party_statuses(country, conventions, today)
         for convention in conventions:
@@ -180,6 +215,4 @@ def coverage(
             stale=sum(p.stale for p in parts),
         )
         map_levels[country.iso2.lower()] = total.level
-    return CoverageReport(
-        conventions, countries, roles, cells, map_levels, group_status_by_country()
-    )
+    return CoverageReport(conventions, countries, roles, cells, map_levels, data.working_groups)

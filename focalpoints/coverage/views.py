@@ -14,8 +14,10 @@ from flask_login import current_user, login_required
 
 from focalpoints import permissions
 from focalpoints.countries.labels import MEA_REGIONS, region_label
-from focalpoints.coverage.queries import coverage
+from focalpoints.countries.models import Country
+from focalpoints.coverage.queries import CoverageData, coverage
 from focalpoints.exports.formats import neutralise
+from focalpoints.fragments import render_fragment
 from focalpoints.i18n import translated
 from focalpoints.reference.snapshot import reference_snapshot
 
@@ -42,7 +44,8 @@ def _template_helpers(state: Any) -> None:
     state.app.jinja_env.globals.update(map_codes=map_codes())
 
 
-def _report():
+def _filters() -> tuple[dict[str, str], list[str]]:
+    """The filters asked for, each unknown one dropped with a message saying so."""
     region = request.args.get("region", "")
     convention = request.args.get("convention", "").upper()[:20]
     role = request.args.get("role", "").upper()[:40]
@@ -57,33 +60,60 @@ def _report():
     if role and role not in {r.code for c in conventions for r in c.roles}:
         errors.append(_("Unknown role: %(role)s", role=role))
         role = ""
-    only = None if permissions.sees_all_countries(current_user) else current_user.country
-    report = coverage(region, convention, role, only)
-    return report, {"region": region, "convention": convention, "role": role}, errors, conventions
+    return {"region": region, "convention": convention, "role": role}, errors
+
+
+def _only_country() -> Country | None:
+    """A national official sees their own country's coverage; the Secretariat every country's."""
+    return None if permissions.sees_all_countries(current_user) else current_user.country
 
 
 @bp.get("")
 @login_required
 def index() -> tuple[str, int]:
-    """Coverage by convention and role, a table of countries, and a map."""
-    report, filters, errors, conventions = _report()
-    return render_template(
-        "coverage/index.html",
-        report=report,
-        filters=filters,
-        errors=errors,
-        all_conventions=conventions,
-        level_labels={level: str(label) for level, label in LEVELS.items()},
-        regions=MEA_REGIONS,
-        national=not permissions.sees_all_countries(current_user),
-    ), 400 if errors else 200
+    """Coverage by convention and role, a table of countries, and a map.
+
+    The body is rendered once per distinct figures, filters and kind of reader: the key holds
+    the holdings and working groups read for this request, so any change shows at once.
+    """
+    filters, errors = _filters()
+    only = _only_country()
+    national = not permissions.sees_all_countries(current_user)
+    reference = reference_snapshot()
+    data = CoverageData.read()
+    key = (
+        "coverage",
+        reference.version,
+        tuple(filters.values()),
+        only.id if only else None,
+        national,
+        tuple(errors),
+        data.key,
+    )
+    body = render_fragment(
+        "coverage/report.html",
+        key,
+        lambda: {
+            "report": coverage(
+                filters["region"], filters["convention"], filters["role"], only, data
+            ),
+            "filters": filters,
+            "errors": errors,
+            "all_conventions": reference.conventions,
+            "level_labels": {level: str(label) for level, label in LEVELS.items()},
+            "regions": MEA_REGIONS,
+            "national": national,
+        },
+    )
+    return render_template("coverage/index.html", body=body), 400 if errors else 200
 
 
 @bp.get("/missing.csv")
 @login_required
 def missing_csv() -> Response:
     """Parties missing each required role (or the chosen one), as CSV for reminder letters."""
-    report, _filters, errors, _conventions = _report()
+    filters, errors = _filters()
+    report = coverage(filters["region"], filters["convention"], filters["role"], _only_country())
 
     def rows():
         yield "\ufeffcountry,country_name,region,convention,role,role_name\r\n"
