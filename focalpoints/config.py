@@ -62,8 +62,9 @@ MAIL_DEFAULT_SENDER = "focalpoints <no-reply@localhost>"
 # Appointments not confirmed for this many days are shown as stale.
 STALE_AFTER_DAYS = 365
 
-# Rendered parts of pages kept per worker (see focalpoints/fragments.py); 0 turns this off.
-FRAGMENT_CACHE_SIZE = 512
+# Rendered parts of pages kept per worker process (focalpoints/fragments.py), in characters of
+# HTML; the least recently used go first. 0 turns the cache off.
+FRAGMENT_CACHE_CHARS = 32_000_000
 
 # Working-group documents (PDF, Word, Excel, OpenDocument), checked by content.
 DOCUMENT_MAX_BYTES = 15 * 1024 * 1024

@@ -39,10 +39,11 @@ class _Key:
 
 
 class FragmentCache:
-    """A bounded least-recently-used cache of rendered HTML, safe across threads."""
+    """Rendered HTML, at most ``chars`` characters of it, least recently used out first;
+    safe across threads."""
 
-    def __init__(self, size: int) -> None:
-        self._entries: LRUCache[Hashable, Markup] = LRUCache(maxsize=size)
+    def __init__(self, chars: int) -> None:
+        self._entries: LRUCache[Hashable, Markup] = LRUCache(maxsize=chars, getsizeof=len)
         self._lock = Lock()
         self.hits = 0
         self.misses = 0
@@ -57,11 +58,18 @@ class FragmentCache:
             return found
 
     def put(self, key: Hashable, html: Markup) -> None:
+        if len(html) > self._entries.maxsize:
+            return  # larger than the whole cache
         with self._lock:
             self._entries[key] = html
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @property
+    def chars(self) -> int:
+        """How many characters of HTML it holds."""
+        return self._entries.currsize
 
     def clear(self) -> None:
         with self._lock:
@@ -69,9 +77,9 @@ class FragmentCache:
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its cache; ``FRAGMENT_CACHE_SIZE`` 0 turns caching off."""
-    size = int(app.config.get("FRAGMENT_CACHE_SIZE", 0))
-    app.extensions[_EXTENSION_KEY] = FragmentCache(size) if size > 0 else None
+    """Give the app its cache; ``FRAGMENT_CACHE_CHARS`` 0 turns caching off."""
+    chars = int(app.config.get("FRAGMENT_CACHE_CHARS", 0))
+    app.extensions[_EXTENSION_KEY] = FragmentCache(chars) if chars > 0 else None
 
 
 def fragment_cache() -> FragmentCache | None:

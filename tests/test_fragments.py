@@ -8,7 +8,7 @@ import pytest
 
 from focalpoints import navigation
 from focalpoints.countries import overview
-from focalpoints.fragments import fragment_cache, render_fragment
+from focalpoints.fragments import render_fragment
 from tests.conftest import login
 
 # Each cached template, and every variable it may read: its context, built from its key.
@@ -85,25 +85,39 @@ def test_menus_follow_the_reader(app, make_user):
     assert len(tokens) == len(menus)
 
 
-def test_cache_keeps_the_most_recently_used(app_factory):
-    small = app_factory(FRAGMENT_CACHE_SIZE=2)
+def test_cache_holds_at_most_its_size_least_recently_used_out_first():
+    from markupsafe import Markup
+
+    from focalpoints.fragments import FragmentCache
+
+    cache = FragmentCache(chars=10)
+    cache.put("a", Markup("aaaa"))
+    cache.put("b", Markup("bbbb"))
+    assert cache.get("a") == "aaaa"  # now the most recently used
+    cache.put("c", Markup("cccc"))
+    assert cache.get("b") is None and cache.get("a") == "aaaa" and cache.get("c") == "cccc"
+    assert cache.chars == 8 and len(cache) == 2
+    cache.put("huge", Markup("xxxxxxxxxxx"))  # larger than the whole cache: not kept, nothing lost
+    assert cache.get("huge") is None and len(cache) == 2
+    assert (cache.hits, cache.misses) == (3, 2)
+
+
+def test_rendering_reuses_only_an_equal_key(app):
     renders = []
 
-    def context(n):
+    def context(flag):
         def build():
-            renders.append(n)
-            return {"own": None, "own_name": None, "menus": navigation.Menus(False, False, n)}
+            renders.append(flag)
+            return {"own": None, "own_name": None, "menus": navigation.Menus(flag, False, False)}
 
         return build
 
-    with small.test_request_context("/"):
-        cache = fragment_cache()
-        for n in (True, False, True, "x"):
-            render_fragment(navigation.TEMPLATE, ("test", n), context(n))
-        assert renders == [True, False, "x"]
-        assert len(cache) == 2
-        render_fragment(navigation.TEMPLATE, ("test", False), context(False))  # evicted
-        assert renders == [True, False, "x", False]
+    with app.test_request_context("/"):
+        first = render_fragment(navigation.TEMPLATE, ("test", True), context(True))
+        assert render_fragment(navigation.TEMPLATE, ("test", True), context(True)) == first
+        other = render_fragment(navigation.TEMPLATE, ("test", False), context(False))
+    assert renders == [True, False]
+    assert "/admin/conventions" in first and "/admin/conventions" not in other
 
 
 def test_language_is_part_of_the_key(app, make_user):
