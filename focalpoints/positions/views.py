@@ -48,8 +48,16 @@ bp = Blueprint("positions", __name__, url_prefix="/countries/<code>/positions")
 
 @bp.record_once
 def _template_helpers(state: Any) -> None:
+    from focalpoints.focal_points import operations as registry
     from focalpoints.focal_points.labels import register_labels
     from focalpoints.positions.labels import ANSWERS, STATUSES
+
+    if operations.move_person not in registry.MERGE_HOOKS:
+        registry.MERGE_HOOKS.append(operations.move_person)
+    if operations.erase_person not in registry.ERASE_HOOKS:
+        registry.ERASE_HOOKS.append(operations.erase_person)
+    registry.PERSONAL_DATA_HOOKS["positions_led"] = operations.led_positions
+    registry.PERSONAL_DATA_HOOKS["consultations"] = operations.consultations_of
 
     status = _l("Status")
     register_labels(
@@ -258,7 +266,7 @@ def detail(code: str, position_id: int) -> str:
         country=country,
         position=position,
         versions=queries.visible_versions(position),
-        answers=Counter(c.answer or "" for c in position.consultations),
+        answers=Counter(c.answer or "" for c in position.standing_consultations),
         history=queries.history(position) if private else [],
         reader=current_language(),
         action_form=ActionForm(formdata=None, version=position.version),
