@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from focalpoints import permissions
 from focalpoints.concurrency import StaleRecord
@@ -147,9 +148,15 @@ def _position_form(country: Country, position: Position | None) -> PositionForm:
         .order_by(AgendaItem.meeting_id, AgendaItem.sort_order, AgendaItem.id)
     ).all()
     form.meeting.choices = choices((m.id, f"{m.title} · {m.name}") for m in meetings)
-    form.agenda_item.choices = choices(
-        [("", "—")] + [(i.id, f"{i.meeting.title} · {i.label}") for i in items]
-    )
+    # Each item names its meeting, for the script that lists only the chosen meeting's items.
+    form.agenda_item.choices = choices([("", "—")]) + [
+        SelectChoice(
+            str(i.id),
+            f"{i.meeting.title} · {i.label}",
+            render_kw={"data-meeting": str(i.meeting_id)},
+        )
+        for i in items
+    ]
     form.issue.choices = choices([("", "—")] + [(i.id, i.name) for i in issues])
     form.lead.choices = choices([("", "—")] + [(p.id, p.display_name) for p in people_of(country)])
     for optional in (form.agenda_item, form.issue, form.lead):
