@@ -878,3 +878,31 @@ def test_a_passed_deadline_is_told_to_the_coordinators_when_the_lead_is_no_user(
     [notice] = notices_of(coordinator)
     assert notice.items == [position.id, "deadline"]
     assert notices_of(tanzanian) == []
+
+
+def test_a_person_merged_from_two_records_asked_together_is_counted_once(
+    app, make_user, make_person, country, kinds
+):
+    from focalpoints.positions import operations as positions
+    from focalpoints.positions.models import Answer, Consultation
+
+    kinds("consultation_requested", "consultation_outcome")
+    lead_user = make_user("coordinator", "KE", email="lead@example.org")
+    focal_point = make_user("editor", "KE", email="amina@example.org")
+    keep = make_person("KE", email="amina@example.org")
+    duplicate = make_person("KE", email="a.hassan@example.org")
+    lead = make_person("KE", email="lead@example.org")
+    position = _position_in_consultation(country("KE"), lead, [keep, duplicate])
+    answered = db.session.scalar(select(Consultation).where(Consultation.person_id == duplicate.id))
+    positions.record_answer(answered, Answer.AGREE, "", "en", TODAY, answered.version)
+    operations.notify()
+    assert [n.kind for n in notices_of(focal_point)] == ["consultation_requested"]
+    assert notices_of(lead_user) == []  # Amina's view is awaited on her other record
+
+    registry.merge_people(keep, duplicate)  # she has answered, on the duplicate's request
+    operations.notify()
+    [outcome] = notices_of(lead_user)
+    assert outcome.items == [position.id, "answered"]
+    message = body(to(lead_user.email)[0])
+    assert "Agrees: 1" in message and "Awaited: 0" in message
+    assert len(notices_of(focal_point)) == 1  # not asked again for the request superseded

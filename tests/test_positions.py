@@ -254,6 +254,27 @@ def test_the_agenda_item_must_belong_to_the_meeting(client, login_as):
     assert _count(Position) == 0
 
 
+def test_agenda_items_name_their_meeting_for_the_script_that_filters_them(client, login_as):
+    login_as()
+    page = client.get("/countries/KE/positions/new").data.decode()
+    select = re.search(r'<select[^>]*id="agenda_item"[^>]*>(.*?)</select>', page, re.S)
+    assert select and 'data-meeting-field="meeting"' in select.group(0)
+    options = {
+        re.search(r'value="([^"]*)"', attrs).group(1): attrs
+        for attrs in re.findall(r"<option([^>]*)>", select.group(1))
+    }
+    assert "data-meeting" not in options[""]  # none: offered whatever the meeting
+    for meeting_code in ("CMS-COP15", "CBD-COP17"):
+        meeting = _meeting(meeting_code)
+        for item in meeting.agenda_items:
+            if item.is_active:
+                assert f'data-meeting="{meeting.id}"' in options[str(item.id)]
+    script = re.search(r'<script src="(/static/js/agenda_items\.js[^"]*)"', page)
+    with client.get(script.group(1)) as asset:
+        assert asset.status_code == 200 and "javascript" in asset.content_type
+        assert b"data-meeting-field" in asset.data
+
+
 def test_the_lead_must_be_a_person_of_the_country(client, login_as, make_person):
     login_as()
     foreign = make_person("TZ")

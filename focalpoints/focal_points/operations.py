@@ -7,7 +7,7 @@ message and, where it belongs to one, the name of the form field) instead of wri
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,9 @@ LIFECYCLE = (Status.PROPOSED, Status.ENDORSED, Status.NOTIFIED, Status.ACKNOWLED
 MERGE_HOOKS: list[Callable[[Person, Person], None]] = []
 # And they add what they hold about a person to a data subject's access request.
 PERSONAL_DATA_HOOKS: dict[str, Callable[[Person], Any]] = {}
+# And they erase what they hold of a person who asks for it: each hook is called with the person
+# before their details are erased (so that it can still match their name or e-mail address).
+ERASE_HOOKS: list[Callable[[Person], None]] = []
 
 
 class RegistryError(ValueError):
@@ -440,17 +443,43 @@ def personal_data(person: Person) -> dict[str, Any]:
     return data
 
 
+def erase_in_history(
+    entity_type: str, entity_ids: Iterable[Any], erased: Callable[[str, Any], bool]
+) -> None:
+    """Replace by ERASED the values that ``erased(key, value)`` picks in the audit entries of
+    these records (both sides of each change, the erasure's own included once flushed)."""
+    from focalpoints.audit.models import AuditEntry
+
+    ids = [str(i) for i in entity_ids]
+    if not ids:
+        return
+    entries = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity_type == entity_type, AuditEntry.entity_id.in_(ids)
+        )
+    ).all()
+    for entry in entries:
+        for side in ("before", "after"):
+            values = getattr(entry, side)
+            if values:
+                setattr(
+                    entry,
+                    side,
+                    {k: (ERASED if erased(k, v) else v) for k, v in values.items()},
+                )
+
+
 def erase_person(person: Person) -> None:
     """Anonymise a person's details everywhere, keeping the records and the audit trail whole.
 
     Appointments keep their dates and roles (who held a role is a public act of the country),
-    but name, contacts and notes are replaced, in the record and in its audit entries.
+    but name, contacts and notes are replaced, in the record and in its audit entries. Other
+    features erase what they hold through ERASE_HOOKS.
     """
-    from sqlalchemy import select as select_
-
     from focalpoints.audit import record_event
-    from focalpoints.audit.models import AuditEntry
 
+    for hook in ERASE_HOOKS:
+        hook(person)
     for appointment in person.appointments:
         if appointment.is_current:
             appointment.status = Status.ENDED.value
@@ -465,19 +494,6 @@ def erase_person(person: Person) -> None:
     person.match_key = ""
     person.visibility = "restricted"
     person.deleted_at = person.deleted_at or utcnow()
-    entries = db.session.scalars(
-        select_(AuditEntry).where(
-            AuditEntry.entity_type == "people", AuditEntry.entity_id == str(person.id)
-        )
-    ).all()
-    for entry in entries:
-        for side in ("before", "after"):
-            values = getattr(entry, side)
-            if values:
-                setattr(
-                    entry,
-                    side,
-                    {k: (ERASED if k in PERSON_FIELDS else v) for k, v in values.items()},
-                )
+    erase_in_history("people", [person.id], lambda key, _value: key in PERSON_FIELDS)
     record_event(db.session, "erase", "people", person.id, country_id=person.country_id)
     db.session.commit()

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from focalpoints.audit import record_event
 from focalpoints.concurrency import StaleRecord, claim_version
@@ -31,6 +32,8 @@ from focalpoints.nbsap.models import (
     Nbsap,
     ProgressNote,
     TargetKind,
+    national_target_people,
+    pick_text,
 )
 
 NBSAP_FIELDS = (
@@ -341,3 +344,50 @@ def add_note(target: NationalTarget, noted_on: date, text: str, language: str) -
     db.session.add(note)
     db.session.commit()
     return note
+
+
+# Merged people ----------------------------------------------------------------------------------
+
+
+def _responsible_for(person: Person) -> list[NationalTarget]:
+    return list(
+        db.session.scalars(
+            select(NationalTarget)
+            .join(
+                national_target_people,
+                national_target_people.c.national_target_id == NationalTarget.id,
+            )
+            .where(national_target_people.c.person_id == person.id)
+            .options(
+                selectinload(NationalTarget.responsible),
+                selectinload(NationalTarget.conventions),
+                joinedload(NationalTarget.nbsap),
+            )
+            .order_by(NationalTarget.nbsap_id, NationalTarget.code, NationalTarget.id)
+        )
+    )
+
+
+def move_person(keep: Person, other: Person) -> None:
+    """When ``other`` is merged into ``keep``, the targets and measures they are responsible for
+    name ``keep`` instead (once, if both were named), logged as any change of these links is."""
+    for target in _responsible_for(other):
+        before = _links(target)
+        people = [p for p in target.responsible if p.id != other.id]
+        target.responsible = people if keep in people else [*people, keep]
+        db.session.flush()
+        _record_links(target, before)
+
+
+def personal_data(person: Person) -> list[dict[str, Any]]:
+    """The targets and measures a person is responsible for, for a data subject's access request."""
+    return [
+        {
+            "nbsap": target.nbsap.title,
+            "kind": target.kind,
+            "code": target.code,
+            "title": pick_text(target.titles, target.language, target.language)[1],
+            "removed": target.is_deleted,
+        }
+        for target in _responsible_for(person)
+    ]

@@ -30,6 +30,7 @@ class PositionForm(VersionedForm):
         _l("Agenda item"),
         choices=[],
         description=_l("An item of the meeting's agenda, or none if the position is on an issue."),
+        render_kw={"data-meeting-field": "meeting"},  # static/js/agenda_items.js
     )
     issue = SelectField(_l("Cross-cutting issue"), choices=[])
     language = language_field(_l("Language of the title and text"))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -39,6 +41,31 @@ def in_language(versions: dict[str, str], original: str, reader: str) -> tuple[s
         if text:
             return language, text
     return original, ""
+
+
+def standing(consultations: Iterable[Any]) -> list[Any]:
+    """Each consulted person's standing request, the one their view is counted by, by id.
+
+    Someone asked again after answering is awaited again: their latest request stands. Two
+    records merged into one person may each hold a request of the same day: an answered one
+    stands. Works on Consultation rows and on result rows with the same named columns.
+    """
+    held: dict[int, Any] = {}
+    for consultation in consultations:
+        current = held.get(consultation.person_id)
+        if current is None or _rank(consultation) > _rank(current):
+            held[consultation.person_id] = consultation
+    return sorted(held.values(), key=lambda c: c.id)
+
+
+def _rank(consultation: Any) -> tuple[date, bool, date, int]:
+    answered = consultation.answer is not None
+    return (
+        consultation.requested_on,
+        answered,
+        consultation.answered_on or date.min,
+        consultation.id,
+    )
 
 
 class Position(Audited, db.Model):
@@ -103,6 +130,11 @@ class Position(Audited, db.Model):
     def text_in(self, reader: str) -> tuple[str, str]:
         """(language, text) for a reader of ``reader``."""
         return in_language(self.texts, self.language, reader)
+
+    @property
+    def standing_consultations(self) -> list[Consultation]:
+        """One request per person consulted: the one their view is counted by."""
+        return standing(self.consultations)
 
     def __repr__(self) -> str:
         return f"<Position {self.id} {self.status}>"

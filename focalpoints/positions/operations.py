@@ -11,13 +11,15 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from focalpoints.concurrency import claim_version
 from focalpoints.countries.models import Country
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Person
+from focalpoints.focal_points.operations import ERASED, erase_in_history
 from focalpoints.i18n import NATIVE_NAMES
 from focalpoints.meetings.models import AgendaItem, Issue, Meeting
 from focalpoints.positions.models import (
@@ -26,6 +28,7 @@ from focalpoints.positions.models import (
     Position,
     PositionStatus,
     PositionVersion,
+    standing,
 )
 
 #: Languages a position can be written in: the six UN languages, and Portuguese.
@@ -181,7 +184,7 @@ def request_consultation(
     """Ask focal points of the country for their view; a draft moves into consultation
     (a new version, so ``seen_version`` must be current then).
 
-    People with an unanswered request on this position already are not asked twice.
+    People whose standing request on this position is unanswered are not asked twice.
     """
     if not people:
         raise PositionError(_l("Choose at least one focal point."), "people")
@@ -191,13 +194,10 @@ def request_consultation(
         raise PositionError(_l("The deadline cannot be in the past."), "deadline")
     if language not in TEXT_LANGUAGES:
         raise PositionError(_l("Choose a language."), "language")
-    waiting = set(
-        db.session.scalars(
-            select(Consultation.person_id).where(
-                Consultation.position_id == position.id, Consultation.answer.is_(None)
-            )
-        )
-    )
+    asked = db.session.scalars(
+        select(Consultation).where(Consultation.position_id == position.id)
+    ).all()
+    waiting = {c.person_id for c in standing(asked) if not c.is_answered}
     created = []
     for person in people:
         if person.id in waiting:
@@ -249,3 +249,103 @@ def record_answer(
     consultation.answered_on = answered_on
     db.session.commit()
     return consultation
+
+
+# Merged and erased people -----------------------------------------------------------------------
+
+
+def move_person(keep: Person, other: Person) -> None:
+    """When ``other`` is merged into ``keep``, the positions they lead and the requests for their
+    view follow; the versions kept already still name whom they named then.
+
+    If both were asked about one position, both requests stay (who was asked when is history):
+    the kept person's view is counted once, by their standing request (``models.standing``).
+    """
+    for position in db.session.scalars(select(Position).where(Position.lead_person_id == other.id)):
+        position.lead_person_id = keep.id
+    for consultation in db.session.scalars(
+        select(Consultation).where(Consultation.person_id == other.id)
+    ):
+        consultation.person_id = keep.id
+
+
+def led_positions(person: Person) -> list[dict[str, Any]]:
+    """The positions a person leads, for a data subject's access request (not their text)."""
+    positions = db.session.scalars(
+        select(Position)
+        .where(Position.lead_person_id == person.id)
+        .options(joinedload(Position.meeting))
+        .order_by(Position.id)
+    )
+    return [
+        {
+            "id": position.id,
+            "meeting": position.meeting.code,
+            "title": position.titles.get(position.language, ""),
+            "language": position.language,
+            "status": position.status,
+            "removed": position.deleted_at is not None,
+        }
+        for position in positions
+    ]
+
+
+def consultations_of(person: Person) -> list[dict[str, Any]]:
+    """The requests for a person's view and their answers, for a data subject's access request."""
+    consultations = db.session.scalars(
+        select(Consultation).where(Consultation.person_id == person.id).order_by(Consultation.id)
+    )
+    return [
+        {
+            "position": consultation.position_id,
+            "requested_on": consultation.requested_on.isoformat(),
+            "deadline": consultation.deadline.isoformat() if consultation.deadline else None,
+            "answer": consultation.answer,
+            "answered_on": consultation.answered_on.isoformat()
+            if consultation.answered_on
+            else None,
+            "answer_note": consultation.answer_note,
+        }
+        for consultation in consultations
+    ]
+
+
+ERASED_TEXTS = ("message", "answer_note")
+
+
+def erase_person(person: Person) -> None:
+    """Erase what consultations hold of ``person``, in the records and in their audit entries.
+
+    The message asking for their view and the note of their answer are theirs (written to them
+    or for them, often naming them): both are erased. Whether they were asked, when, and what
+    they answered stay, as appointments do. Where they themselves asked others (as the user
+    with their e-mail address), the requester is erased too.
+    """
+    emails = {e.lower() for e in [person.email, *person.other_emails] if e}
+    consultations = db.session.scalars(
+        select(Consultation).where(
+            or_(
+                Consultation.person_id == person.id,
+                func.lower(Consultation.requested_by).in_(emails),
+            )
+        )
+    ).all()
+    theirs = {c.id for c in consultations if c.person_id == person.id}
+    for consultation in consultations:
+        if consultation.id in theirs:
+            for key in ERASED_TEXTS:
+                if getattr(consultation, key):
+                    setattr(consultation, key, ERASED)
+        if consultation.requested_by.lower() in emails:
+            consultation.requested_by = ERASED
+
+    def requester(key: str, value: Any) -> bool:
+        return key == "requested_by" and isinstance(value, str) and value.lower() in emails
+
+    erase_in_history(
+        "consultations",
+        theirs,
+        lambda key, value: requester(key, value) or (key in ERASED_TEXTS and bool(value)),
+    )
+    others = [c.id for c in consultations if c.id not in theirs]
+    erase_in_history("consultations", others, requester)

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from focalpoints import permissions
 from focalpoints.concurrency import StaleRecord
@@ -48,8 +49,16 @@ bp = Blueprint("positions", __name__, url_prefix="/countries/<code>/positions")
 
 @bp.record_once
 def _template_helpers(state: Any) -> None:
+    from focalpoints.focal_points import operations as registry
     from focalpoints.focal_points.labels import register_labels
     from focalpoints.positions.labels import ANSWERS, STATUSES
+
+    if operations.move_person not in registry.MERGE_HOOKS:
+        registry.MERGE_HOOKS.append(operations.move_person)
+    if operations.erase_person not in registry.ERASE_HOOKS:
+        registry.ERASE_HOOKS.append(operations.erase_person)
+    registry.PERSONAL_DATA_HOOKS["positions_led"] = operations.led_positions
+    registry.PERSONAL_DATA_HOOKS["consultations"] = operations.consultations_of
 
     status = _l("Status")
     register_labels(
@@ -139,9 +148,15 @@ def _position_form(country: Country, position: Position | None) -> PositionForm:
         .order_by(AgendaItem.meeting_id, AgendaItem.sort_order, AgendaItem.id)
     ).all()
     form.meeting.choices = choices((m.id, f"{m.title} · {m.name}") for m in meetings)
-    form.agenda_item.choices = choices(
-        [("", "—")] + [(i.id, f"{i.meeting.title} · {i.label}") for i in items]
-    )
+    # Each item names its meeting, for the script that lists only the chosen meeting's items.
+    form.agenda_item.choices = choices([("", "—")]) + [
+        SelectChoice(
+            str(i.id),
+            f"{i.meeting.title} · {i.label}",
+            render_kw={"data-meeting": str(i.meeting_id)},
+        )
+        for i in items
+    ]
     form.issue.choices = choices([("", "—")] + [(i.id, i.name) for i in issues])
     form.lead.choices = choices([("", "—")] + [(p.id, p.display_name) for p in people_of(country)])
     for optional in (form.agenda_item, form.issue, form.lead):
@@ -258,7 +273,7 @@ def detail(code: str, position_id: int) -> str:
         country=country,
         position=position,
         versions=queries.visible_versions(position),
-        answers=Counter(c.answer or "" for c in position.consultations),
+        answers=Counter(c.answer or "" for c in position.standing_consultations),
         history=queries.history(position) if private else [],
         reader=current_language(),
         action_form=ActionForm(formdata=None, version=position.version),

@@ -240,10 +240,24 @@ def test_a_position_is_drafted_consulted_across_two_conventions_and_agreed(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
+    elsewhere = db.session.scalar(select(Meeting).where(Meeting.code == "CITES-COP20"))
+    its_items, other_items = (
+        [str(i.id) for i in m.agenda_items if i.is_active] for m in (meeting, elsewhere)
+    )
+
     page.goto("/countries/KE/positions")
     page.get_by_role("link", name="Record a position").click()
-    page.get_by_label("Meeting", exact=True).select_option(str(meeting.id))
-    page.get_by_label("Agenda item").select_option(str(meeting.agenda_items[-1].id))
+    meeting_select = page.get_by_label("Meeting", exact=True)
+    items = page.get_by_label("Agenda item")
+    # The agenda items follow the meeting chosen: only its items are offered.
+    meeting_select.select_option(str(elsewhere.id))
+    expect(items.locator("option[data-meeting]")).to_have_count(len(other_items))
+    items.select_option(other_items[0])
+    meeting_select.select_option(str(meeting.id))
+    expect(items).to_have_value("")  # the other meeting's item is no longer chosen
+    expect(items.locator("option[data-meeting]")).to_have_count(len(its_items))
+    expect(items.locator(f'option[data-meeting="{meeting.id}"]')).to_have_count(len(its_items))
+    items.select_option(its_items[-1])
     page.get_by_label("Title", exact=True).fill("Listing of the Sand Tiger Shark")
     page.get_by_label("Position", exact=True).fill("Kenya supports the listing in Appendix II.")
     page.get_by_label("Lead focal point").select_option(label=cms.person.display_name)

@@ -9,7 +9,7 @@ country: only its own national users ever receive these notices.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -34,10 +34,28 @@ from focalpoints.notifications.kinds import (
 )
 from focalpoints.notifications.models import Notice
 from focalpoints.positions.labels import answer_label
-from focalpoints.positions.models import Consultation, Position, PositionStatus
+from focalpoints.positions.models import Consultation, Position, PositionStatus, standing
 
 NATIONAL = (UserRole.COORDINATOR, UserRole.EDITOR)
 ANSWERED, DEADLINE = "answered", "deadline"
+
+
+# What counting a person's standing request takes (see positions.models.standing).
+COUNTED = (
+    Consultation.id,
+    Consultation.position_id,
+    Consultation.person_id,
+    Consultation.requested_on,
+    Consultation.answer,
+    Consultation.answered_on,
+)
+
+
+def _by_position(rows: list[Any]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.position_id].append(row)
+    return grouped
 
 
 def _positions(ids: set[int]) -> dict[int, Position]:
@@ -64,12 +82,10 @@ class ConsultationRequested(NoticeKind):
 
     def due(self, today: date, recipients: Recipients) -> Iterator[Due]:
         rows = db.session.execute(
-            select(Consultation.id, Consultation.position_id, Consultation.country_id)
+            select(*COUNTED, Consultation.country_id, func.lower(Person.email).label("email"))
             .join(Position, Consultation.position_id == Position.id)
             .join(Person, Consultation.person_id == Person.id)
-            .add_columns(func.lower(Person.email))
             .where(
-                Consultation.answer.is_(None),
                 Position.deleted_at.is_(None),
                 Position.status == PositionStatus.CONSULTATION.value,
                 Person.email != "",
@@ -77,8 +93,10 @@ class ConsultationRequested(NoticeKind):
             .order_by(Consultation.id)
         ).all()
         asked: dict[tuple[int, int, str], list[int]] = defaultdict(list)
-        for consultation_id, position_id, country_id, email in rows:
-            asked[(country_id, position_id, email)].append(consultation_id)
+        for consultations in _by_position(rows).values():
+            for row in standing(consultations):
+                if row.answer is None:
+                    asked[(row.country_id, row.position_id, row.email)].append(row.id)
         for (country_id, position_id, email), ids in asked.items():
             for user in recipients.of_country(country_id, *NATIONAL):
                 if user.email.lower() == email:
@@ -135,12 +153,11 @@ class ConsultationOutcome(NoticeKind):
     def due(self, today: date, recipients: Recipients) -> Iterator[Due]:
         rows = db.session.execute(
             select(
-                Consultation.position_id,
+                *COUNTED,
                 Consultation.country_id,
-                Consultation.answer,
                 Consultation.deadline,
                 Consultation.requested_by,
-                func.lower(Person.email),
+                func.lower(Person.email).label("lead"),
             )
             .join(Position, Consultation.position_id == Position.id)
             .outerjoin(Person, Position.lead_person_id == Person.id)
@@ -149,21 +166,19 @@ class ConsultationOutcome(NoticeKind):
                 Position.status == PositionStatus.CONSULTATION.value,
             )
         ).all()
-        by_position: dict[tuple[int, int], list[Any]] = defaultdict(list)
-        for row in rows:
-            by_position[(row[0], row[1])].append(row)
-        for (position_id, country_id), consultations in by_position.items():
-            if all(answer is not None for _p, _c, answer, *_rest in consultations):
+        for position_id, consultations in _by_position(rows).items():
+            counted = standing(consultations)
+            if all(c.answer is not None for c in counted):
                 outcome = ANSWERED
             elif any(
-                answer is None and deadline is not None and deadline < today
-                for _p, _c, answer, deadline, *_rest in consultations
+                c.answer is None and c.deadline is not None and c.deadline < today for c in counted
             ):
                 outcome = DEADLINE
             else:
                 continue
-            told = {lead for *_rest, lead in consultations if lead}
-            told |= {asker.lower() for *_first, asker, _lead in consultations if asker}
+            country_id = consultations[0].country_id
+            told = {c.lead for c in consultations if c.lead}
+            told |= {c.requested_by.lower() for c in consultations if c.requested_by}
             users = recipients.of_country(country_id, *NATIONAL)
             chosen = [u for u in users if u.email.lower() in told] or [
                 u for u in users if u.user_role is UserRole.COORDINATOR
@@ -173,13 +188,11 @@ class ConsultationOutcome(NoticeKind):
 
     def prepare(self, notices: list[Notice]) -> Any:
         ids = {n.items[0] for n in notices if n.items and isinstance(n.items[0], int)}
-        counts: dict[int, dict[str | None, int]] = defaultdict(dict)
-        for position_id, answer, number in db.session.execute(
-            select(Consultation.position_id, Consultation.answer, func.count())
-            .where(Consultation.position_id.in_(ids))
-            .group_by(Consultation.position_id, Consultation.answer)
-        ):
-            counts[position_id][answer] = number
+        rows = db.session.execute(select(*COUNTED).where(Consultation.position_id.in_(ids))).all()
+        counts = {
+            position_id: Counter(c.answer for c in standing(consultations))
+            for position_id, consultations in _by_position(rows).items()
+        }
         return _positions(ids), counts, load_countries(notices)
 
     def render(self, notice: Notice, prepared: Any) -> Rendered:
