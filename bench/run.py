@@ -3,7 +3,8 @@
     python bench/run.py [--scale full|small] [--seconds 5] [--concurrency 8] [--json FILE]
 
 Builds a database (SQLite in a temporary folder), serves the app with gunicorn on 127.0.0.1
-(two workers), drives each page with a bounded Python load generator, and prints requests per
+(two workers), drives each page with wrk (Debian's package; else a bounded Python load generator,
+or as ``--load`` says), and prints requests per
 second, p50 and p99 latency, SQL queries per request, and the peak memory growth of a worker
 during the exports. Load goes to 127.0.0.1 only and stops by itself.
 """
@@ -15,6 +16,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -174,6 +176,45 @@ def load(port: int, cookie: str, url: str, seconds: float, concurrency: int) -> 
     }
 
 
+_WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _wrk_ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return round(float(number) * _WRK_UNITS[unit], 1)
+
+
+def load_wrk(port: int, cookie: str, url: str, seconds: float, concurrency: int) -> dict:
+    """The same measure with wrk: one thread of C, so that the load generator does not take
+    the CPU the server needs (the Python generator caps the bare route well below its limit)."""
+    command = [
+        shutil.which("wrk") or "wrk",
+        "-t1",
+        f"-c{concurrency}",
+        f"-d{max(1, round(seconds))}s",
+        "--latency",
+        "-H",
+        f"Cookie: {cookie}",
+        f"http://127.0.0.1:{port}{url}",
+    ]  # a fixed local address, our own arguments
+    output = subprocess.run(  # noqa: S603
+        command, check=True, capture_output=True, text=True
+    ).stdout
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return {
+        "requests": requests,
+        "rps": round(float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)), 1),
+        "p50_ms": _wrk_ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
+        "p99_ms": _wrk_ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
+        "errors": (int(bad.group(1)) if bad else 0)
+        + (sum(int(n) for n in socket_errors.groups()) if socket_errors else 0),
+    }
+
+
 def worker_pids(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children")
     return [int(p) for p in children.read_text().split()] if children.exists() else []
@@ -263,7 +304,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--load",
+        choices=["auto", "wrk", "python"],
+        default="auto",
+        help="load generator: wrk if installed (auto), or the Python one",
+    )
     options = parser.parse_args()
+    generator = (
+        "wrk"
+        if options.load == "wrk" or (options.load == "auto" and shutil.which("wrk"))
+        else "python"
+    )
+    drive = load_wrk if generator == "wrk" else load
 
     env = bench_environment("bench")
     started = time.monotonic()
@@ -276,11 +329,11 @@ def main() -> None:
         cookie = login(port)
         results: dict[str, dict] = {}
         for name, url in PAGES:
-            load(port, cookie, url, 1.0, options.concurrency)  # warm-up
+            drive(port, cookie, url, 1.0, options.concurrency)  # warm-up
             results[name] = {
                 "url": url,
                 "queries": counts[name],
-                **load(port, cookie, url, options.seconds, options.concurrency),
+                **drive(port, cookie, url, options.seconds, options.concurrency),
             }
         bare = results["bare route"]["rps"] or 1
         for entry in results.values():
@@ -300,8 +353,11 @@ def main() -> None:
         "build_seconds": build,
         "country_page_bytes": page_size,
         "machine": f"{os.cpu_count()} cores, {sys.platform}",
+        "load_generator": generator,
+        "concurrency": options.concurrency,
         "results": results,
     }
+    print(f"load generator: {generator}, {options.concurrency} connections")
     print(
         f"{'measure':<18} {'rps':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'queries':>7}"
         f" {'export s':>9} {'mem MB':>7} {'errors':>6}"
