@@ -15,7 +15,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.wrappers import Response as BaseResponse
 
 from focalpoints.calendar_feeds import contents, operations
 from focalpoints.calendar_feeds.forms import NEW, CalendarLinkForm
@@ -42,7 +41,7 @@ def _link_key() -> str:
 
 @bp.route("/account/calendar", methods=["GET", "POST"])
 @login_required
-def index() -> str | BaseResponse:
+def index() -> str | Response:
     """The user's calendar link: make one (its address is shown once), a new one, or revoke it."""
     user = current_user._get_current_object()
     form = CalendarLinkForm()
@@ -81,7 +80,7 @@ def index() -> str | BaseResponse:
 @without_session
 @limiter.limit(_address_limit)
 @limiter.limit(_link_limit, key_func=_link_key)
-def feed(token: str) -> BaseResponse:
+def feed(token: str) -> Response:
     """The calendar of a link, for calendar applications: no log-in; 404 unless it works."""
     reader = operations.reader_for_token(token)
     if reader is None:
