@@ -70,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints.api.tokens_views import bp as api_tokens_bp
     from focalpoints.api.views import bp as api_bp
     from focalpoints.auth.views import bp as auth_bp
+    from focalpoints.calendar_feeds.views import bp as calendar_feeds_bp
     from focalpoints.countries.views import bp as countries_bp
     from focalpoints.coverage.views import bp as coverage_bp
     from focalpoints.exports.views import bp as exports_bp
@@ -97,6 +98,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         health_bp,
         api_bp,
         api_tokens_bp,
+        calendar_feeds_bp,
         frameworks_bp,
         nbsap_bp,
         reporting_bp,

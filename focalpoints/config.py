@@ -26,6 +26,9 @@ LOGIN_RATE_LIMIT = "20 per 15 minutes"
 PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes"  # noqa: S105  # nosec B105
 INVITATION_RATE_LIMIT = "30 per hour"
 API_RATE_LIMIT = "300 per minute"
+# Personal calendar links: each link, and each client address whatever the link.
+CALENDAR_FEED_RATE_LIMIT = "30 per hour"
+CALENDAR_FEED_ADDRESS_RATE_LIMIT = "600 per hour"
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 
@@ -65,6 +68,9 @@ STALE_AFTER_DAYS = 365
 # Rendered parts of pages kept per worker process (focalpoints/fragments.py), in characters of
 # HTML; the least recently used go first. 0 turns the cache off.
 FRAGMENT_CACHE_CHARS = 32_000_000
+
+# Calendar applications may keep a calendar link's file this long (seconds) before fetching again.
+CALENDAR_FEED_MAX_AGE = 3600
 
 # Working-group documents (PDF, Word, Excel, OpenDocument), checked by content.
 DOCUMENT_MAX_BYTES = 15 * 1024 * 1024

@@ -3,6 +3,7 @@
 from focalpoints.api.models import ApiToken
 from focalpoints.audit.models import AuditEntry
 from focalpoints.auth.models import LoginSession, User
+from focalpoints.calendar_feeds.models import CalendarFeed
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country, Membership
 from focalpoints.focal_points.models import Appointment, Person
@@ -28,6 +29,7 @@ __all__ = [
     "ApiToken",
     "Appointment",
     "AuditEntry",
+    "CalendarFeed",
     "Consultation",
     "Convention",
     "Country",

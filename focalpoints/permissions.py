@@ -88,6 +88,16 @@ def can_read_group_papers(user: Any, group: Any) -> bool:
     return _role(user) is UserRole.SECRETARIAT and bool(group.papers_shared)
 
 
+def can_read_calendar_feed(user: Any, feed: Any) -> bool:
+    """A personal calendar link reads for its own user while they keep the view it was made for:
+    their country's working group and reports, or every country's for the Secretariat."""
+    if _role(user) is None or feed.user_id != user.id:
+        return False
+    if feed.country_id is None:
+        return sees_all_countries(user)
+    return _role(user).is_national and user.country_id == feed.country_id
+
+
 def can_manage_users(user: Any) -> bool:
     """Administrators manage all accounts; coordinators those of their country."""
     return is_admin(user) or _role(user) is UserRole.COORDINATOR
@@ -212,6 +222,7 @@ def init_app(app: Flask) -> None:
         can_import=can_import,
         can_view_working_group=can_view_working_group,
         can_read_group_papers=can_read_group_papers,
+        can_read_calendar_feed=can_read_calendar_feed,
         can_view_nbsap=can_view_nbsap,
         can_edit_nbsap=can_edit_nbsap,
         can_edit_frameworks=can_edit_frameworks,

@@ -13,6 +13,8 @@ from werkzeug.wrappers import Response
 
 logger = logging.getLogger("focalpoints.request")
 _ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Paths whose last part is a secret: a calendar link's token, an invitation or reset link.
+_SECRET_PATH = re.compile(r"^(/calendar/|/invitation/|/password/reset/)[^/]+")
 
 
 def init_app(app: Flask) -> None:
@@ -34,7 +36,7 @@ def init_app(app: Flask) -> None:
                     {
                         "request_id": request_id,
                         "method": request.method,
-                        "path": request.path,
+                        "path": logged_path(request.path),
                         "status": response.status_code,
                         "ms": round(1000 * (time.perf_counter() - g.request_started), 1),
                         "remote_addr": request.remote_addr,
@@ -48,3 +50,8 @@ def init_app(app: Flask) -> None:
 
         # One proxy in front: trust its X-Forwarded-For/-Proto/-Host, nothing more.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+
+def logged_path(path: str) -> str:
+    """The path as logged: the secret of a link replaced, so that logs hand out no access."""
+    return _SECRET_PATH.sub(r"\1[redacted]", path)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from flask import Flask, abort, has_request_context, request
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from werkzeug.wrappers import Response
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 # No inline script or style anywhere: every asset is a local file.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -22,6 +27,13 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def without_session(view: F) -> F:
+    """Mark a view read by programs that keep no session (calendar feeds): its responses, error
+    pages included, never set, renew or clear the session cookie."""
+    view.without_session = True  # type: ignore[attr-defined]
+    return view
+
+
 class SecureCookieOverHttps(SecureCookieSessionInterface):
     """The session cookie is Secure whenever the request came over HTTPS."""
 
@@ -29,6 +41,12 @@ class SecureCookieOverHttps(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (
             has_request_context() and request.is_secure
         )
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        view = app.view_functions.get(request.endpoint or "")
+        if getattr(view, "without_session", False):
+            return
+        super().save_session(app, session, response)
 
 
 def init_app(app: Flask) -> None:

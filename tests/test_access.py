@@ -124,6 +124,12 @@ EXPECTED = {
         "POST",
         dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=302),
     ),
+    # Each user's own calendar link; the feed answers a made-up token with 404, whoever asks.
+    "calendar_feeds.index": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200),
+    ),
+    "calendar_feeds.feed": ("GET", dict.fromkeys(WHO, 404)),
     # Exports: every logged-in official, national users limited to their own country.
     **{
         endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200))

@@ -23,6 +23,7 @@ TABLES = (
     "people",
     "appointments",
     "api_tokens",
+    "calendar_feeds",
     "working_groups",
     "working_group_members",
     "working_group_meetings",
@@ -193,6 +194,7 @@ FORMS = [
     ("/password/forgot", None, ["email"]),
     ("/account", "coordinator", ["name", "language"]),
     ("/account/password", "coordinator", ["current", "password", "confirm"]),
+    ("/account/calendar", "coordinator", ["action"]),
     (
         "/account/notices",
         "coordinator",

@@ -138,7 +138,10 @@ def account() -> str | Response:
 
 
 def render_account(form: AccountForm | None = None, notices_form: object = None) -> str:
-    """The account page with its two forms: name and language, and the choice of notices."""
+    """The account page with its forms: name and language, the choice of notices, and the
+    calendar link."""
+    from focalpoints.calendar_feeds.forms import CalendarLinkForm
+    from focalpoints.calendar_feeds.operations import active_link
     from focalpoints.notifications.forms import preferences_form
     from focalpoints.notifications.queries import current_preferences
 
@@ -149,7 +152,13 @@ def render_account(form: AccountForm | None = None, notices_form: object = None)
         notices_form = preferences_form(
             current_user, current_preferences(current_user), formdata=None
         )
-    return render_template("auth/account.html", form=form, notices_form=notices_form)
+    return render_template(
+        "auth/account.html",
+        form=form,
+        notices_form=notices_form,
+        calendar_link=active_link(current_user),
+        calendar_form=CalendarLinkForm(formdata=None),
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

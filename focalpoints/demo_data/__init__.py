@@ -78,6 +78,7 @@ def load_demo_data(scale: str = "small") -> list[str]:
 
     ``full`` fills every Party of every convention instead, for benchmarks.
     """
+    from focalpoints.demo_data.calendar_feeds import demo_calendar_links
     from focalpoints.demo_data.notices import demo_notices
     from focalpoints.demo_data.positions import demo_positions, full_scale_positions
 
@@ -95,7 +96,9 @@ def load_demo_data(scale: str = "small") -> list[str]:
     with acting_as("system:demo-data"):
         summary.append(full_scale_nbsaps() if scale == "full" else demo_nbsaps(_language))
         summary.append(demo_notices({demo.email for demo in DEMO_USERS}))
+        calendar_links = demo_calendar_links()
     lines[1:1] = summary
+    lines += calendar_links
     return lines
 
 

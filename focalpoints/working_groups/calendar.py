@@ -57,12 +57,15 @@ def local_time(moment: datetime | None, zone: str) -> datetime | None:
         return aware.replace(tzinfo=None)
 
 
-def _event(meeting: GroupMeeting, country: Country, papers: bool) -> Event:
+def meeting_event(
+    meeting: GroupMeeting, country: Country, papers: bool, summary: str | None = None
+) -> Event:
+    """The meeting as an event; its agenda only if ``papers`` (the group's papers may be read)."""
     zone = ZoneInfo(meeting.timezone or "UTC")
     event = Event()
     event.add("uid", f"focalpoints-wg-meeting-{meeting.id}")
     event.add("dtstamp", datetime.now(UTC))
-    event.add("summary", meeting.title)
+    event.add("summary", summary or meeting.title)
     event.add("dtstart", _aware(meeting.starts_at).astimezone(zone))
     if meeting.ends_at:
         event.add("dtend", _aware(meeting.ends_at).astimezone(zone))
@@ -95,7 +98,7 @@ def ics(meetings: Iterable[GroupMeeting], country: Country, papers: bool | set[i
     calendar.add("x-wr-calname", f"{country.name}: working group")
     for meeting in meetings:
         readable = papers if isinstance(papers, bool) else meeting.group_id in papers
-        calendar.add_component(_event(meeting, country, readable))
+        calendar.add_component(meeting_event(meeting, country, readable))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 

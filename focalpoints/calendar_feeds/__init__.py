@@ -1,0 +1,1 @@
+"""Personal calendar links: secret, revocable feed URLs that calendar applications fetch."""
