@@ -155,6 +155,7 @@ def can_view_report_statuses(user: Any, country: Any) -> bool:
 
 def can_set_report_status(user: Any, country: Any) -> bool:
     """The country's coordinators and editors (and administrators) record their reports."""
+    return can_edit_country(user, country)
 
 
 def can_edit_catalogues(user: Any) -> bool:

@@ -152,3 +152,19 @@ def test_calendar_takes_a_fixed_number_of_queries(client, login_as, count_querie
     counter.statements.clear()
     client.get("/reporting")
     assert counter.count == baseline
+
+
+def test_the_country_is_offered_to_update_its_statuses_and_no_one_else(app, make_user):
+    """Each row links to its status form for the country's officials only."""
+    ramsar = _deadline("RAMSAR-NR-COP15")
+    link = f'href="/countries/KE/reporting/{ramsar.id}"'
+    for role, country_code, offered in (
+        ("editor", "KE", True),
+        ("coordinator", "KE", True),
+        ("admin", None, True),
+        ("secretariat", None, False),
+    ):
+        client = app.test_client()
+        login(client, make_user(role=role, country_code=country_code))
+        page = client.get("/countries/KE/reporting").data.decode()
+        assert (link in page) is offered, role
