@@ -131,7 +131,8 @@ def holding_rows(country: Country) -> list[Row]:
 
     Plain rows: the country page keys its cached body on them and builds records only to render.
     """
-    return list(db.session.execute(_HOLDINGS, {"country_id": country.id}))
+    # Through Core, in the session's transaction: plain rows need no ORM result handling.
+    return list(db.session.connection().execute(_HOLDINGS, {"country_id": country.id}))
 
 
 def appointments_by_role(rows: Iterable[Row]) -> dict[int, list[Holding]]:

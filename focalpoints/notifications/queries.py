@@ -57,10 +57,12 @@ _UNREAD_OWN_COUNTRY = _UNREAD.where(
 
 def unread_count(user: User) -> int:
     """How many of the user's notices are unread (of those the list shows them)."""
+    # Through Core, in the session's transaction: a count needs no ORM result handling.
+    connection = db.session.connection()
     if sees_all_countries(user):
-        return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
+        return connection.scalar(_UNREAD, {"user_id": user.id}) or 0
     return (
-        db.session.scalar(_UNREAD_OWN_COUNTRY, {"user_id": user.id, "country_id": user.country_id})
+        connection.scalar(_UNREAD_OWN_COUNTRY, {"user_id": user.id, "country_id": user.country_id})
         or 0
     )
 

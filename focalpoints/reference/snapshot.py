@@ -153,7 +153,7 @@ def reference_snapshot() -> ReferenceSnapshot:
     in_request = has_request_context()
     if in_request and "reference_snapshot" in g:  # its version was read earlier in this request
         return g.reference_snapshot
-    version = db.session.scalar(_VERSION)
+    version = db.session.connection().scalar(_VERSION)  # Core: no ORM result handling
     if wants_write_lock():
         return _load(version)
     cached = current_app.extensions.get(_EXTENSION_KEY)
