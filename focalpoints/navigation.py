@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from focalpoints import permissions
 from focalpoints.fragments import render_fragment
+from focalpoints.reference.snapshot import reference_version
 
 TEMPLATE = "partials/menus.html"
 
@@ -33,15 +34,24 @@ class Menus:
 
 
 def navigation_menus() -> Markup:
-    """The menus for the logged-in reader (their own country's pages first, if they have one)."""
+    """The menus for the logged-in reader (their own country's pages first, if they have one).
+
+    Keyed by the reader's country and the reference data's version (its name may change), so
+    the country is loaded only to render: most pages need no query for the menus.
+    """
     user = current_user._get_current_object()
-    country = user.country
-    own, own_name = (country.iso2, country.name) if country is not None else (None, None)
     menus = Menus.of(user)
+
+    def context() -> dict[str, Any]:
+        country = user.country
+        return {
+            "own": country.iso2 if country else None,
+            "own_name": country.name if country else None,
+            "menus": menus,
+        }
+
     return render_fragment(
-        TEMPLATE,
-        ("menus", own, own_name, menus),
-        lambda: {"own": own, "own_name": own_name, "menus": menus},
+        TEMPLATE, ("menus", user.country_id, reference_version(), menus), context
     )
 
 

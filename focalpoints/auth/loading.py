@@ -22,9 +22,9 @@ def session_hash(sid: str) -> str:
     return hashlib.sha256(sid.encode()).hexdigest()
 
 
-# Built once: every request runs it.
+# Built once: every request runs it. The session's columns, not an object: only read.
 _SESSION_USER = (
-    select(User, LoginSession)
+    select(User, LoginSession.id, LoginSession.last_seen_at, LoginSession.created_at)
     .join(LoginSession, LoginSession.user_id == User.id)
     .where(
         User.id == bindparam("user_id"),
@@ -49,21 +49,21 @@ def load_user(user_id: str) -> User | None:
     ).first()
     if row is None:
         return None
-    user, login_session = row
+    user, login_session_id, last_seen_at, created_at = row
     if not user.active or not secrets.compare_digest(user.session_token, token):
         return None
     now = utcnow()
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
-    if now - login_session.last_seen_at > idle:
+    if now - last_seen_at > idle:
         return None
-    if now - login_session.created_at > current_app.config["PERMANENT_SESSION_LIFETIME"]:
+    if now - created_at > current_app.config["PERMANENT_SESSION_LIFETIME"]:
         return None
-    if now - login_session.last_seen_at > timedelta(minutes=1):
+    if now - last_seen_at > timedelta(minutes=1):
         # In its own short transaction: a GET holds no write lock (see database.py).
         with db.engine.begin() as connection:
             connection.execute(
                 update(LoginSession)
-                .where(LoginSession.id == login_session.id)
+                .where(LoginSession.id == login_session_id)
                 .values(last_seen_at=now)
             )
     return user

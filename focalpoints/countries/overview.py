@@ -16,12 +16,11 @@ from typing import Any
 from markupsafe import Markup
 
 from focalpoints import permissions
-from focalpoints.countries.models import Country
 from focalpoints.countries.queries import party_statuses, role_lines
 from focalpoints.focal_points.operations import is_stale
 from focalpoints.focal_points.queries import appointments_by_role, holding_rows
 from focalpoints.fragments import render_fragment
-from focalpoints.reference.snapshot import reference_snapshot
+from focalpoints.reference.snapshot import CountryRecord, reference_snapshot
 
 TEMPLATE = "countries/overview.html"
 
@@ -38,7 +37,7 @@ class Viewer:
     edit_reference_data: bool
 
     @classmethod
-    def of(cls, user: Any, country: Country) -> Viewer:
+    def of(cls, user: Any, country: CountryRecord) -> Viewer:
         return cls(
             edit=permissions.can_edit_country(user, country),
             import_contacts=permissions.can_import(user, country),
@@ -49,11 +48,11 @@ class Viewer:
         )
 
 
-def render_overview(country: Country, user: Any, today: date | None = None) -> Markup:
+def render_overview(country: CountryRecord, user: Any, today: date | None = None) -> Markup:
     """The body of the country page as ``user`` may see it (two queries when cached)."""
     today = today or date.today()
     reference = reference_snapshot()
-    rows = holding_rows(country)
+    rows = holding_rows(country.id)
     viewer = Viewer.of(user, country)
     # A row carries its holder's country and visibility, all that can_view_person reads.
     hidden = frozenset(row.id for row in rows if not permissions.can_view_person(user, row))

@@ -26,11 +26,30 @@ _COUNTRY_BY_CODE = select(Country).where(Country.iso2 == bindparam("iso2"))
 
 def get_country_or_404(code: str, for_edit: bool = False) -> Country:
     """Load a country by ISO alpha-2 code for the current user: 404 unknown, 403 not allowed."""
-    if len(code) != 2 or not (code.isascii() and code.isalpha()):
-        abort(404)
-    country = db.session.scalar(_COUNTRY_BY_CODE, {"iso2": code.upper()})
+    country = db.session.scalar(_COUNTRY_BY_CODE, {"iso2": _valid_code(code)})
     if country is None:
         abort(404)
+    _authorise(country, for_edit)
+    return country
+
+
+def country_record_or_404(code: str) -> CountryRecord:
+    """A country as the cached reference data holds it, for pages that only read its columns
+    (no query when the request has read the reference data): 404 unknown, 403 not allowed."""
+    country = reference_snapshot().country_by_code(_valid_code(code))
+    if country is None:
+        abort(404)
+    _authorise(country, for_edit=False)
+    return country
+
+
+def _valid_code(code: str) -> str:
+    if len(code) != 2 or not (code.isascii() and code.isalpha()):
+        abort(404)
+    return code.upper()
+
+
+def _authorise(country: Country | CountryRecord, for_edit: bool) -> None:
     allowed = (
         permissions.can_edit_country(current_user, country)
         if for_edit
@@ -38,7 +57,6 @@ def get_country_or_404(code: str, for_edit: bool = False) -> Country:
     )
     if not allowed:
         abort(403)
-    return country
 
 
 def active_conventions() -> list[Convention]:

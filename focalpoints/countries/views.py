@@ -63,6 +63,6 @@ def index() -> str:
 @login_required
 def detail(code: str) -> str:
     """Show a country's Party status in each convention and the roles it fills."""
-    country = queries.get_country_or_404(code)
+    country = queries.country_record_or_404(code)
     overview = render_overview(country, current_user._get_current_object())
     return render_template("countries/detail.html", country=country, overview=overview)

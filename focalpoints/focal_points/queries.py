@@ -126,13 +126,13 @@ _HOLDINGS = (
 )
 
 
-def holding_rows(country: Country) -> list[Row]:
+def holding_rows(country_id: int) -> list[Row]:
     """Every appointment of the country with its holder's columns, newest first (one query).
 
     Plain rows: the country page keys its cached body on them and builds records only to render.
     """
     # Through Core, in the session's transaction: plain rows need no ORM result handling.
-    return list(db.session.connection().execute(_HOLDINGS, {"country_id": country.id}))
+    return list(db.session.connection().execute(_HOLDINGS, {"country_id": country_id}))
 
 
 def appointments_by_role(rows: Iterable[Row]) -> dict[int, list[Holding]]:

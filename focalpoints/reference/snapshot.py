@@ -131,6 +131,14 @@ class ReferenceSnapshot:
     memberships_as_of: date | None
     # Countries sorted by name, per language; filled on first use.
     _sorted: dict[str, list[CountryRecord]] = field(default_factory=dict, repr=False)
+    _by_code: dict[str, CountryRecord] = field(default_factory=dict, repr=False)
+
+    def country_by_code(self, iso2: str) -> CountryRecord | None:
+        """The country of ISO alpha-2 code ``iso2`` (upper case), if there is one."""
+        by_code = self._by_code
+        if not by_code:
+            by_code.update((c.iso2, c) for c in self.countries.values())
+        return by_code.get(iso2)
 
     def sorted_countries(self, language: str | None = None) -> list[CountryRecord]:
         """Every country, sorted by its name as a reader of ``language`` expects."""
@@ -146,6 +154,13 @@ class ReferenceSnapshot:
 
 # Every page that uses the snapshot runs it: built once.
 _VERSION = select(func.count()).select_from(AuditEntry).where(AuditEntry.entity_type.in_(TABLES))
+
+
+def reference_version() -> int:
+    """The reference data's version: no query if this request has read the data already."""
+    if has_request_context() and "reference_snapshot" in g:
+        return g.reference_snapshot.version
+    return db.session.connection().scalar(_VERSION)
 
 
 def reference_snapshot() -> ReferenceSnapshot:
