@@ -1,6 +1,8 @@
 """Benchmark focalpoints at full scale, side by side with a bare Flask route.
 
-    python bench/run.py [--scale full|small] [--seconds 5] [--concurrency 8] [--json FILE]
+    python bench/run.py [--scale full|small] [--seconds 15] [--rounds 5] [--json FILE] ...
+
+(`--help` lists every option.)
 
 Builds a database (SQLite in a temporary folder), serves the app with gunicorn on 127.0.0.1
 (two workers), drives each page with wrk (Debian's package; else a bounded Python load generator,
@@ -301,7 +303,10 @@ def serve(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=["small", "full"], default="full")
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--seconds", type=float, default=15.0, help="load per page, over all rounds"
+    )
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--json", type=Path)
     parser.add_argument(
@@ -327,17 +332,33 @@ def main() -> None:
     server, port = serve({**env, "BENCH_BARE_BYTES": str(page_size)}, workers=2)
     try:
         cookie = login(port)
+        for _name, url in PAGES:
+            drive(port, cookie, url, 1.0, options.concurrency)  # warm-up
+        # The pages take turns with the bare route, round after round: a shared machine's
+        # speed drifts by a quarter from one second to the next, so each page is compared with
+        # the bare route of its own round, and the median round is reported.
+        rounds: dict[str, list[dict]] = {name: [] for name, _url in PAGES}
+        for _ in range(options.rounds):
+            for name, url in PAGES:
+                rounds[name].append(
+                    drive(port, cookie, url, options.seconds / options.rounds, options.concurrency)
+                )
         results: dict[str, dict] = {}
         for name, url in PAGES:
-            drive(port, cookie, url, 1.0, options.concurrency)  # warm-up
+            ratios = [
+                (mine["rps"] / bare["rps"]) if bare["rps"] else 0.0
+                for mine, bare in zip(rounds[name], rounds["bare route"], strict=True)
+            ]
+            median = sorted(rounds[name], key=lambda r: r["rps"])[len(rounds[name]) // 2]
             results[name] = {
                 "url": url,
                 "queries": counts[name],
-                **drive(port, cookie, url, options.seconds, options.concurrency),
+                **median,
+                "requests": sum(r["requests"] for r in rounds[name]),
+                "errors": sum(r["errors"] for r in rounds[name]),
+                "ratio_to_bare": round(statistics.median(ratios), 3),
+                "ratio_by_round": [round(r, 3) for r in ratios],
             }
-        bare = results["bare route"]["rps"] or 1
-        for entry in results.values():
-            entry["ratio_to_bare"] = round(entry["rps"] / bare, 3)
         for name, url in EXPORTS:
             results[name] = {
                 "url": url,
@@ -355,9 +376,13 @@ def main() -> None:
         "machine": f"{os.cpu_count()} cores, {sys.platform}",
         "load_generator": generator,
         "concurrency": options.concurrency,
+        "rounds": options.rounds,
         "results": results,
     }
-    print(f"load generator: {generator}, {options.concurrency} connections")
+    print(
+        f"load generator: {generator}, {options.concurrency} connections, "
+        f"median of {options.rounds} rounds"
+    )
     print(
         f"{'measure':<18} {'rps':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'queries':>7}"
         f" {'export s':>9} {'mem MB':>7} {'errors':>6}"
