@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         fragments,
         i18n,
         navigation,
+        pages,
         permissions,
         request_log,
         security,
@@ -64,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     request_log.init_app(app)
     fragments.init_app(app)
     navigation.init_app(app)
+    pages.init_app(app)
 
     from focalpoints import models  # noqa: F401  (every model registered before mappers configure)
     from focalpoints.admin.views import bp as admin_bp

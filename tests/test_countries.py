@@ -117,8 +117,8 @@ def test_country_page_body_is_rendered_once_per_content(app, client, login_as):
     cache = fragment_cache()
     first = client.get("/countries/KE").data
     hits = cache.hits
-    assert client.get("/countries/KE").data == first
-    assert cache.hits == hits + 2  # the body and the menus
+    assert _body(client.get("/countries/KE").data) == _body(first)
+    assert cache.hits == hits + 1  # the whole page
     french = _body(client.get("/countries/KE", headers={"Accept-Language": "fr"}).data)
     assert in_language("fr", "Focal points by convention") in french
     assert "Focal points by convention" not in french

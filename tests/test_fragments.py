@@ -8,7 +8,7 @@ import pytest
 
 from focalpoints import navigation
 from focalpoints.countries import overview
-from focalpoints.fragments import render_fragment
+from focalpoints.fragments import fragment_cache, render_fragment
 from tests.conftest import login
 
 # Each cached template, and every variable it may read: its context, built from its key.
@@ -126,3 +126,96 @@ def test_language_is_part_of_the_key(app, make_user):
     english = client.get("/countries").data.decode()
     french = client.get("/countries", headers={"Accept-Language": "fr"}).data.decode()
     assert ">Coverage<" in english and ">Coverage<" not in french
+
+
+# Whole pages kept (focalpoints/pages.py) ------------------------------------------------------
+
+_TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+def _log_in_with_csrf(client, user):
+    from tests.conftest import PASSWORD
+
+    token = _TOKEN.search(client.get("/login").data.decode()).group(1)
+    data = {"email": user.email, "password": PASSWORD, "csrf_token": token}
+    assert client.post("/login", data=data).status_code == 302
+
+
+def test_a_kept_page_carries_each_sessions_own_working_csrf_tokens(app_factory, make_user):
+    from focalpoints.pages import _HOLE
+
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        user = make_user(role="coordinator", country_code="KE")
+        first, second = app.test_client(), app.test_client()
+        _log_in_with_csrf(first, user)
+        _log_in_with_csrf(second, user)  # the same official in another browser
+        cache = fragment_cache()
+        first.get("/countries/KE")
+        hits = cache.hits
+        pages = [first.get("/countries/KE").data.decode(), second.get("/countries/KE").data]
+        pages[1] = pages[1].decode()
+        assert cache.hits == hits + 2  # both served from the kept page
+        tokens = [set(_TOKEN.findall(page)) for page in pages]
+        assert all(len(t) == 1 for t in tokens) and tokens[0] != tokens[1]
+        assert _HOLE not in pages[0] + pages[1]
+        # Each session's token works in its own session: the language form, then log-out.
+        [token] = tokens[1]
+        response = second.post(
+            "/language", data={"language": "fr", "next": "/countries/KE", "csrf_token": token}
+        )
+        assert response.status_code == 302
+        assert second.post("/logout", data={"csrf_token": token}).status_code == 302
+        assert second.get("/countries/KE").status_code == 302  # logged out
+        [token] = tokens[0]
+        assert first.post("/logout", data={"csrf_token": token}).status_code == 302
+
+
+def test_a_page_with_a_message_to_flash_is_rendered_afresh(app, client, make_user):
+    login(client, make_user(role="coordinator", country_code="KE"))
+    client.get("/countries/KE")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Flashed only once")]
+    assert "Flashed only once" in client.get("/countries/KE").data.decode()
+    assert "Flashed only once" not in client.get("/countries/KE").data.decode()
+
+
+def test_a_kept_page_shows_the_readers_new_notices_and_name(app, client, make_user):
+    from focalpoints.extensions import db
+    from focalpoints.notifications.models import Notice
+
+    user = make_user(role="coordinator", country_code="KE", name="First Name")
+    login(client, user)
+    assert "First Name" in client.get("/countries/KE").data.decode()
+    user.name = "Second Name"
+    db.session.add(
+        Notice(user_id=user.id, kind="vacancies", subject="", key="t", country_id=user.country_id)
+    )
+    db.session.commit()
+    page = client.get("/countries/KE").data.decode()
+    assert "Second Name" in page and "First Name" not in page
+    assert '<span class="visually-hidden"> unread</span>' in page
+
+
+# What the frame of every page (base.html and its partials) reads of the reader and the
+# request: pages.chrome_key must name all of it. Adding to these lists means adding to the key.
+FRAME = ["base.html", "partials/navigation.html", "partials/flashes.html"]
+FRAME += ["partials/language_switcher.html"]
+FRAME_READS = {"current_user", "request", "direction", "chosen", "unread", "unread_notices"}
+FRAME_CALLS = {"url_for", "csrf_token", "unread_notices", "navigation_menus", "current_language"}
+FRAME_CALLS |= {"text_direction", "available_languages", "get_flashed_messages", "_", "gettext"}
+FRAME_CALLS |= {"ngettext"}
+USER_ATTRIBUTES = {"is_authenticated", "display_name", "user_role"}  # user_role: its role
+
+
+@pytest.mark.parametrize("template", FRAME)
+def test_the_frame_reads_only_what_the_page_key_names(app, template):
+    from jinja2 import meta
+
+    source = app.jinja_env.loader.get_source(app.jinja_env, template)[0]
+    read = meta.find_undeclared_variables(app.jinja_env.parse(source))
+    assert read <= FRAME_READS, read - FRAME_READS
+    assert set(re.findall(r"\b(\w+)\(", source)) - {"if"} <= FRAME_CALLS
+    assert set(re.findall(r"current_user\.(\w+)", source)) <= USER_ATTRIBUTES
+    assert set(re.findall(r"request\.(\w+)", source)) <= {"full_path"}
+    assert not re.search(r"\bg\.|\bsession\b|\bconfig\b", source)

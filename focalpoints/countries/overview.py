@@ -9,6 +9,7 @@ reads only these, never ``current_user``, so the key cannot miss a permission.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -48,8 +49,11 @@ class Viewer:
         )
 
 
-def render_overview(country: CountryRecord, user: Any, today: date | None = None) -> Markup:
-    """The body of the country page as ``user`` may see it (two queries when cached)."""
+def prepare_overview(
+    country: CountryRecord, user: Any, today: date | None = None
+) -> tuple[Hashable, Callable[[], dict[str, Any]]]:
+    """The key of the page body as ``user`` may see it (two queries), and how to build its
+    context when it must be rendered."""
     today = today or date.today()
     reference = reference_snapshot()
     rows = holding_rows(country.id)
@@ -76,4 +80,9 @@ def render_overview(country: CountryRecord, user: Any, today: date | None = None
             ),
         }
 
-    return render_fragment(TEMPLATE, key, context)
+    return key, context
+
+
+def render_overview(country: CountryRecord, user: Any, today: date | None = None) -> Markup:
+    """The body of the country page as ``user`` may see it (two queries when cached)."""
+    return render_fragment(TEMPLATE, *prepare_overview(country, user, today))

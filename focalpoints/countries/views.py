@@ -10,8 +10,11 @@ from werkzeug.wrappers import Response
 
 from focalpoints.countries import queries
 from focalpoints.countries.labels import MEA_REGIONS, instrument_label, region_label
-from focalpoints.countries.overview import render_overview
+from focalpoints.countries.overview import TEMPLATE as OVERVIEW
+from focalpoints.countries.overview import prepare_overview
+from focalpoints.fragments import render_fragment
 from focalpoints.i18n import territory_name
+from focalpoints.pages import render_page
 from focalpoints.reference.snapshot import reference_snapshot
 from focalpoints.urls import home_url
 
@@ -64,5 +67,9 @@ def index() -> str:
 def detail(code: str) -> str:
     """Show a country's Party status in each convention and the roles it fills."""
     country = queries.country_record_or_404(code)
-    overview = render_overview(country, current_user._get_current_object())
-    return render_template("countries/detail.html", country=country, overview=overview)
+    key, context = prepare_overview(country, current_user._get_current_object())
+    return render_page(
+        "countries/detail.html",
+        key,
+        lambda: {"country": country, "overview": render_fragment(OVERVIEW, key, context)},
+    )

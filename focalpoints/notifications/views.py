@@ -19,12 +19,7 @@ bp = Blueprint("notifications", __name__)
 
 @bp.app_context_processor
 def _navigation_count() -> dict[str, Any]:
-    def unread_notices() -> int:
-        if not current_user.is_authenticated:
-            return 0
-        return queries.unread_count(current_user)
-
-    return {"unread_notices": unread_notices}
+    return {"unread_notices": queries.unread_notices}
 
 
 @bp.get("/notices")
