@@ -133,7 +133,14 @@ def login(port: int, email: str = EMAIL, password: str = PASSWORD) -> str:
     response.read()
     if response.status != 302:
         raise SystemExit(f"log-in failed: {response.status}")
-    return response.getheader("Set-Cookie", "").split(";")[0]
+    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    # A first page gives the session its CSRF secret, as a browser's first page after log-in
+    # does; a browser then sends the updated cookie. The load generators keep no cookies:
+    # without this, every measured request would make a new secret and set a new cookie.
+    connection.request("GET", "/countries", headers={"Cookie": cookie})
+    response = connection.getresponse()
+    response.read()
+    return (response.getheader("Set-Cookie") or cookie).split(";")[0]
 
 
 def load(port: int, cookie: str, url: str, seconds: float, concurrency: int) -> dict:
