@@ -46,11 +46,18 @@ def can_edit_country(user: Any, country: Any) -> bool:
     return is_admin(user) or belongs_to(user, country)
 
 
+def sees_all_people_of(user: Any, country_id: int) -> bool:
+    """Whether ``user`` reads every person of the country, restricted ones included: the
+    Secretariat and administrators, and the country's own officials."""
+    role = _role(user)
+    return role in (UserRole.ADMIN, UserRole.SECRETARIAT) or (
+        role is not None and role.is_national and user.country_id == country_id
+    )
+
+
 def can_view_person(user: Any, person: Any) -> bool:
     """Public and registered-users records are a shared directory; restricted ones stay home."""
-    if sees_all_countries(user) or (
-        _role(user) is not None and _role(user).is_national and user.country_id == person.country_id
-    ):
+    if sees_all_people_of(user, person.country_id):
         return True
     if person.visibility == "public":
         return True

@@ -58,8 +58,10 @@ def prepare_overview(
     reference = reference_snapshot()
     rows = holding_rows(country.id)
     viewer = Viewer.of(user, country)
-    # A row carries its holder's country and visibility, all that can_view_person reads.
-    hidden = frozenset(row.id for row in rows if not permissions.can_view_person(user, row))
+    hidden: frozenset[int] = frozenset()
+    if not permissions.sees_all_people_of(user, country.id):
+        # A row carries its holder's country and visibility, all that can_view_person reads.
+        hidden = frozenset(row.id for row in rows if not permissions.can_view_person(user, row))
     key = ("country", reference.version, country.id, today, viewer, hidden, tuple(map(tuple, rows)))
 
     def context() -> dict[str, Any]:
