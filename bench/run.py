@@ -62,10 +62,11 @@ def query_counts(env: dict[str, str]) -> tuple[dict[str, int], int]:
     os.environ.update(env)
     from sqlalchemy import event
 
-    from focalpoints import create_app
+    sys.path.insert(0, str(ROOT))
+    from bench.wsgi import app  # the served app, bare route included
     from focalpoints.extensions import db
 
-    app = create_app({"WTF_CSRF_ENABLED": False})
+    app.config["WTF_CSRF_ENABLED"] = False
     client = app.test_client()
     client.post("/login", data={"email": EMAIL, "password": PASSWORD})
     counts: dict[str, int] = {}
