@@ -54,3 +54,18 @@ def test_main_pages_render_cleanly(page: Page, make_user, shot, language):
         assert response is not None and response.status == 200, url
         shot(url.strip("/").replace("/", "-"))
     assert problems == []
+
+
+@pytest.mark.parametrize("language", ["ar", "zh", "en", "fr", "ru", "es"])
+def test_the_navigation_never_pushes_the_page_sideways(page: Page, make_user, language):
+    """On a laptop's width, in every language, the bar wraps or collapses: no sideways scroll."""
+    admin = make_user(role="admin", country_code=None, language=language)
+    page.goto("/login")
+    page.locator("#email").fill(admin.email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    for width in (1000, 1200, 1280, 1440):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto("/countries/KE")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, width
