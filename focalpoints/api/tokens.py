@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from sqlalchemy import select, update
 
 from focalpoints.api.models import ApiToken
 from focalpoints.auth.models import User
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
+from focalpoints.secret_digests import digest, new_secret
 
 PREFIX = "fp_"
 
 
-def _hash(token: str) -> str:
-    # Tokens are 256 random bits, so a fast hash is enough: no dictionary can guess them.
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_token(user: User, name: str) -> str:
     """Create a token for ``user``; the clear value is returned once and never stored."""
-    token = PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(name=name, prefix=token[:10], token_hash=_hash(token), user=user))
+    token = new_secret(PREFIX)
+    db.session.add(ApiToken(name=name, prefix=token[:10], token_hash=digest(token), user=user))
     db.session.commit()
     return token
 
@@ -32,7 +25,7 @@ def user_for_token(token: str) -> User | None:
     """The active user behind an active token, recording its use; None otherwise."""
     if not token.startswith(PREFIX) or len(token) > 100:
         return None
-    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
+    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
     if record is None or not record.is_active or not record.user.active:
         return None
     user_id, token_id = record.user_id, record.id

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -13,13 +12,9 @@ from sqlalchemy import bindparam, select, update
 from focalpoints.auth.models import LoginSession, User
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db, login_manager
+from focalpoints.secret_digests import digest
 
 SESSION_KEY = "sid"
-
-
-def session_hash(sid: str) -> str:
-    """What the server stores of a browser session's id."""
-    return hashlib.sha256(sid.encode()).hexdigest()
 
 
 # Built once: every request runs it. The session's columns, not an object: only read.
@@ -45,7 +40,7 @@ def load_user(user_id: str) -> User | None:
     if not uid.isdigit() or not token or not isinstance(sid, str):
         return None
     row = db.session.execute(
-        _SESSION_USER, {"user_id": int(uid), "session_id": session_hash(sid)}
+        _SESSION_USER, {"user_id": int(uid), "session_id": digest(sid)}
     ).first()
     if row is None:
         return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,13 +13,14 @@ from sqlalchemy import func, select, update
 
 from focalpoints.audit import record_event
 from focalpoints.auth import tokens
-from focalpoints.auth.loading import SESSION_KEY, session_hash
+from focalpoints.auth.loading import SESSION_KEY
 from focalpoints.auth.models import LoginSession, User, UserRole, new_session_token
 from focalpoints.auth.passwords import hash_password, verify_password
 from focalpoints.countries.models import Country
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.mail import send_template_mail
+from focalpoints.secret_digests import digest, new_secret
 
 
 class LoginOutcome(enum.Enum):
@@ -105,9 +105,9 @@ def start_session(user: User) -> None:
     session.clear()
     if language:
         session["language"] = language
-    sid = secrets.token_urlsafe(32)
+    sid = new_secret()
     session[SESSION_KEY] = sid
-    db.session.add(LoginSession(id=session_hash(sid), user_id=user.id))
+    db.session.add(LoginSession(id=digest(sid), user_id=user.id))
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = utcnow()
@@ -121,9 +121,7 @@ def end_session(user: User) -> None:
     sid = session.get(SESSION_KEY)
     if isinstance(sid, str):
         db.session.execute(
-            update(LoginSession)
-            .where(LoginSession.id == session_hash(sid))
-            .values(ended_at=utcnow())
+            update(LoginSession).where(LoginSession.id == digest(sid)).values(ended_at=utcnow())
         )
     record_event(db.session, "logout", "users", user.id, country_id=user.country_id, actor=user)
     db.session.commit()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -15,18 +14,13 @@ from focalpoints.auth.models import User
 from focalpoints.calendar_feeds.models import CalendarFeed
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
+from focalpoints.secret_digests import digest, new_secret
 
 PREFIX = "fpcal_"
 # PREFIX and 32 random bytes in URL-safe base64: anything else is refused before any query.
 _TOKEN = re.compile(r"fpcal_[A-Za-z0-9_-]{43}")
 # The last use is written at most this often: calendar applications poll.
 USE_RECORDED_EVERY = timedelta(minutes=5)
-
-
-def token_hash(token: str) -> str:
-    """What is stored of a link's token."""
-    # 256 random bits: a fast hash is enough, no dictionary can guess them.
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def scope_of(user: User) -> int | None:
@@ -59,13 +53,13 @@ def _revoke_all(user: User) -> int:
 def create_link(user: User) -> str:
     """Give ``user`` a new link, ending any previous one; the token is returned once only."""
     _revoke_all(user)
-    token = PREFIX + secrets.token_urlsafe(32)
+    token = new_secret(PREFIX)
     db.session.add(
         CalendarFeed(
             user_id=user.id,
             country_id=scope_of(user),
             prefix=token[:12],
-            token_hash=token_hash(token),
+            token_hash=digest(token),
         )
     )
     db.session.commit()
@@ -95,15 +89,15 @@ def reader_for_token(token: str) -> Reader | None:
     """
     if not _TOKEN.fullmatch(token):
         return None
-    digest = token_hash(token)
+    stored = digest(token)
     row = db.session.execute(
         select(CalendarFeed, User)
         .join(User, CalendarFeed.user_id == User.id)
-        .where(CalendarFeed.token_hash == digest)
+        .where(CalendarFeed.token_hash == stored)
     ).first()
     # The look-up is by an index on the hash; comparing the hashes again costs nothing and keeps
     # the check itself constant-time.
-    if row is None or not secrets.compare_digest(row.CalendarFeed.token_hash, digest):
+    if row is None or not secrets.compare_digest(row.CalendarFeed.token_hash, stored):
         return None
     feed, user = row.CalendarFeed, row.User
     if not feed.is_active or not user.active or not permissions.can_read_calendar_feed(user, feed):

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from focalpoints.calendar_feeds import contents, operations
 from focalpoints.calendar_feeds.forms import NEW, CalendarLinkForm
 from focalpoints.extensions import limiter
+from focalpoints.secret_digests import digest
 from focalpoints.security import without_session
 from focalpoints.working_groups.calendar import ICS_TYPE
 
@@ -36,7 +37,7 @@ def _address_limit() -> str:
 def _link_key() -> str:
     # The limiter's storage (memory, Redis) sees the hash, never the token.
     token = (request.view_args or {}).get("token", "")
-    return "calendar-link:" + operations.token_hash(str(token))
+    return "calendar-link:" + digest(str(token))
 
 
 @bp.route("/account/calendar", methods=["GET", "POST"])
