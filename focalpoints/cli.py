@@ -6,6 +6,7 @@ Each command parses its arguments and calls an operation; the logic lives in the
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -13,6 +14,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from focalpoints import create_app
 from focalpoints.database import writing
+from focalpoints.reference import party_lists
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app())
@@ -30,6 +32,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(notify_command)
+    app.cli.add_command(reference_group)
 
 
 @click.command("init")
@@ -215,3 +218,53 @@ def notify_command(dry_run: bool) -> None:
         click.echo(line)
     if report.failed:
         sys.exit(1)
+
+
+@click.group("reference")
+def reference_group() -> None:
+    """Compare Party lists with the recorded membership, and apply them."""
+
+
+def _party_list_diff(file: str) -> party_lists.PartyListDiff:
+    try:
+        result = party_lists.diff_party_list(party_lists.read_party_list(Path(file)))
+    except party_lists.PartyListError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Instruments in the file: {', '.join(result.instruments)}")
+    for line in result.lines():
+        click.echo(line)
+    click.echo(
+        f"{len(result.added)} to add, {len(result.changed)} to change, "
+        f"{len(result.removed)} to remove."
+    )
+    return result
+
+
+@reference_group.command("diff")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def reference_diff_command(file: str) -> None:
+    """Print what applying a Party list (CSV: instrument, country, kind, dates) would change."""
+    _party_list_diff(file)
+
+
+@reference_group.command("apply")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Apply without asking for confirmation.")
+@with_appcontext
+def reference_apply_command(file: str, yes: bool) -> None:
+    """Show what a Party list changes, then apply it (audited) once confirmed."""
+    from focalpoints.audit import acting_as
+    from focalpoints.extensions import db
+
+    with writing():
+        result = _party_list_diff(file)
+        if result.is_empty:
+            click.echo("Nothing to do: the recorded membership matches the file.")
+            return
+        if not yes:
+            click.confirm("Apply these changes?", abort=True)
+        with acting_as("system:reference-apply"):
+            party_lists.apply_party_list(result, Path(file).name)
+        db.session.commit()
+    click.echo("Applied.")

@@ -48,10 +48,15 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
     )
     app.jinja_env.filters["translated"] = translated
-    app.jinja_env.filters["dateformat"] = format_date
+    app.jinja_env.filters["dateformat"] = _date_filter
     app.jinja_env.filters["numberformat"] = format_number
     app.jinja_env.filters["percentformat"] = format_percent
     app.context_processor(_bound_gettext)
+
+
+def _date_filter(value: date | datetime | None, format: str | None = None) -> str:
+    """The ``dateformat`` filter: an unknown date shows as nothing, never as today."""
+    return "" if value is None else format_date(value, format)
 
 
 def format_date(value: date | datetime | None = None, format: str | None = None) -> str:

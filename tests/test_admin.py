@@ -34,7 +34,7 @@ def test_admin_adds_a_convention_and_a_role(client, login_as):
             "holder_kind": "person",
             "sort_order": "10",
             "is_active": "y",
-            "required": "y",
+            "requirement": "required",
             "name_en": "World Heritage focal point",
         },
     )
@@ -81,7 +81,7 @@ def test_editing_a_role_keeps_other_translations(client, login_as):
         holder_kind="person",
         sort_order="10",
         is_active="y",
-        required="y",
+        requirement="expected",
         name_en="National Focal Point (CMS)",
     )
     client.post(f"/admin/roles/{role.id}/edit", data=form)
@@ -94,7 +94,7 @@ def test_membership_periods_are_validated(client, login_as, country):
     login_as(role="admin", country_code=None)
     cms = db.session.scalar(select(Convention).where(Convention.code == "CMS"))
     us = country("US")
-    base = {"convention": str(cms.id), "instrument": "accession"}
+    base = {"convention": str(cms.id), "kind": "accession"}
     response = client.post(
         "/admin/countries/US/memberships",
         data={**base, "entry_into_force": "2030-01-01", "ended": "2029-01-01"},
@@ -123,12 +123,12 @@ def test_membership_periods_are_validated(client, login_as, country):
 def test_membership_correction_is_shown_on_the_country_page(client, login_as, country):
     login_as(role="admin", country_code=None)
     kenya = country("KE")
-    membership = kenya.memberships[0]
+    membership = next(m for m in kenya.memberships if m.entry_into_force)
     client.post(
         f"/admin/memberships/{membership.id}/edit",
         data={
             "convention": str(membership.convention_id),
-            "instrument": membership.instrument,
+            "kind": membership.kind,
             "entry_into_force": membership.entry_into_force.isoformat(),
             "ended": "2024-01-01",
         },

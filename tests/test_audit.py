@@ -56,17 +56,17 @@ def test_password_change_is_recorded_as_changed_not_its_value(client, login_as):
 def test_reference_data_changes_are_recorded(client, login_as, country):
     login_as(role="admin", country_code=None)
     kenya = country("KE")
-    membership = kenya.memberships[0]
+    membership = next(m for m in kenya.memberships if m.entry_into_force)
     client.post(
         f"/admin/memberships/{membership.id}/edit",
         data={
             "convention": str(membership.convention_id),
-            "instrument": "accession",
+            "kind": "accession",
             "entry_into_force": membership.entry_into_force.isoformat(),
         },
     )
     [update] = [e for e in _entries("memberships", membership.id) if e.action == "update"]
-    assert update.after["instrument"] == "accession" and update.country_id == kenya.id
+    assert update.after["kind"] == "accession" and update.country_id == kenya.id
 
 
 def test_admins_filter_and_export_the_audit_log(client, login_as, make_person):

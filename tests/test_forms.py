@@ -93,16 +93,25 @@ STAKEHOLDER_FIELDS = [
 ]
 PERSON_FIELDS = ["version", *operations.PERSON_FIELDS, "confirm_new"]
 
-CONVENTION_FIELDS = ["code", "website", "sort_order", "is_active", "name_en", "acronym_en"]
+CONVENTION_FIELDS = [
+    "code",
+    "kind",
+    "parent",
+    "website",
+    "sort_order",
+    "is_active",
+    "name_en",
+    "acronym_en",
+]
 ROLE_FIELDS = [
     "code",
     "holder_kind",
     "multiple_holders",
     "has_primary",
-    "required",
-    "instrument",
+    "requirement",
     "sort_order",
     "name_en",
+    "basis_en",
 ]
 
 NBSAP_FIELDS = [
@@ -225,7 +234,17 @@ FORMS = [
     (
         "/admin/countries/KE/memberships",
         "admin",
-        ["convention", "instrument", "deposited", "entry_into_force", "ended"],
+        [
+            "convention",
+            "kind",
+            "signed",
+            "deposited",
+            "entry_into_force",
+            "ended",
+            "source",
+            "confirmed",
+            "note",
+        ],
     ),
     ("/language", None, ["language", "next"]),
     (f"{WG}/new", "coordinator", GROUP_FIELDS),

@@ -36,7 +36,14 @@ FRAGMENTS = {
     },
 }
 # Context processors' helpers: pure functions of their arguments and the language.
-PURE_HELPERS = {"region_label", "instrument_label", "territory_name"}
+PURE_HELPERS = {
+    "region_label",
+    "membership_kind_label",
+    "member_label",
+    "non_member_label",
+    "requirement_label",
+    "territory_name",
+}
 
 
 @pytest.mark.parametrize("template", sorted(FRAGMENTS))

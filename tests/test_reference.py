@@ -57,7 +57,11 @@ def test_party_membership_matches_known_facts(app):
 
 def test_entry_into_force_rules_hold(app):
     for membership in db.session.scalars(select(Membership)):
-        if membership.deposited and membership.instrument not in ("succession", "continuation"):
+        if (
+            membership.deposited
+            and membership.entry_into_force
+            and membership.kind not in ("succession", "continuation")
+        ):
             assert membership.entry_into_force >= membership.deposited, membership.country.iso2
 
 

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, URLField
 from wtforms.validators import DataRequired, NumberRange, Optional, Regexp, ValidationError
 
-from focalpoints.countries.labels import INSTRUMENTS
+from focalpoints.countries.labels import INSTRUMENT_KINDS, MEMBERSHIP_KINDS, REQUIREMENTS
 from focalpoints.forms import BaseForm, choices, strip_filter, text_length
 from focalpoints.i18n import NATIVE_NAMES
 
@@ -42,11 +42,13 @@ def sort_order_field() -> IntegerField:
     )
 
 
-def add_translation_fields(form_class: type, prefix: str, label: Any, maximum: int) -> type:
-    """Give ``form_class`` one text field per UN language, English required."""
+def add_translation_fields(
+    form_class: type, prefix: str, label: Any, maximum: int, required: bool = True
+) -> type:
+    """Give ``form_class`` one text field per UN language, English required unless not."""
     for language, native in NATIVE_NAMES.items():
         validators = [text_length(maximum)]
-        if language == "en":
+        if language == "en" and required:
             validators.insert(0, DataRequired(message=_l("Enter the English text.")))
         else:
             validators.insert(0, Optional())
@@ -86,11 +88,22 @@ class ConventionForm(BaseForm):
         filters=[upper_filter],
         validators=[DataRequired(message=_l("Enter a code.")), text_length(20), CODE_PATTERN],
     )
+    kind = SelectField(
+        _l("Kind of instrument"), choices=choices(INSTRUMENT_KINDS.items()), default="convention"
+    )
+    # Filled by the view: the conventions an instrument can come under.
+    parent = SelectField(_l("Under the convention"), choices=[], default="")
     website = URLField(
         _l("Website"), filters=[strip_filter], validators=[Optional(), text_length(300)]
     )
     sort_order = sort_order_field()
     is_active = BooleanField(_l("In use"), default=True)
+
+    def validate_parent(self, field: Any) -> None:
+        if self.kind.data == "convention" and field.data:
+            raise ValidationError(_l("A convention does not come under another instrument."))
+        if self.kind.data != "convention" and not field.data:
+            raise ValidationError(_l("Choose the convention this instrument comes under."))
 
 
 add_translation_fields(ConventionForm, "name", _l("Name"), 300)
@@ -106,11 +119,8 @@ class RoleForm(BaseForm):
     holder_kind = SelectField(_l("Held by"), choices=choices(HOLDER_KIND_LABELS.items()))
     multiple_holders = BooleanField(_l("Can have several holders"))
     has_primary = BooleanField(_l("One holder is the primary"))
-    required = BooleanField(_l("Required of every Party"))
-    instrument = StringField(
-        _l("Instrument (agreement, protocol or MOU), if any"),
-        filters=[strip_filter],
-        validators=[text_length(80)],
+    requirement = SelectField(
+        _l("Designation by a Party is"), choices=choices(REQUIREMENTS.items()), default="optional"
     )
     sort_order = sort_order_field()
     is_active = BooleanField(_l("In use"), default=True)
@@ -121,11 +131,13 @@ class RoleForm(BaseForm):
 
 
 add_translation_fields(RoleForm, "name", _l("Name"), 200)
+add_translation_fields(RoleForm, "basis", _l("Basis (article or decision)"), 300, required=False)
 
 
 class MembershipForm(BaseForm):
-    convention = SelectField(_l("Convention"), choices=[])
-    instrument = SelectField(_l("Instrument"), choices=choices(INSTRUMENTS.items()))
+    convention = SelectField(_l("Instrument"), choices=[])
+    kind = SelectField(_l("Joined by"), choices=choices(MEMBERSHIP_KINDS.items()))
+    signed = DateField(_l("Signed on"), validators=[Optional()])
     deposited = DateField(
         _l("Instrument deposited on"),
         validators=[Optional()],
@@ -135,6 +147,15 @@ class MembershipForm(BaseForm):
         validators=[DataRequired(message=_l("Enter the date of entry into force."))],
     )
     ended = DateField(_l("Ceased to be a Party on"), validators=[Optional()])
+    source = StringField(
+        _l("Source (the depositary's or Secretariat's record)"),
+        filters=[strip_filter],
+        validators=[Optional(), text_length(80)],
+    )
+    confirmed = BooleanField(_l("Confirmed against the source"), default=True)
+    note = StringField(
+        _l("Note"), filters=[strip_filter], validators=[Optional(), text_length(500)]
+    )
 
     def validate_entry_into_force(self, field: Any) -> None:
         if self.deposited.data and field.data and field.data < self.deposited.data:

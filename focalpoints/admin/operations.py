@@ -86,23 +86,31 @@ def save_membership(
     country: Country,
     membership: Membership | None,
     convention_id: int,
-    instrument: str,
+    kind: str,
     deposited: date | None,
     entry_into_force: date,
     ended: date | None,
+    signed: date | None = None,
+    source: str | None = None,
+    confirmed: bool = True,
+    note: str | None = None,
 ) -> Membership:
     """Record or correct a period of membership, refusing one that overlaps another."""
     except_id = membership.id if membership is not None else None
     if overlapping_membership(country, convention_id, entry_into_force, ended, except_id):
         raise ReferenceDataError(
             "entry_into_force",
-            _l("This period overlaps another period of membership of the same convention."),
+            _l("This period overlaps another period of membership of the same instrument."),
         )
     if membership is None:
         membership = Membership(country_id=country.id)
         db.session.add(membership)
     membership.convention_id = convention_id
-    membership.instrument = instrument
+    membership.kind = kind
+    membership.signed = signed
+    membership.source = source
+    membership.confirmed = confirmed
+    membership.note = note
     membership.deposited = deposited
     membership.entry_into_force = entry_into_force
     membership.ended = ended

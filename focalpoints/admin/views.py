@@ -34,6 +34,12 @@ from focalpoints.admin.forms import (
 )
 from focalpoints.audit import queries as audit_queries
 from focalpoints.conventions.models import Convention, Role
+from focalpoints.conventions.queries import (
+    current_member_counts,
+    instrument_order,
+    unconfirmed_member_counts,
+)
+from focalpoints.countries.labels import instrument_kind_label, requirement_label
 from focalpoints.countries.models import Country, Membership
 from focalpoints.countries.queries import get_country_or_404, memberships_as_of
 from focalpoints.exports.formats import neutralise
@@ -47,13 +53,20 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/conventions")
 @permissions.require(permissions.can_edit_reference_data)
 def conventions() -> str:
-    """List conventions and their roles."""
+    """List conventions, their instruments and roles, with each one's Parties and sources."""
     items = db.session.scalars(
         select(Convention)
-        .options(selectinload(Convention.roles))
+        .options(selectinload(Convention.roles), selectinload(Convention.parent))
         .order_by(Convention.sort_order, Convention.code)
     ).all()
-    return render_template("admin/conventions.html", conventions=items)
+    return render_template(
+        "admin/conventions.html",
+        conventions=sorted(items, key=instrument_order),
+        member_counts=current_member_counts(),
+        unconfirmed_counts=unconfirmed_member_counts(),
+        instrument_kind_label=instrument_kind_label,
+        requirement_label=requirement_label,
+    )
 
 
 @bp.route("/conventions/new", methods=["GET", "POST"])
@@ -63,9 +76,19 @@ def edit_convention(convention_id: int | None = None) -> str | Response:
     """Add a convention, or change one."""
     convention = db.get_or_404(Convention, convention_id) if convention_id else None
     form = ConventionForm(obj=convention)
+    conventions = db.session.scalars(
+        select(Convention)
+        .where(Convention.parent_id.is_(None), Convention.kind == "convention")
+        .order_by(Convention.sort_order)
+    )
+    form.parent.choices = [
+        ("", "—"),
+        *choices((c.id, c.acronym) for c in conventions if c is not convention),
+    ]
     if convention is not None and not form.is_submitted():
         fill_translations(form, "name", convention.names)
         fill_translations(form, "acronym", convention.acronyms)
+        form.parent.data = str(convention.parent_id or "")
     if form.validate_on_submit():
         try:
             operations.save_convention(
@@ -73,6 +96,8 @@ def edit_convention(convention_id: int | None = None) -> str | Response:
                 form.code.data,
                 names=translations_from(form, "name"),
                 acronyms=translations_from(form, "acronym"),
+                kind=form.kind.data,
+                parent_id=int(form.parent.data) if form.parent.data else None,
                 website=form.website.data or None,
                 sort_order=form.sort_order.data,
                 is_active=form.is_active.data,
@@ -95,7 +120,7 @@ def edit_role(convention_id: int | None = None, role_id: int | None = None) -> s
     form = RoleForm(obj=role)
     if role is not None and not form.is_submitted():
         fill_translations(form, "name", role.names)
-        form.instrument.data = role.instrument or ""
+        fill_translations(form, "basis", role.basis)
     if form.validate_on_submit():
         try:
             operations.save_role(
@@ -106,8 +131,8 @@ def edit_role(convention_id: int | None = None, role_id: int | None = None) -> s
                 holder_kind=form.holder_kind.data,
                 multiple_holders=form.multiple_holders.data,
                 has_primary=form.has_primary.data,
-                required=form.required.data,
-                instrument=form.instrument.data or None,
+                requirement=form.requirement.data,
+                basis=translations_from(form, "basis"),
                 sort_order=form.sort_order.data,
                 is_active=form.is_active.data,
             )
@@ -121,8 +146,13 @@ def edit_role(convention_id: int | None = None, role_id: int | None = None) -> s
 
 def _membership_form(membership: Membership | None) -> MembershipForm:
     form = MembershipForm(obj=membership)
-    conventions = db.session.scalars(select(Convention).order_by(Convention.sort_order)).all()
-    form.convention.choices = choices((c.id, c.acronym) for c in conventions)
+    conventions = db.session.scalars(
+        select(Convention).options(selectinload(Convention.parent))
+    ).all()
+    form.convention.choices = choices(
+        (c.id, f"{c.parent.acronym} / {c.acronym}" if c.parent else c.acronym)
+        for c in sorted(conventions, key=instrument_order)
+    )
     if membership is not None and not form.is_submitted():
         form.convention.data = str(membership.convention_id)
     return form
@@ -134,10 +164,14 @@ def _save_membership(form: MembershipForm, country: Country, membership: Members
             country,
             membership,
             convention_id=int(form.convention.data),
-            instrument=form.instrument.data,
+            kind=form.kind.data,
+            signed=form.signed.data,
             deposited=form.deposited.data,
             entry_into_force=form.entry_into_force.data,
             ended=form.ended.data,
+            source=form.source.data or None,
+            confirmed=form.confirmed.data,
+            note=form.note.data or None,
         )
     except operations.ReferenceDataError as error:
         refuse(form, error)

@@ -87,12 +87,19 @@ _COUNTRY = {
             "items": {
                 "type": "object",
                 "properties": {
-                    "convention": {"type": "string"},
-                    "instrument": {"type": "string"},
+                    "convention": {
+                        "type": "string",
+                        "description": "The instrument's code (CMS, AEWA, CARTAGENA ...)",
+                    },
+                    "kind": {"type": "string"},
+                    "instrument": {"type": "string", "description": "The same as kind"},
+                    "signed": _NULLABLE_TEXT,
                     "deposited": _NULLABLE_TEXT,
-                    "entry_into_force": {"type": "string", "format": "date"},
+                    "entry_into_force": _NULLABLE_TEXT,
                     "ended": _NULLABLE_TEXT,
                     "is_party": {"type": "boolean"},
+                    "confirmed": {"type": "boolean"},
+                    "source": _NULLABLE_TEXT,
                 },
             },
         },
@@ -103,6 +110,10 @@ _CONVENTION = {
     "required": ["code", "names", "roles"],
     "properties": {
         "code": {"type": "string"},
+        "kind": {"type": "string"},
+        "parent": _NULLABLE_TEXT,
+        "membership_as_of": _NULLABLE_TEXT,
+        "published_total": {"type": ["integer", "null"]},
         "names": {"type": "object"},
         "acronyms": {"type": "object"},
         "website": _NULLABLE_TEXT,

@@ -11,7 +11,11 @@ from focalpoints.countries.models import Country
 
 
 def country(record: Country, on: date, convention_codes: dict[int, str]) -> dict[str, Any]:
-    """A country with its Party status in each convention."""
+    """A country with its membership of each instrument (convention, protocol, agreement, MOU).
+
+    ``convention`` is the instrument's code; ``instrument`` keeps its first meaning, how the
+    country joined (the same as ``kind``), for clients written against it.
+    """
     return {
         "iso2": record.iso2,
         "iso3": record.iso3,
@@ -24,21 +28,33 @@ def country(record: Country, on: date, convention_codes: dict[int, str]) -> dict
         "memberships": [
             {
                 "convention": convention_codes.get(m.convention_id, ""),
-                "instrument": m.instrument,
-                "deposited": m.deposited.isoformat() if m.deposited else None,
-                "entry_into_force": m.entry_into_force.isoformat(),
-                "ended": m.ended.isoformat() if m.ended else None,
+                "kind": m.kind,
+                "instrument": m.kind,
+                "signed": _iso(m.signed),
+                "deposited": _iso(m.deposited),
+                "entry_into_force": _iso(m.entry_into_force),
+                "ended": _iso(m.ended),
                 "is_party": m.is_current(on),
+                "confirmed": m.confirmed,
+                "source": m.source,
             }
             for m in record.memberships
         ],
     }
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def convention(record: Convention) -> dict[str, Any]:
-    """A convention with its roles, names in every language."""
+    """An instrument with its roles, names in every language."""
     return {
         "code": record.code,
+        "kind": record.kind,
+        "parent": record.parent.code if record.parent else None,
+        "membership_as_of": _iso(record.membership_as_of),
+        "published_total": record.published_total,
         "names": record.names,
         "acronyms": record.acronyms,
         "website": record.website,
@@ -49,8 +65,10 @@ def convention(record: Convention) -> dict[str, Any]:
                 "multiple_holders": r.multiple_holders,
                 "has_primary": r.has_primary,
                 "required": r.required,
+                "requirement": r.requirement,
+                "basis": r.basis,
                 "holder_kind": r.holder_kind,
-                "instrument": r.instrument,
+                "instrument": record.code,
             }
             for r in record.roles
             if r.is_active

@@ -1,8 +1,19 @@
-"""Conventions and the national roles a Party designates people or institutions to."""
+"""Conventions, the instruments under them, and the national roles a Party designates.
+
+An instrument is anything with Parties (or signatories) of its own and national roles: one of the
+conventions, or a protocol, agreement or memorandum of understanding concluded under one. Each is
+a row of ``conventions``; an instrument under a convention names it as its ``parent``. Membership
+and roles belong to the instrument itself, so that a country is counted, and shown as vacant, only
+for the instruments it has joined.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, ForeignKey, String
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
@@ -12,22 +23,65 @@ from focalpoints.i18n import translated
 HOLDER_KINDS = ("person", "institution", "either")
 
 
+class InstrumentKind(StrEnum):
+    """What kind of instrument a row of ``conventions`` is."""
+
+    CONVENTION = "convention"
+    PROTOCOL = "protocol"
+    AGREEMENT = "agreement"
+    MOU = "mou"
+
+
+class Requirement(StrEnum):
+    """How strongly a Party is asked to designate a role.
+
+    Required: a treaty article or decision requires the designation. Expected: decisions invite or
+    request it. Optional: the Party may designate one.
+    """
+
+    REQUIRED = "required"
+    EXPECTED = "expected"
+    OPTIONAL = "optional"
+
+
+def _in_enum(column: str, enum: type[StrEnum]) -> str:
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return f"{column} IN ({values})"
+
+
 class Convention(Audited, db.Model):
-    """A convention (CMS, CBD, CITES, Ramsar, or one an administrator adds)."""
+    """An instrument: a convention (CMS, CBD, CITES, Ramsar), or a protocol, agreement or
+    memorandum of understanding under one (``parent``)."""
 
     __tablename__ = "conventions"
+    __table_args__ = (CheckConstraint(_in_enum("kind", InstrumentKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conventions.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), default=InstrumentKind.CONVENTION.value)
     names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     acronyms: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     website: Mapped[str | None] = mapped_column(String(300))
     sort_order: Mapped[int] = mapped_column(default=100)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Where the list of Parties or signatories comes from, and the day it speaks for.
+    membership_sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    membership_as_of: Mapped[date | None]
+    # The Secretariat's published number of Parties or signatories, to check the list against.
+    published_total: Mapped[int | None]
 
+    parent: Mapped[Convention | None] = relationship(remote_side=[id])
     roles: Mapped[list[Role]] = relationship(
         back_populates="convention", order_by="Role.sort_order, Role.code"
     )
+
+    @property
+    def has_signatories(self) -> bool:
+        """Whether members sign (a memorandum of understanding) rather than become Parties."""
+        return self.kind == InstrumentKind.MOU.value
 
     @property
     def name(self) -> str:
@@ -47,6 +101,7 @@ class Role(Audited, db.Model):
     """A national role of a convention, such as the CMS National Focal Point."""
 
     __tablename__ = "roles"
+    __table_args__ = (CheckConstraint(_in_enum("requirement", Requirement), name="requirement"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     convention_id: Mapped[int] = mapped_column(ForeignKey("conventions.id"), index=True)
@@ -54,9 +109,10 @@ class Role(Audited, db.Model):
     names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     multiple_holders: Mapped[bool] = mapped_column(default=False)
     has_primary: Mapped[bool] = mapped_column(default=False)
-    required: Mapped[bool] = mapped_column(default=False)
+    requirement: Mapped[str] = mapped_column(String(10), default=Requirement.OPTIONAL.value)
+    # The article or decision that requires or invites the designation, per language.
+    basis: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     holder_kind: Mapped[str] = mapped_column(String(20), default="person")
-    instrument: Mapped[str | None] = mapped_column(String(80))
     informea_names: Mapped[list[str]] = mapped_column(JSON, default=list)
     sort_order: Mapped[int] = mapped_column(default=100)
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -67,6 +123,16 @@ class Role(Audited, db.Model):
     def name(self) -> str:
         """The role's name in the reader's language."""
         return translated(self.names)
+
+    @property
+    def required(self) -> bool:
+        """Whether a treaty article or decision requires a Party to designate the role."""
+        return self.requirement == Requirement.REQUIRED.value
+
+    @property
+    def counted(self) -> bool:
+        """Whether coverage counts the role (required or expected of a Party)."""
+        return self.requirement != Requirement.OPTIONAL.value
 
     def __repr__(self) -> str:
         return f"<Role {self.code}>"

@@ -49,7 +49,8 @@ class Country(Audited, db.Model):
 
 
 class Membership(Audited, db.Model):
-    """One period during which a country is a Party to a convention."""
+    """One period during which a country is a Party to an instrument (or a signatory of a
+    memorandum of understanding), with where the record comes from."""
 
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("country_id", "convention_id", "entry_into_force"),)
@@ -57,17 +58,26 @@ class Membership(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
     convention_id: Mapped[int] = mapped_column(ForeignKey("conventions.id"), index=True)
-    instrument: Mapped[str] = mapped_column(String(20))
+    # ratification, accession, acceptance, approval, succession, continuation, signature ...
+    kind: Mapped[str] = mapped_column(String(30))
+    signed: Mapped[date | None]
     deposited: Mapped[date | None]
-    entry_into_force: Mapped[date]
+    # None where no source gives the date, though the membership itself is on record.
+    entry_into_force: Mapped[date | None]
     ended: Mapped[date | None]
+    # The depositary's or Secretariat's record it was read from (an id of the data file's sources).
+    source: Mapped[str | None] = mapped_column(String(80))
+    # False where no source read confirms the membership and its dates.
+    confirmed: Mapped[bool] = mapped_column(default=True)
+    note: Mapped[str | None] = mapped_column(String(500))
 
     country: Mapped[Country] = relationship(back_populates="memberships")
     convention: Mapped[Convention] = relationship()
 
     def is_current(self, on: date) -> bool:
         """Whether this period makes the country a Party on ``on``."""
-        return self.entry_into_force <= on and (self.ended is None or self.ended > on)
+        started = self.entry_into_force is None or self.entry_into_force <= on
+        return started and (self.ended is None or self.ended > on)
 
     @property
     def audit_country_id(self) -> int | None:

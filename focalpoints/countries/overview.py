@@ -66,14 +66,23 @@ def prepare_overview(
 
     def context() -> dict[str, Any]:
         record = reference.countries[country.id]
-        conventions = reference.conventions
         appointments = appointments_by_role(rows)
-        statuses = party_statuses(record, conventions, today)
+        statuses = party_statuses(record, reference.conventions, today)
+        lines = {c.id: role_lines(c, statuses[c.id], appointments) for c in reference.conventions}
+        # The conventions always; an instrument under one where the country is or was a member,
+        # or has recorded a focal point (a range State of a memorandum, say).
+        conventions = [
+            c
+            for c in reference.conventions
+            if c.parent_id is None
+            or statuses[c.id].periods
+            or any(line.current or line.former for line in lines[c.id])
+        ]
         return {
             "country": record,
             "conventions": conventions,
             "statuses": statuses,
-            "role_lines": {c.id: role_lines(c, statuses[c.id], appointments) for c in conventions},
+            "role_lines": lines,
             "as_of": reference.memberships_as_of,
             "viewer": viewer,
             "hidden": hidden,

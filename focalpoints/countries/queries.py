@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from focalpoints import permissions
 from focalpoints.conventions.models import Convention, Role
+from focalpoints.conventions.queries import instrument_order
 from focalpoints.countries.models import Country, Membership
 from focalpoints.extensions import db
 from focalpoints.i18n import current_language, fold
@@ -60,14 +61,14 @@ def _authorise(country: Country | CountryRecord, for_edit: bool) -> None:
 
 
 def active_conventions() -> list[Convention]:
-    """Active conventions with their active roles, in display order (two queries)."""
+    """Active instruments with their roles, each convention followed by the instruments under
+    it (three queries)."""
     conventions = db.session.scalars(
         select(Convention)
         .where(Convention.is_active)
-        .options(selectinload(Convention.roles))
-        .order_by(Convention.sort_order, Convention.code)
+        .options(selectinload(Convention.roles), selectinload(Convention.parent))
     ).all()
-    return list(conventions)
+    return sorted(conventions, key=instrument_order)
 
 
 def list_countries(search: str = "", region: str = "") -> list[CountryRecord]:
@@ -133,6 +134,8 @@ class RoleLine:
 
     role: Role
     required: bool
+    # Required or expected of this country: counted in coverage, shown as vacant when empty.
+    counted: bool
     current: list[Any] = field(default_factory=list)
     former: list[Any] = field(default_factory=list)
 
@@ -140,7 +143,8 @@ class RoleLine:
 def role_lines(
     convention: Convention, status: PartyStatus, appointments: Mapping[int, list[Any]]
 ) -> list[RoleLine]:
-    """The convention's active roles, required ones first where the country is a Party."""
+    """The instrument's active roles: where the country is a Party, required ones first, then
+    expected ones."""
     lines = []
     for role in convention.roles:
         if not role.is_active:
@@ -151,8 +155,11 @@ def role_lines(
             RoleLine(
                 role=role,
                 required=role.required and status.is_party,
+                counted=role.counted and status.is_party,
                 current=current,
                 former=[a for a in held if not a.is_current],
             )
         )
-    return sorted(lines, key=lambda line: (not line.required, line.role.sort_order))
+    return sorted(
+        lines, key=lambda line: (not line.required, not line.counted, line.role.sort_order)
+    )

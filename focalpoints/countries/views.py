@@ -9,7 +9,14 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from focalpoints.countries import queries
-from focalpoints.countries.labels import MEA_REGIONS, instrument_label, region_label
+from focalpoints.countries.labels import (
+    MEA_REGIONS,
+    member_label,
+    membership_kind_label,
+    non_member_label,
+    region_label,
+    requirement_label,
+)
 from focalpoints.countries.overview import TEMPLATE as OVERVIEW
 from focalpoints.countries.overview import prepare_overview
 from focalpoints.fragments import render_fragment
@@ -25,7 +32,10 @@ bp = Blueprint("countries", __name__)
 def _labels() -> dict:
     return {
         "region_label": region_label,
-        "instrument_label": instrument_label,
+        "membership_kind_label": membership_kind_label,
+        "member_label": member_label,
+        "non_member_label": non_member_label,
+        "requirement_label": requirement_label,
         "territory_name": territory_name,
     }
 
@@ -46,7 +56,7 @@ def index() -> str:
     if region not in MEA_REGIONS:
         region = ""
     reference = reference_snapshot()
-    conventions = reference.conventions
+    conventions = reference.top_level()  # the instruments under them are on each country's page
     countries = queries.list_countries(search, region)
     today = date.today()
     statuses = {c.id: queries.party_statuses(c, conventions, today) for c in countries}

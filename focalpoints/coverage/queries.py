@@ -26,7 +26,7 @@ FILLED, STALE, VACANT, NOT_PARTY = "filled", "stale", "vacant", "not_party"
 
 @dataclass
 class RoleCoverage:
-    """How many Parties hold a required role currently, only stale, or not at all."""
+    """How many Parties hold a required or expected role currently, only stale, or not at all."""
 
     convention: ConventionRecord
     role: RoleRecord
@@ -45,7 +45,8 @@ class RoleCoverage:
 
 @dataclass
 class Cell:
-    """A country's required roles of one convention: filled (confirmed), stale, required."""
+    """A country's counted roles (required and expected) of one instrument: how many there are
+    (``required``), filled (confirmed) and stale."""
 
     is_party: bool
     required: int = 0
@@ -70,6 +71,15 @@ class CoverageReport:
     map_levels: dict[str, str]
     working_groups: dict[int, GroupStatus] = field(default_factory=dict)
 
+    def totals(self, requirement: str) -> tuple[int, int, int]:
+        """(roles to fill, filled, stale) over every Party, for required or expected roles."""
+        entries = [e for e in self.roles if e.role.requirement == requirement]
+        return (
+            sum(e.parties for e in entries),
+            sum(e.filled for e in entries),
+            sum(e.stale for e in entries),
+        )
+
     @property
     def with_working_group(self) -> int:
         """How many of the countries shown have an open working group."""
@@ -93,9 +103,10 @@ def stale_appointments(today: date) -> list[tuple[int, int]]:
 
 
 def vacancies() -> dict[int, list[RoleRecord]]:
-    """Country id -> the required roles it holds no appointment to, where it is a Party."""
+    """Country id -> the required and expected roles it holds no appointment to, where it is a
+    Party to the role's instrument."""
     vacant: dict[int, list[RoleRecord]] = {}
-    for entry in coverage().roles:
+    for entry in coverage(all_instruments=True).roles:
         for country in entry.missing:
             vacant.setdefault(country.id, []).append(entry.role)
     return vacant
@@ -103,7 +114,7 @@ def vacancies() -> dict[int, list[RoleRecord]]:
 
 def _holdings(today: date, role_ids: Iterable[int]) -> dict[tuple[int, int], str]:
     """(country, role) -> filled or stale, from the latest confirmation of current holders of
-    the roles counted (the required ones: a third of all holdings).
+    the roles counted (the required and expected ones).
 
     The comparison with the stale limit is made by the database, and the rows are read
     through Core: thousands of rows need no dates parsed nor ORM result handling.
@@ -131,15 +142,15 @@ class CoverageData:
 
     @classmethod
     def read(cls, today: date | None = None) -> CoverageData:
-        """The current holdings of every required role, and every open working group."""
+        """The current holdings of every counted role, and every open working group."""
         today = today or date.today()
-        required = [
+        counted = [
             role.id
             for convention in reference_snapshot().conventions
             for role in convention.roles
-            if role.is_active and role.required
+            if role.is_active and role.counted
         ]
-        return cls(today, _holdings(today, required), group_status_by_country())
+        return cls(today, _holdings(today, counted), group_status_by_country())
 
     @property
     def key(self) -> Hashable:
@@ -156,6 +167,7 @@ def coverage(
     role_code: str = "",
     only_country: Country | None = None,
     data: CoverageData | None = None,
+    all_instruments: bool = False,
 ) -> CoverageReport:
     """Compute coverage for the filters (two queries, whatever the number of Parties, unless
     ``data`` was read already).
@@ -165,9 +177,13 @@ def coverage(
     data = data or CoverageData.read()
     today = data.today
     reference = reference_snapshot()
-    conventions = [
-        c for c in reference.conventions if not convention_code or c.code == convention_code
-    ]
+    # A convention with the instruments under it; with no choice, the conventions alone.
+    if convention_code:
+        conventions = list(reference.family(convention_code))
+    elif all_instruments:
+        conventions = list(reference.conventions)
+    else:
+        conventions = list(reference.top_level())
     if only_country is not None:
         countries = [reference.countries[only_country.id]]
     else:
@@ -179,7 +195,7 @@ def coverage(
     by_role: dict[int, RoleCoverage] = {}
     for convention in conventions:
         for role in convention.roles:
-            if role.is_active and role.required and (not role_code or role.code == role_code):
+            if role.is_active and role.counted and (not role_code or role.code == role_code):
                 by_role[role.id] = RoleCoverage(convention, role)
                 roles.append(by_role[role.id])
     holdings = data.holdings

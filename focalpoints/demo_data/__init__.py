@@ -201,8 +201,8 @@ def _demo_registry() -> str:
                 if not statuses[convention.id].is_party:
                     continue
                 for role in convention.roles:
-                    if not role.is_active or not role.required or rng.random() < 0.12:
-                        continue  # about one required role in eight stays vacant
+                    if not role.is_active or not role.counted or rng.random() < 0.12:
+                        continue  # about one counted role in eight stays vacant
                     # One person in three holds another role of the country too.
                     reuse = staff and rng.random() < 0.33 and role.holder_kind != "institution"
                     holder = (

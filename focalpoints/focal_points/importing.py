@@ -54,14 +54,19 @@ LIMITS = {
     "street": 500,
     "website": 300,
 }
-# InforMEA treaty names of the conventions we keep (the CBD's protocols belong to the CBD).
+# InforMEA treaty names of the instruments we keep, and their codes here.
 TREATIES = {
     "cms": "CMS",
     "cbd": "CBD",
-    "cartagena": "CBD",
-    "nagoya": "CBD",
+    "cartagena": "CARTAGENA",
+    "nagoya": "NAGOYA",
     "cites": "CITES",
     "ramsar": "RAMSAR",
+    "aewa": "AEWA",
+    "eurobats": "EUROBATS",
+    "ascobans": "ASCOBANS",
+    "accobams": "ACCOBAMS",
+    "acap": "ACAP",
 }
 
 

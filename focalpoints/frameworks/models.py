@@ -10,11 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from focalpoints.audit.mixins import Audited
 from focalpoints.conventions.models import Convention
 from focalpoints.extensions import db
-from focalpoints.i18n import translated
+from focalpoints.i18n import current_language, translated
 
 
 class ElementKind(enum.StrEnum):
     GOAL = "goal"
+    # A heading that groups targets, as decision 15/4 groups the GBF's targets in three.
+    SECTION = "section"
     TARGET = "target"
 
 
@@ -41,6 +43,10 @@ class Framework(Audited, db.Model):
     # The framework this one succeeds (the Samarkand plan succeeds the 2015-2023 CMS plan).
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("frameworks.id"))
     website: Mapped[str | None] = mapped_column(String(300))
+    # The resolution or decision that adopted it, and where its texts were read ({id: {title,
+    # url, read_on}}); an element names one of these.
+    adopted_by: Mapped[str | None] = mapped_column(String(200))
+    sources: Mapped[dict[str, dict[str, str | None]]] = mapped_column(JSON, default=dict)
     sort_order: Mapped[int] = mapped_column(default=100)
     is_active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
@@ -85,7 +91,14 @@ class FrameworkElement(Audited, db.Model):
     # The identifier the Secretariats use (GBF-TARGET-01), unique across frameworks.
     identifier: Mapped[str] = mapped_column(String(60), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("framework_elements.id"))
+    # Short titles, only where the Secretariat publishes one in that language.
     titles: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The adopted text in each language it was read in.
+    texts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # Where the text was read (an id of the framework's sources), and whether a second source
+    # confirmed the same words.
+    source: Mapped[str | None] = mapped_column(String(80))
+    confirmed: Mapped[bool] = mapped_column(default=True)
     sort_order: Mapped[int] = mapped_column(default=100)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -94,8 +107,24 @@ class FrameworkElement(Audited, db.Model):
 
     @property
     def title(self) -> str:
-        """The short title in the reader's language, else English."""
-        return translated(self.titles)
+        """The short title in the reader's language; where the Secretariat publishes none in it,
+        the adopted text in that language; else the English short title or text."""
+        language = current_language()
+        return (
+            self.titles.get(language)
+            or self.texts.get(language)
+            or translated(self.titles)
+            or translated(self.texts)
+        )
+
+    @property
+    def text(self) -> str:
+        """The adopted text in the reader's language, else English."""
+        return translated(self.texts)
+
+    @property
+    def is_section(self) -> bool:
+        return self.kind == ElementKind.SECTION.value
 
     @property
     def is_goal(self) -> bool:

@@ -41,6 +41,8 @@ def apply_frameworks(data: dict[str, Any], report: ApplyReport) -> None:
             "end_year": entry.get("end_year"),
             "adopted_year": entry.get("adopted_year"),
             "website": entry.get("website"),
+            "adopted_by": entry.get("adopted_by"),
+            "sources": entry.get("sources", {}),
             "sort_order": entry.get("sort_order", 100),
         }
         framework = frameworks.get(entry["code"])
@@ -56,12 +58,15 @@ def apply_frameworks(data: dict[str, Any], report: ApplyReport) -> None:
             framework.conventions = wanted
         db.session.flush()
         for element_entry in entry["elements"]:
-            parent = elements.get(element_entry.get("goal", ""))
+            parent = elements.get(element_entry.get("parent") or element_entry.get("goal", ""))
             element_values = {
                 "framework_id": framework.id,
                 "kind": element_entry["kind"],
                 "code": element_entry["code"],
                 "titles": element_entry["titles"],
+                "texts": element_entry.get("texts", {}),
+                "source": element_entry.get("source"),
+                "confirmed": element_entry.get("confirmed", True),
                 "sort_order": element_entry.get("sort_order", 100),
                 "parent_id": parent.id if parent else None,
             }

@@ -125,12 +125,18 @@ def _apply_countries(data: dict[str, Any], report: ApplyReport) -> None:
 
 
 def _apply_conventions(data: dict[str, Any], report: ApplyReport) -> None:
+    """Apply the instruments (conventions first, then those under them) and their roles.
+
+    A role listed under another instrument than before moves there, with its appointments.
+    """
     conventions = {c.code: c for c in db.session.scalars(select(Convention))}
     roles = {r.code: r for r in db.session.scalars(select(Role))}
-    for entry in data["conventions"]:
+    for entry in sorted(data["conventions"], key=lambda e: e.get("parent") is not None):
         values = {
             "names": entry["names"],
             "acronyms": entry.get("acronym", {}),
+            "kind": entry.get("kind", "convention"),
+            "parent": conventions[entry["parent"]] if entry.get("parent") else None,
             "website": entry.get("website"),
             "sort_order": entry.get("sort_order", 100),
         }
@@ -138,6 +144,7 @@ def _apply_conventions(data: dict[str, Any], report: ApplyReport) -> None:
         if convention is None:
             convention = Convention(code=entry["code"], **values)
             db.session.add(convention)
+            conventions[entry["code"]] = convention
             report.created += 1
         elif assign(convention, values):
             report.updated += 1
@@ -147,9 +154,9 @@ def _apply_conventions(data: dict[str, Any], report: ApplyReport) -> None:
                 "names": role_entry["names"],
                 "multiple_holders": role_entry.get("multiple_holders", False),
                 "has_primary": role_entry.get("has_primary", False),
-                "required": role_entry.get("required", False),
+                "requirement": role_entry.get("requirement", "optional"),
+                "basis": role_entry.get("basis", {}),
                 "holder_kind": role_entry.get("holder_kind", "person"),
-                "instrument": role_entry.get("instrument"),
                 "informea_names": role_entry.get("informea_names", []),
                 "sort_order": role_entry.get("sort_order", 100),
             }
@@ -162,24 +169,47 @@ def _apply_conventions(data: dict[str, Any], report: ApplyReport) -> None:
     db.session.flush()
 
 
+def _optional_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
 def _apply_memberships(data: dict[str, Any], report: ApplyReport) -> None:
+    """Apply each instrument's list of Parties or signatories, with its sources.
+
+    Within a country and instrument that the file speaks for, its periods replace ours.
+    """
     countries = {c.iso2: c for c in db.session.scalars(select(Country))}
     conventions = {c.code: c for c in db.session.scalars(select(Convention))}
-    existing: dict[tuple[int, int], dict[date, Membership]] = {}
+    sources = data.get("sources", {})
+    for code, about in data.get("instruments", {}).items():
+        values = {
+            "membership_as_of": _optional_date(about.get("as_of")),
+            "published_total": about.get("published_total"),
+            "membership_sources": [
+                {"id": source, **sources[source]} for source in about.get("sources", [])
+            ],
+        }
+        if assign(conventions[code], values):
+            report.updated += 1
+    existing: dict[tuple[int, int], dict[date | None, Membership]] = {}
     for membership in db.session.scalars(select(Membership)):
         key = (membership.country_id, membership.convention_id)
         existing.setdefault(key, {})[membership.entry_into_force] = membership
-    seen: dict[tuple[int, int], set[date]] = {}
+    seen: dict[tuple[int, int], set[date | None]] = {}
     for entry in data["memberships"]:
         country = countries[entry["country"]]
-        convention = conventions[entry["convention"]]
+        convention = conventions[entry["instrument"]]
         key = (country.id, convention.id)
-        start = date.fromisoformat(entry["entry_into_force"])
+        start = _optional_date(entry.get("entry_into_force"))
         seen.setdefault(key, set()).add(start)
         values = {
-            "instrument": entry["instrument"],
-            "deposited": date.fromisoformat(entry["deposited"]) if entry.get("deposited") else None,
-            "ended": date.fromisoformat(entry["ended"]) if entry.get("ended") else None,
+            "kind": entry["kind"],
+            "signed": _optional_date(entry.get("signed")),
+            "deposited": _optional_date(entry.get("deposited")),
+            "ended": _optional_date(entry.get("ended")),
+            "source": entry.get("source"),
+            "confirmed": bool(entry.get("confirmed", False)),
+            "note": entry.get("note"),
         }
         membership = existing.get(key, {}).get(start)
         if membership is None:
@@ -194,7 +224,6 @@ def _apply_memberships(data: dict[str, Any], report: ApplyReport) -> None:
             report.created += 1
         elif assign(membership, values):
             report.updated += 1
-    # Within a country and convention that the file speaks for, its periods replace ours.
     for key, starts in seen.items():
         for start, membership in existing.get(key, {}).items():
             if start not in starts:

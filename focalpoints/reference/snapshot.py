@@ -22,7 +22,8 @@ from flask import current_app, g, has_request_context
 from sqlalchemy import func, select
 
 from focalpoints.audit.models import AuditEntry
-from focalpoints.conventions.models import Convention, Role
+from focalpoints.conventions.models import Convention, InstrumentKind, Requirement, Role
+from focalpoints.conventions.queries import instrument_order
 from focalpoints.countries.models import Country, Membership
 from focalpoints.database import wants_write_lock
 from focalpoints.extensions import db
@@ -44,9 +45,9 @@ class RoleRecord:
     names: dict[str, str]
     multiple_holders: bool
     has_primary: bool
-    required: bool
+    requirement: str
+    basis: dict[str, str]
     holder_kind: str
-    instrument: str | None
     sort_order: int
     is_active: bool
 
@@ -55,19 +56,39 @@ class RoleRecord:
         """The role's name in the reader's language."""
         return translated(self.names)
 
+    @property
+    def required(self) -> bool:
+        """Whether a treaty article or decision requires a Party to designate the role."""
+        return self.requirement == Requirement.REQUIRED.value
+
+    @property
+    def counted(self) -> bool:
+        """Whether coverage counts the role (required or expected of a Party)."""
+        return self.requirement != Requirement.OPTIONAL.value
+
 
 @dataclass(frozen=True, slots=True)
 class ConventionRecord:
-    """An active convention and all its roles, in display order."""
+    """An active instrument (a convention, or a protocol, agreement or memorandum under one)
+    and all its roles, in display order."""
 
     id: int
     code: str
+    parent_id: int | None
+    kind: str
     names: dict[str, str]
     acronyms: dict[str, str]
     website: str | None
     sort_order: int
     is_active: bool
+    membership_as_of: date | None
+    published_total: int | None
     roles: tuple[RoleRecord, ...]
+
+    @property
+    def has_signatories(self) -> bool:
+        """Whether members sign (a memorandum of understanding) rather than become Parties."""
+        return self.kind == InstrumentKind.MOU.value
 
     @property
     def name(self) -> str:
@@ -87,14 +108,19 @@ class MembershipRecord:
     id: int
     country_id: int
     convention_id: int
-    instrument: str
+    kind: str
+    signed: date | None
     deposited: date | None
-    entry_into_force: date
+    entry_into_force: date | None
     ended: date | None
+    source: str | None
+    confirmed: bool
+    note: str | None
 
     def is_current(self, on: date) -> bool:
         """Whether this period makes the country a Party on ``on``."""
-        return self.entry_into_force <= on and (self.ended is None or self.ended > on)
+        started = self.entry_into_force is None or self.entry_into_force <= on
+        return started and (self.ended is None or self.ended > on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +158,21 @@ class ReferenceSnapshot:
     # Countries sorted by name, per language; filled on first use.
     _sorted: dict[str, list[CountryRecord]] = field(default_factory=dict, repr=False)
     _by_code: dict[str, CountryRecord] = field(default_factory=dict, repr=False)
+
+    def top_level(self) -> tuple[ConventionRecord, ...]:
+        """The conventions themselves, without the instruments under them."""
+        return tuple(c for c in self.conventions if c.parent_id is None)
+
+    def instruments_under(self, convention_id: int) -> tuple[ConventionRecord, ...]:
+        """The protocols, agreements and memoranda under a convention, in display order."""
+        return tuple(c for c in self.conventions if c.parent_id == convention_id)
+
+    def family(self, convention_code: str) -> tuple[ConventionRecord, ...]:
+        """A convention and the instruments under it (or one instrument alone, by its code)."""
+        found = [c for c in self.conventions if c.code == convention_code]
+        if not found:
+            return ()
+        return (found[0], *self.instruments_under(found[0].id))
 
     def country_by_code(self, iso2: str) -> CountryRecord | None:
         """The country of ISO alpha-2 code ``iso2`` (upper case), if there is one."""
@@ -192,17 +233,21 @@ def _load(version: int) -> ReferenceSnapshot:
         select(*_columns(Role, RoleRecord)).order_by(Role.sort_order, Role.code)
     ):
         roles.setdefault(row.convention_id, []).append(RoleRecord(*row))
-    conventions = tuple(
+    found = [
         ConventionRecord(*row, roles=tuple(roles.get(row.id, ())))
         for row in db.session.execute(
-            select(*_columns(Convention, ConventionRecord, but=("roles",)))
-            .where(Convention.is_active)
-            .order_by(Convention.sort_order, Convention.code)
+            select(*_columns(Convention, ConventionRecord, but=("roles",))).where(
+                Convention.is_active
+            )
         )
-    )
+    ]
+    by_id = {c.id: c for c in found}
+    conventions = tuple(sorted(found, key=lambda c: instrument_order(c, by_id)))
     memberships: dict[int, list[MembershipRecord]] = {}
     for row in db.session.execute(
-        select(*_columns(Membership, MembershipRecord)).order_by(Membership.entry_into_force)
+        select(*_columns(Membership, MembershipRecord)).order_by(
+            Membership.entry_into_force.is_(None), Membership.entry_into_force
+        )
     ):
         memberships.setdefault(row.country_id, []).append(MembershipRecord(*row))
     countries = {

@@ -17,7 +17,7 @@ from sqlalchemy.orm import contains_eager
 
 from focalpoints import documents
 from focalpoints.concurrency import claim_version
-from focalpoints.conventions.models import Convention, Role
+from focalpoints.conventions.models import Convention, Requirement, Role
 from focalpoints.countries.models import Country
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
@@ -176,7 +176,7 @@ def national_focal_points(country: Country) -> list[Appointment]:
             .where(
                 Appointment.country_id == country.id,
                 Appointment.status != Status.ENDED.value,
-                Role.required,
+                Role.requirement == Requirement.REQUIRED.value,
                 Role.is_active,
                 Convention.is_active,
                 Person.deleted_at.is_(None),
