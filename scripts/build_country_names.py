@@ -31,7 +31,7 @@ LANGUAGES = {
     "ru": "Russian",
     "es": "Spanish",
 }
-_ARTICLE = re.compile(r"\s*\((?:the|le|la|les|l'|l’|el|los|las)\)$")
+_ARTICLE = re.compile("\\s*\\((?:the|le|la|les|l'|l\u2019|el|los|las)\\)$")
 # "*": observer State (Holy See, State of Palestine); "**": listed apart (Cook Islands, Niue).
 _MARKS = re.compile(r"\s*\*+$")
 
@@ -51,16 +51,16 @@ SUPPLEMENTS: dict[str, dict] = {
             "zh": "科特迪瓦",
             "en": "Côte d'Ivoire",
             "fr": "Côte d'Ivoire (la)",
-            "ru": "Кот-д’Ивуар",
-            "es": "Côte d’Ivoire",
+            "ru": "Кот-д\u2019Ивуар",
+            "es": "Côte d\u2019Ivoire",
         },
         "formal": {
             "ar": "جمهورية كوت ديفوار",
             "zh": "科特迪瓦共和国",
             "en": "the Republic of Côte d'Ivoire",
             "fr": "la République de Côte d'Ivoire",
-            "ru": "Республика Кот-д’Ивуар",
-            "es": "la República de Côte d’Ivoire",
+            "ru": "Республика Кот-д\u2019Ивуар",
+            "es": "la República de Côte d\u2019Ivoire",
         },
         "source": (
             "UNTERM's entry as extracted earlier by the same data package "

@@ -27,6 +27,7 @@ def _labels() -> dict:
         "region_label": region_label,
         "instrument_label": instrument_label,
         "territory_name": territory_name,
+        "country_name": queries.country_name,
     }
 
 

@@ -21,6 +21,7 @@ from focalpoints.exports.queries import contact_rows
 from focalpoints.extensions import db
 from focalpoints.focal_points.labels import status_label
 from focalpoints.i18n import NATIVE_NAMES, current_language
+from focalpoints.reference.snapshot import CountryRecord, reference_snapshot
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
@@ -127,6 +128,16 @@ def contacts_txt() -> Response:
     return _download(formats.mailing_list(rows), "text/plain; charset=utf-8", filters, "txt")
 
 
+def _by_country(rows: list[dict]) -> list[tuple[CountryRecord, list[dict]]]:
+    """The rows grouped by country, countries in the order of their names (rows come ordered
+    by country code, then convention, role and person)."""
+    by_code: dict[str, list[dict]] = {}
+    for row in rows:
+        by_code.setdefault(row["country"], []).append(row)
+    countries = reference_snapshot().sorted_countries()
+    return [(c, by_code[c.iso2]) for c in countries if c.iso2 in by_code]
+
+
 @bp.get("/directory")
 @login_required
 def directory() -> str | Response:
@@ -139,6 +150,7 @@ def directory() -> str | Response:
     return render_template(
         "exports/directory.html",
         rows=rows,
+        groups=_by_country(rows),
         filters=filters,
         conventions=conventions,
         today=date.today(),
