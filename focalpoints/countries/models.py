@@ -32,10 +32,10 @@ class Country(Audited, db.Model):
     # Names an administrator sets per language where the Secretariat wants the official name.
     official_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # The UN's names per language (UNTERM; the reference data file sets them).
-    un_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    un_formal_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    un_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    un_formal_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     # Common English names that search finds ("Turkey", "Vatican", "South Korea").
-    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="country", order_by="Membership.entry_into_force"

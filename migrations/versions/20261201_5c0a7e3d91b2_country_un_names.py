@@ -21,21 +21,16 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('countries', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('un_names', sa.JSON(), nullable=False, server_default='{}'))
-        batch_op.add_column(
-            sa.Column('un_formal_names', sa.JSON(), nullable=False, server_default='{}')
-        )
-        batch_op.add_column(sa.Column('aliases', sa.JSON(), nullable=False, server_default='[]'))
-    # The default only fills existing rows; the model sets the values from now on.
-    with op.batch_alter_table('countries', schema=None) as batch_op:
-        batch_op.alter_column('un_names', server_default=None)
-        batch_op.alter_column('un_formal_names', server_default=None)
-        batch_op.alter_column('aliases', server_default=None)
+    # Plain ADD COLUMN, not a batch: SQLite would copy the table, and dropping the old one fails
+    # while other tables' foreign keys point at it. The defaults fill the existing rows.
+    op.add_column('countries', sa.Column('un_names', sa.JSON(), nullable=False, server_default='{}'))
+    op.add_column(
+        'countries', sa.Column('un_formal_names', sa.JSON(), nullable=False, server_default='{}')
+    )
+    op.add_column('countries', sa.Column('aliases', sa.JSON(), nullable=False, server_default='[]'))
 
 
 def downgrade():
-    with op.batch_alter_table('countries', schema=None) as batch_op:
-        batch_op.drop_column('aliases')
-        batch_op.drop_column('un_formal_names')
-        batch_op.drop_column('un_names')
+    op.drop_column('countries', 'aliases')
+    op.drop_column('countries', 'un_formal_names')
+    op.drop_column('countries', 'un_names')
