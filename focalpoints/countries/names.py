@@ -7,8 +7,8 @@ response names and sorts a country the same way.
 
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import Protocol
 
@@ -21,7 +21,8 @@ _ARTICLES = {
     "es": re.compile(r"^(?:el|la|los|las)\s+"),
 }
 # Straight and typographic apostrophes, modifier letter apostrophe, grave and acute accents.
-_APOSTROPHES = "'\u2019\u2018\u02bc`\u00b4"
+_APOSTROPHE = re.compile("['\u2019\u2018\u02bc`\u00b4]")
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
 
 
 class Named(Protocol):
@@ -59,10 +60,7 @@ def search_fold(text: str) -> str:
     """Text as a search compares it: :func:`fold`, without apostrophes, other punctuation as
     spaces, so that "Cote d'Ivoire", "Côte d'Ivoire" with a typographic apostrophe and "cote
     divoire" are one."""
-    plain = "".join(
-        "" if c in _APOSTROPHES else " " if unicodedata.category(c)[0] in "PS" else c
-        for c in fold(text)
-    )
+    plain = _PUNCTUATION.sub(" ", _APOSTROPHE.sub("", fold(text)))
     return " ".join(plain.split())
 
 
@@ -77,6 +75,11 @@ def search_terms(country: Named, language: str) -> Iterator[str]:
     yield from country.aliases
 
 
+@functools.lru_cache(maxsize=16384)  # every name in every language, several times over
+def _folded_name(name: str) -> str:
+    return search_fold(name)
+
+
 def matches(country: Named, language: str, needle: str) -> bool:
     """Whether ``needle`` (already passed through :func:`search_fold`) is in one of the names."""
-    return any(needle in search_fold(term) for term in search_terms(country, language) if term)
+    return any(needle in _folded_name(term) for term in search_terms(country, language) if term)
