@@ -256,7 +256,7 @@ def test_secretariat_link_serves_every_countrys_meetings_agendas_only_where_shar
     ke = events[f"focalpoints-wg-meeting-{kenya.id}"]
     tz = events[f"focalpoints-wg-meeting-{tanzania.id}"]
     assert ke["summary"] == "Kenya: Kenya meeting" and "Shared" in ke["description"]
-    assert tz["summary"] == "Tanzania: Tanzania meeting"
+    assert tz["summary"] == "United Republic of Tanzania: Tanzania meeting"  # the UN name
     assert "Kept at home" not in body.decode()
     secretariat_deadline = events[f"focalpoints-report-deadline-{deadline.id}"]
     assert "Status" not in secretariat_deadline["description"]

@@ -212,8 +212,36 @@ def test_printable_directory(client, login_as, registry):
     login_as(role="secretariat", country_code=None)
     page = client.get("/exports/directory?country=KE", headers={"Accept-Language": "es"})
     html = page.data.decode()
-    assert "العتيبي" in html and "Kenia" in html
+    assert "العتيبي" in html and "República de Kenya" in html  # UN formal name
     assert in_language("es", "Directory of focal points") in html
+
+
+def test_country_names_are_an_optional_column(client, login_as, registry, make_appointment):
+    login_as(role="secretariat", country_code=None)
+    make_appointment("CMS-NFP", country_code="KR")
+    headers = {"Accept-Language": "fr"}
+    response = client.get("/exports/contacts.csv?country_names=yes", headers=headers)
+    rows = _rows(response.data)
+    columns = list(rows[0].keys())
+    assert columns[:3] == ["country", "country_name", "country_formal_name"]
+    assert columns[3:] == list(CONTACT_COLUMNS[1:])
+    korea = next(r for r in rows if r["country"] == "KR")
+    assert (korea["country_name"], korea["country_formal_name"]) == ("République de Corée",) * 2
+    kenya = next(r for r in rows if r["country"] == "KE")
+    assert (kenya["country_name"], kenya["country_formal_name"]) == (
+        "Kenya",
+        "République du Kenya",
+    )
+    assert "yes" not in response.headers["Content-Disposition"]
+    response = client.get("/exports/contacts.xlsx?country_names=yes&country=KE", headers=headers)
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert [c.value for c in sheet[1]][:3] == ["country", "country_name", "country_formal_name"]
+    assert [c.value for c in sheet[2]][:3] == ["KE", "Kenya", "République du Kenya"]
+    # Without asking, the documented columns only, and the page offers the choice.
+    assert list(_rows(client.get("/exports/contacts.csv").data)[0]) == list(CONTACT_COLUMNS)
+    page = client.get("/exports?country_names=yes").data.decode()
+    assert 'name="country_names" value="yes" checked' in page
+    assert "country_names=yes" in page
 
 
 def test_export_page_links_keep_the_filters(client, login_as):

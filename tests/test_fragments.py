@@ -33,6 +33,7 @@ FRAGMENTS = {
         "level_labels",
         "regions",
         "national",
+        "map_names",
     },
 }
 # Context processors' helpers: pure functions of their arguments and the language.

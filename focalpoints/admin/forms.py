@@ -167,7 +167,7 @@ class MembershipForm(BaseForm):
 
 
 class OfficialNamesForm(BaseForm):
-    """Names a Secretariat uses instead of CLDR's common short names; all optional."""
+    """Names a Secretariat uses instead of the UN short names; all optional."""
 
 
 for _language, _native in NATIVE_NAMES.items():

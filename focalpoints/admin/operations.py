@@ -119,6 +119,6 @@ def save_membership(
 
 
 def save_official_names(country: Country, names: dict[str, str]) -> None:
-    """Set the names shown for ``country`` per language; an empty one falls back to CLDR's."""
+    """Set the names shown for ``country`` per language; an empty one falls back to the UN's."""
     country.official_names = {lang: name for lang, name in names.items() if name}
     db.session.commit()

@@ -77,7 +77,17 @@ _COUNTRY = {
         "iso2": {"type": "string"},
         "iso3": {"type": "string"},
         "m49": _NULLABLE_TEXT,
-        "name": {"type": "string"},
+        "name": {"type": "string", "description": "UN short name in the request's language"},
+        "names": {
+            "type": "object",
+            "description": "UN short name per UN language (ar, zh, en, fr, ru, es)",
+            "additionalProperties": {"type": "string"},
+        },
+        "formal_names": {
+            "type": "object",
+            "description": "UN formal name per UN language, without its article",
+            "additionalProperties": {"type": "string"},
+        },
         "kind": {"type": "string"},
         "region": _NULLABLE_TEXT,
         "subregion": _NULLABLE_TEXT,

@@ -8,10 +8,13 @@ from typing import Any
 
 from focalpoints.conventions.models import Convention
 from focalpoints.countries.models import Country
+from focalpoints.i18n import NATIVE_NAMES
 
 
 def country(record: Country, on: date, convention_codes: dict[int, str]) -> dict[str, Any]:
-    """A country with its membership of each instrument (convention, protocol, agreement, MOU).
+    """A country with its membership of each instrument (convention, protocol, agreement, MOU);
+    its names are the UN's (short, and formal without article) in every UN language, ``name`` in
+    the request's language.
 
     ``convention`` is the instrument's code; ``instrument`` keeps its first meaning, how the
     country joined (the same as ``kind``), for clients written against it.
@@ -21,6 +24,8 @@ def country(record: Country, on: date, convention_codes: dict[int, str]) -> dict
         "iso3": record.iso3,
         "m49": record.m49,
         "name": record.name,
+        "names": {lang: record.name_in(lang) for lang in NATIVE_NAMES},
+        "formal_names": {lang: record.formal_name_in(lang) for lang in NATIVE_NAMES},
         "kind": record.kind,
         "region": record.region,
         "subregion": record.subregion,

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
 from focalpoints.conventions.models import Convention
+from focalpoints.countries import names
 from focalpoints.extensions import db
-from focalpoints.i18n import current_language, territory_name
+from focalpoints.i18n import current_language
 
 ENTITY_KINDS = ("state", "observer_state", "associated_state", "reio")
 
@@ -30,6 +31,11 @@ class Country(Audited, db.Model):
     mea_region: Mapped[str] = mapped_column(String(40))
     # Names an administrator sets per language where the Secretariat wants the official name.
     official_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The UN's names per language (UNTERM; the reference data file sets them).
+    un_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    un_formal_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    # Common English names that search finds ("Turkey", "Vatican", "South Korea").
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="country", order_by="Membership.entry_into_force"
@@ -37,8 +43,22 @@ class Country(Audited, db.Model):
 
     @property
     def name(self) -> str:
-        """The country's name in the reader's language (CLDR, unless an official name is set)."""
-        return self.official_names.get(current_language()) or territory_name(self.iso2)
+        """The country's name in the reader's language: an official name an administrator set,
+        else the UN short name, else CLDR's."""
+        return names.name_in(self, current_language())
+
+    def name_in(self, language: str) -> str:
+        """The country's name for a reader of ``language``, as :attr:`name` chooses it."""
+        return names.name_in(self, language)
+
+    @property
+    def formal_name(self) -> str:
+        """The UN formal name in the reader's language ("Republic of Korea"), for letters."""
+        return names.formal_name_in(self, current_language())
+
+    def formal_name_in(self, language: str, article: bool = False) -> str:
+        """The UN formal name for a reader of ``language``; ``article`` keeps its article."""
+        return names.formal_name_in(self, language, article)
 
     @property
     def audit_country_id(self) -> int | None:

@@ -16,8 +16,9 @@ from focalpoints import permissions
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.conventions.queries import instrument_order
 from focalpoints.countries.models import Country, Membership
+from focalpoints.countries.names import matches, search_fold
 from focalpoints.extensions import db
-from focalpoints.i18n import current_language, fold
+from focalpoints.i18n import current_language, territory_name
 from focalpoints.reference.models import ReferenceDataset
 from focalpoints.reference.snapshot import CountryRecord, reference_snapshot
 
@@ -72,9 +73,12 @@ def active_conventions() -> list[Convention]:
 
 
 def list_countries(search: str = "", region: str = "") -> list[CountryRecord]:
-    """Countries whose name in the reader's language (or ISO code) matches ``search``, sorted.
+    """Countries whose names match ``search``, sorted by the name shown.
 
-    From the cached reference data: plain records with the columns and membership periods.
+    A country matches by its ISO codes or by any of its names in the reader's language and in
+    English (UN short and formal, CLDR's, common aliases), ignoring case, accents and
+    apostrophes. From the cached reference data: plain records with the columns and membership
+    periods.
     """
     language = current_language()
     countries = [
@@ -82,16 +86,24 @@ def list_countries(search: str = "", region: str = "") -> list[CountryRecord]:
         for c in reference_snapshot().sorted_countries(language)
         if not region or c.mea_region == region
     ]
-    needle = fold(search)
+    needle = search_fold(search)
     if needle:
+        code = search.strip().casefold()
         countries = [
             c
             for c in countries
-            if needle in fold(c.name_in(language))
-            or needle == c.iso2.casefold()
-            or needle == c.iso3.casefold()
+            if code in (c.iso2.casefold(), c.iso3.casefold()) or matches(c, language, needle)
         ]
     return countries
+
+
+def country_name(code: str | None) -> str:
+    """The name shown for an ISO alpha-2 code: a possible Party's as the reference data names
+    it (UN names), any other territory's from CLDR."""
+    if not code:
+        return ""
+    record = reference_snapshot().country_by_code(code.upper())
+    return record.name if record is not None else territory_name(code.upper())
 
 
 def memberships_as_of() -> date | None:

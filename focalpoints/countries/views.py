@@ -37,6 +37,7 @@ def _labels() -> dict:
         "non_member_label": non_member_label,
         "requirement_label": requirement_label,
         "territory_name": territory_name,
+        "country_name": queries.country_name,
     }
 
 

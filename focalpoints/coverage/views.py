@@ -103,6 +103,8 @@ def index() -> tuple[str, int]:
             "level_labels": {level: str(label) for level, label in LEVELS.items()},
             "regions": MEA_REGIONS,
             "national": national,
+            # The map's tooltips: the names the reference data gives (UN names), by map id.
+            "map_names": {c.iso2.lower(): c.name for c in reference.countries.values()},
         },
     )
     return render_template("coverage/index.html", body=body), 400 if errors else 200

@@ -31,6 +31,8 @@ class ContactFilters:
     country: str = ""
     status: str = "current"
     language: str = ""
+    # Not a filter: "yes" adds the country's UN short and formal names to CSV and XLSX.
+    country_names: str = ""
 
     def as_args(self) -> dict[str, str]:
         """The non-empty filters, for building links."""
@@ -45,6 +47,7 @@ def parse_filters(args: Any, user: Any, own_country_only: bool = True) -> Contac
     values["country"] = values["country"].upper()
     values["status"] = values["status"].lower() or "current"
     values["language"] = values["language"].lower()
+    values["country_names"] = "yes" if values["country_names"].lower() == "yes" else ""
     if values["convention"] and not db.session.scalar(
         select(Convention.id).where(Convention.code == values["convention"])
     ):

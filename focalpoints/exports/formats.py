@@ -6,7 +6,7 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import xlsxwriter
@@ -17,6 +17,8 @@ from focalpoints.forms import FORMULA_PREFIXES
 # Widths (in characters) of the XLSX columns; the rest get 16.
 WIDTHS = {
     "country": 8,
+    "country_name": 28,
+    "country_formal_name": 36,
     "convention": 11,
     "role": 16,
     "role_name": 36,
@@ -39,20 +41,24 @@ def neutralise(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def csv_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+def csv_chunks(
+    rows: Iterable[dict[str, Any]], columns: Sequence[str] = CONTACT_COLUMNS
+) -> Iterator[str]:
     """UTF-8 CSV with a byte-order mark, so that Excel shows every script; yields chunks."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CONTACT_COLUMNS)
+    writer.writerow(columns)
     yield "\ufeff" + buffer.getvalue()
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([neutralise(row[c]) for c in CONTACT_COLUMNS])
+        writer.writerow([neutralise(row[c]) for c in columns])
         yield buffer.getvalue()
 
 
-def xlsx_file(rows: Iterable[dict[str, Any]], sheet_name: str) -> str:
+def xlsx_file(
+    rows: Iterable[dict[str, Any]], sheet_name: str, columns: Sequence[str] = CONTACT_COLUMNS
+) -> str:
     """Write an XLSX file (header styled, first row frozen, auto-filter) and return its path.
 
     constant_memory writes each row to disk as it comes, so memory stays flat.
@@ -70,15 +76,15 @@ def xlsx_file(rows: Iterable[dict[str, Any]], sheet_name: str) -> str:
     )
     sheet = workbook.add_worksheet(sheet_name[:31])
     header = workbook.add_format({"bold": True, "bg_color": "#D1E7DD", "border": 1})
-    for index, column in enumerate(CONTACT_COLUMNS):
+    for index, column in enumerate(columns):
         sheet.set_column(index, index, WIDTHS.get(column, 16))
         sheet.write_string(0, index, column, header)
     sheet.freeze_panes(1, 0)
     last = 0
     for last, row in enumerate(rows, start=1):
-        for index, column in enumerate(CONTACT_COLUMNS):
+        for index, column in enumerate(columns):
             sheet.write_string(last, index, neutralise(row[column]))
-    sheet.autofilter(0, 0, max(last, 1), len(CONTACT_COLUMNS) - 1)
+    sheet.autofilter(0, 0, max(last, 1), len(columns) - 1)
     workbook.close()
     return path
 

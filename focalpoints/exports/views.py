@@ -3,7 +3,9 @@ and correspondence language."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
 from flask_babel import gettext as _
@@ -19,10 +21,15 @@ from focalpoints.exports import formats
 from focalpoints.exports.filters import STATUS_CHOICES, ContactFilters, FilterError, parse_filters
 from focalpoints.exports.queries import contact_rows
 from focalpoints.extensions import db
+from focalpoints.focal_points.columns import CONTACT_COLUMNS
 from focalpoints.focal_points.labels import status_label
 from focalpoints.i18n import NATIVE_NAMES, current_language
+from focalpoints.reference.snapshot import CountryRecord, reference_snapshot
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
+
+#: Optional columns of CSV and XLSX exports, after the country code.
+COUNTRY_NAME_COLUMNS = ("country_name", "country_formal_name")
 
 
 def _filters() -> ContactFilters | Response:
@@ -36,7 +43,8 @@ def _filters() -> ContactFilters | Response:
 
 
 def _filename(filters: ContactFilters, extension: str) -> str:
-    parts = ["contacts", *(v.lower() for v in filters.as_args().values()), date.today().isoformat()]
+    chosen = (v.lower() for k, v in filters.as_args().items() if k != "country_names")
+    parts = ["contacts", *chosen, date.today().isoformat()]
     return "-".join(parts) + "." + extension
 
 
@@ -72,6 +80,27 @@ def _page_context(filters: ContactFilters, error: str | None = None) -> dict:
     }
 
 
+def _table(filters: ContactFilters) -> tuple[Iterator[dict[str, Any]], tuple[str, ...]]:
+    """The rows and columns of a CSV or XLSX export: the contact columns, and the country's UN
+    short and formal names in the reader's language after its code when asked for."""
+    language = current_language()
+    rows = contact_rows(filters, current_user, language)
+    if not filters.country_names:
+        return rows, CONTACT_COLUMNS
+    at = CONTACT_COLUMNS.index("country") + 1
+    columns = (*CONTACT_COLUMNS[:at], *COUNTRY_NAME_COLUMNS, *CONTACT_COLUMNS[at:])
+    return _with_country_names(rows, language), columns
+
+
+def _with_country_names(rows: Iterator[dict[str, Any]], language: str) -> Iterator[dict[str, Any]]:
+    reference = reference_snapshot()
+    for row in rows:
+        country = reference.country_by_code(row["country"])
+        row["country_name"] = country.name_in(language) if country else ""
+        row["country_formal_name"] = country.formal_name_in(language) if country else ""
+        yield row
+
+
 @bp.get("")
 @login_required
 def index() -> str | Response:
@@ -89,8 +118,8 @@ def contacts_csv() -> Response:
     filters = _filters()
     if isinstance(filters, Response):
         return filters
-    rows = contact_rows(filters, current_user, current_language())
-    return _download(formats.csv_chunks(rows), "text/csv; charset=utf-8", filters, "csv")
+    rows, columns = _table(filters)
+    return _download(formats.csv_chunks(rows, columns), "text/csv; charset=utf-8", filters, "csv")
 
 
 @bp.get("/contacts.xlsx")
@@ -100,7 +129,8 @@ def contacts_xlsx() -> Response:
     filters = _filters()
     if isinstance(filters, Response):
         return filters
-    path = formats.xlsx_file(contact_rows(filters, current_user, current_language()), _("Contacts"))
+    rows, columns = _table(filters)
+    path = formats.xlsx_file(rows, _("Contacts"), columns)
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _download(formats.file_chunks(path), mimetype, filters, "xlsx")
 
@@ -127,6 +157,16 @@ def contacts_txt() -> Response:
     return _download(formats.mailing_list(rows), "text/plain; charset=utf-8", filters, "txt")
 
 
+def _by_country(rows: list[dict]) -> list[tuple[CountryRecord, list[dict]]]:
+    """The rows grouped by country, countries in the order of their names (rows come ordered
+    by country code, then convention, role and person)."""
+    by_code: dict[str, list[dict]] = {}
+    for row in rows:
+        by_code.setdefault(row["country"], []).append(row)
+    countries = reference_snapshot().sorted_countries()
+    return [(c, by_code[c.iso2]) for c in countries if c.iso2 in by_code]
+
+
 @bp.get("/directory")
 @login_required
 def directory() -> str | Response:
@@ -139,6 +179,7 @@ def directory() -> str | Response:
     return render_template(
         "exports/directory.html",
         rows=rows,
+        groups=_by_country(rows),
         filters=filters,
         conventions=conventions,
         today=date.today(),

@@ -115,6 +115,9 @@ def _apply_countries(data: dict[str, Any], report: ApplyReport) -> None:
             "region": entry.get("region"),
             "subregion": entry.get("subregion"),
             "mea_region": entry["mea_region"],
+            "un_names": entry.get("names", {}),
+            "un_formal_names": entry.get("formal_names", {}),
+            "aliases": entry.get("aliases", []),
         }
         country = existing.get(entry["iso2"])
         if country is None:

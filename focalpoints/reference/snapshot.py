@@ -24,10 +24,11 @@ from sqlalchemy import func, select
 from focalpoints.audit.models import AuditEntry
 from focalpoints.conventions.models import Convention, InstrumentKind, Requirement, Role
 from focalpoints.conventions.queries import instrument_order
+from focalpoints.countries import names
 from focalpoints.countries.models import Country, Membership
 from focalpoints.database import wants_write_lock
 from focalpoints.extensions import db
-from focalpoints.i18n import current_language, sort_key, territory_name, translated
+from focalpoints.i18n import current_language, sort_key, translated
 from focalpoints.reference.models import ReferenceDataset
 
 #: Tables whose audited writes change the snapshot (reference_datasets: a data file applied).
@@ -136,6 +137,9 @@ class CountryRecord:
     subregion: str | None
     mea_region: str
     official_names: dict[str, str]
+    un_names: dict[str, str]
+    un_formal_names: dict[str, str]
+    aliases: list[str]
     memberships: tuple[MembershipRecord, ...]
 
     @property
@@ -144,7 +148,17 @@ class CountryRecord:
         return self.name_in(current_language())
 
     def name_in(self, language: str) -> str:
-        return self.official_names.get(language) or territory_name(self.iso2, language)
+        """The name for a reader of ``language``: official override, UN short name, CLDR."""
+        return names.name_in(self, language)
+
+    @property
+    def formal_name(self) -> str:
+        """The UN formal name in the reader's language, as :attr:`Country.formal_name`."""
+        return names.formal_name_in(self, current_language())
+
+    def formal_name_in(self, language: str, article: bool = False) -> str:
+        """The UN formal name for a reader of ``language``; ``article`` keeps its article."""
+        return names.formal_name_in(self, language, article)
 
 
 @dataclass(frozen=True)
