@@ -12,6 +12,7 @@ SDG) are kept as they are.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -24,6 +25,19 @@ PREFIXES = {
     "RAMSAR-SP5": "RAMSARSP5",
     "SPMS-2024": "SPMS2024",
 }
+
+
+def _sources(sources: dict) -> dict:
+    """Sources with their reading day as a plain date."""
+    result = {}
+    for key, source in sources.items():
+        day = re.search(r"\d{4}-\d{2}-\d{2}", source.get("read_on") or "")
+        result[key] = {
+            "title": source.get("title"),
+            "url": source.get("url"),
+            "read_on": day.group(0) if day else None,
+        }
+    return result
 
 
 def _texts(values: dict | None) -> dict[str, str]:
@@ -83,7 +97,7 @@ def gbf(existing: dict) -> dict:
     return {
         **existing,
         "adopted_by": "CBD decision 15/4 (CBD/COP/DEC/15/4), 19 December 2022",
-        "sources": source["sources"],
+        "sources": _sources(source["sources"]),
         "elements": elements,
     }
 
@@ -122,7 +136,7 @@ def plan(existing: dict | None, compiled: dict, sources: dict) -> dict:
             "code": compiled["code"],
             "names": {**(existing or {}).get("names", {}), **_texts(compiled["names"])},
             "adopted_by": compiled.get("adopted_by"),
-            "sources": {key: sources[key] for key in sorted(used) if key in sources},
+            "sources": _sources({key: sources[key] for key in sorted(used) if key in sources}),
             "elements": elements,
         }
     )

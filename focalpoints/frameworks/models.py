@@ -118,6 +118,15 @@ class FrameworkElement(Audited, db.Model):
         )
 
     @property
+    def short_title(self) -> str:
+        """The published short title in the reader's language; none where the Secretariat
+        publishes none in it and the adopted text stands instead."""
+        language = current_language()
+        if self.titles.get(language) or self.texts:
+            return self.titles.get(language, "")
+        return translated(self.titles)
+
+    @property
     def text(self) -> str:
         """The adopted text in the reader's language, else English."""
         return translated(self.texts)

@@ -53,18 +53,18 @@ def index() -> str:
 @bp.get("/<framework_code>")
 @login_required
 def detail(framework_code: str) -> str:
-    """Show a framework's goals and targets."""
+    """Show a framework's goals, sections and targets with their adopted texts."""
     framework = _framework_or_404(framework_code)
-    goals = [e for e in framework.elements if e.is_goal]
-    targets_of_goal = {
-        goal.id: [e for e in framework.elements if e.parent_id == goal.id] for goal in goals
+    groups = [e for e in framework.elements if e.is_goal or e.is_section]
+    children = {
+        group.id: [e for e in framework.elements if e.parent_id == group.id] for group in groups
     }
-    loose = [e for e in framework.elements if not e.is_goal and e.parent_id is None]
+    loose = [e for e in framework.elements if e not in groups and e.parent_id is None]
     return render_template(
         "frameworks/detail.html",
         framework=framework,
-        goals=goals,
-        targets_of_goal=targets_of_goal,
+        groups=groups,
+        children=children,
         loose=loose,
     )
 
