@@ -8,6 +8,7 @@ from typing import Any
 
 from focalpoints.conventions.models import Convention
 from focalpoints.countries.models import Country
+from focalpoints.urls import web_address
 
 
 def country(record: Country, on: date, convention_codes: dict[int, str]) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def convention(record: Convention) -> dict[str, Any]:
         "code": record.code,
         "names": record.names,
         "acronyms": record.acronyms,
-        "website": record.website,
+        "website": web_address(record.website),
         "roles": [
             {
                 "code": r.code,
