@@ -280,6 +280,7 @@ def bench_environment(name: str) -> dict[str, str]:
         "FOCALPOINTS_DATABASE_URL": f"sqlite:///{folder / (name + '.sqlite3')}",
         "FOCALPOINTS_INSTANCE_PATH": str(folder),
         "FOCALPOINTS_SECRET_KEY": f"{name}-only-secret",
+        "FOCALPOINTS_BASE_URL": "http://127.0.0.1",  # gunicorn's app is a production start
         "FOCALPOINTS_RATELIMIT_ENABLED": "false",
         "FOCALPOINTS_LOG_LEVEL": "WARNING",
     }

@@ -27,6 +27,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
     )
+    from focalpoints.urls import IdConverter, configure_base_url
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.from_object("focalpoints.config")
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("FOCALPOINTS")
@@ -35,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _configure_database_url(app)
     _configure_secret_key(app)
+    configure_base_url(app)
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("focalpoints").setLevel(app.config.get("LOG_LEVEL", "INFO"))
 
@@ -112,10 +116,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints import audit, cli
     from focalpoints.admin.forms import translation_fields
     from focalpoints.forms import field_attributes
+    from focalpoints.urls import web_address
 
     app.jinja_env.globals.update(
         field_attributes=field_attributes, translation_fields=translation_fields
     )
+    app.jinja_env.filters["web_address"] = web_address
 
     audit.install()
     cli.register(app)

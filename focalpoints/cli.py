@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from focalpoints import create_app
@@ -209,6 +209,13 @@ def notify_command(dry_run: bool) -> None:
     from focalpoints.audit import acting_as
     from focalpoints.notifications.operations import NotifyError, notify
 
+    if not (
+        dry_run or current_app.config.get("BASE_URL") or current_app.debug or current_app.testing
+    ):
+        raise click.ClickException(
+            "Set BASE_URL (FOCALPOINTS_BASE_URL), e.g. https://focalpoints.example.org: "
+            "the links in the notices start with it."
+        )
     try:
         with acting_as("system:notify"):
             report = notify(dry_run=dry_run)

@@ -18,10 +18,16 @@ ARGON2_TIME_COST = 2
 ARGON2_MEMORY_COST_KIB = 19 * 1024
 ARGON2_PARALLELISM = 1
 
-# Log-in throttling: after this many failures an account is locked for LOGIN_LOCK_MINUTES.
-LOGIN_MAX_FAILURES = 5
-LOGIN_LOCK_MINUTES = 15
-LOGIN_RATE_LIMIT = "20 per 15 minutes"
+# Log-in throttling, per account name and client address: that pair may fail this many times
+# freely, then waits LOGIN_FIRST_DELAY_SECONDS after its next failure, twice as long after each
+# further one, up to LOGIN_MAX_DELAY_SECONDS; it is forgotten LOGIN_THROTTLE_FORGET_HOURS after
+# its last failure. Other addresses (the owner's) are never delayed.
+LOGIN_FREE_FAILURES = 5
+LOGIN_FIRST_DELAY_SECONDS = 30
+LOGIN_MAX_DELAY_SECONDS = 3600
+LOGIN_THROTTLE_FORGET_HOURS = 24
+# Failed log-ins per client address, whatever the account (successful ones do not count).
+LOGIN_RATE_LIMIT = "30 per 15 minutes"
 # A rate limit, not a password.
 PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes"  # noqa: S105  # nosec B105
 INVITATION_RATE_LIMIT = "30 per hour"
@@ -46,8 +52,7 @@ WTF_CSRF_TIME_LIMIT = 8 * 3600
 
 # Behind one reverse proxy, trust its X-Forwarded-* headers (client address, https, host).
 BEHIND_PROXY = False
-# Host names the app answers to, so that a forged Host header never reaches a mailed link;
-# set it in deployment, e.g. ["focalpoints.example.org"].
+# Host names the app answers to (another Host header gets 400); by default BASE_URL's host.
 TRUSTED_HOSTS = None
 
 # Request bodies above this are refused with 413 (uploads included).
@@ -74,10 +79,22 @@ CALENDAR_FEED_MAX_AGE = 3600
 
 # Working-group documents (PDF, Word, Excel, OpenDocument), checked by content.
 DOCUMENT_MAX_BYTES = 15 * 1024 * 1024
+# Uploaded zip archives (Office and OpenDocument files, XLSX imports) are refused with more
+# entries than this, members declaring more than ARCHIVE_MAX_BYTES in total, or a member of
+# over 1 MB inflating more than ARCHIVE_MAX_RATIO times (zip bombs); see focalpoints/archives.py.
+ARCHIVE_MAX_ENTRIES = 1000
+ARCHIVE_MAX_BYTES = 100 * 1024 * 1024
+ARCHIVE_MAX_RATIO = 200
+# An XLSX contact list may inflate to this much (openpyxl reads all of it).
+IMPORT_XLSX_MAX_BYTES = 50 * 1024 * 1024
 
-# Notices (`focalpoints notify`). Links in mailed notices start with BASE_URL, e.g.
-# "https://focalpoints.example.org"; without it, with SERVER_NAME, else http://localhost.
+# The site's address, e.g. "https://focalpoints.example.org": every link in e-mails (password
+# resets, invitations, notices) and every address shown to copy starts with it, never with the
+# request's Host header. Required in production (create_app refuses to start without it); in
+# development and tests, SERVER_NAME or http://127.0.0.1:5000/ stands in.
 BASE_URL = None
+
+# Notices (`focalpoints notify`).
 # The stale-appointment digest and the vacancy reminder come again after these many days
 # while nothing changes; something new (a newly stale appointment, a new vacancy) comes sooner,
 # but never within NOTIFY_MIN_GAP_DAYS of the previous one.

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import secrets
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+
+from focalpoints.archives import UnsafeArchive, open_archive, read_member
 
 PDF = "application/pdf"
 WORD = "application/msword"
@@ -19,6 +19,8 @@ ODF_PREFIX = "application/vnd.oasis.opendocument."
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 EXTENSIONS = {PDF: ".pdf", WORD: ".doc", EXCEL: ".xls", DOCX: ".docx", XLSX: ".xlsx"}
 ODF_EXTENSIONS = {"text": ".odt", "spreadsheet": ".ods", "presentation": ".odp"}
+# The longest OpenDocument media type is 60-odd characters.
+_MIMETYPE_MAX_BYTES = 200
 
 
 class UnsupportedDocument(ValueError):
@@ -40,11 +42,13 @@ def content_type(data: bytes) -> str | None:
         # Old Word and Excel files share the container; the name decides only the label.
         return WORD if b"W\x00o\x00r\x00d\x00D\x00o\x00c" in data[:65536] else EXCEL
     if data.startswith(b"PK\x03\x04"):
+        # Checked before any member is read: entries, inflated size, ratio (a zip bomb).
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            with open_archive(data) as archive:
                 names = set(archive.namelist())
                 if "mimetype" in names:
-                    kind = archive.read("mimetype").decode("ascii", "replace").strip()
+                    raw = read_member(archive, "mimetype", _MIMETYPE_MAX_BYTES)
+                    kind = raw.decode("ascii", "replace").strip()
                     odf = kind.startswith(ODF_PREFIX)
                     return kind if odf and kind.removeprefix(ODF_PREFIX) in ODF_EXTENSIONS else None
                 if "[Content_Types].xml" in names:
@@ -52,7 +56,7 @@ def content_type(data: bytes) -> str | None:
                         return DOCX
                     if "xl/workbook.xml" in names:
                         return XLSX
-        except (zipfile.BadZipFile, OSError, UnicodeError):
+        except UnsafeArchive:
             return None
     return None
 

@@ -13,6 +13,8 @@ from flask_wtf import FlaskForm
 from wtforms import Field, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from focalpoints.urls import is_web_address
+
 # C0/C1 controls, line separators, bidi embeddings/overrides/isolates (which can make a name
 # display as something else) and the BOM. Zero-width joiners and LRM/RLM marks stay allowed:
 # Arabic and Persian text needs them.
@@ -80,6 +82,14 @@ class NoFormula:
     def __call__(self, form: FlaskForm, field: Field) -> None:
         if isinstance(field.data, str) and field.data.startswith(FORMULA_PREFIXES):
             raise ValidationError(_l("Text may not start with =, +, -, @ or a tab."))
+
+
+class WebAddress:
+    """Refuse a link that is not an http or https address (javascript: and the like)."""
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.data and not is_web_address(field.data):
+            raise ValidationError(_l("Enter a web address starting with https://."))
 
 
 def text_length(maximum: int, minimum: int = 0) -> Length:

@@ -1,11 +1,11 @@
-"""Security headers on every response."""
+"""Security headers on every response, and no caching of what a signed-in user sees."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, abort, has_request_context, request
+from flask import Flask, abort, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from werkzeug.wrappers import Response
 
@@ -71,5 +71,11 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        # What a signed-in user sees stays out of browser and proxy caches, unless the view
+        # chose its own caching. The user as Flask-Login loaded it (if the request needed it):
+        # loading it here would cost every static file a query.
+        user = g.get("_login_user")
+        if user is not None and user.is_authenticated:
+            headers.setdefault("Cache-Control", "no-store")
 
         return response

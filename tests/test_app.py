@@ -4,37 +4,50 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from focalpoints import create_app
+
+# A production start needs the base address of links (see test_production_needs_base_url).
+BASE = "https://focalpoints.example.org"
 
 
 def test_config_layers(tmp_path, monkeypatch):
     (tmp_path / "config.py").write_text("STALE_AFTER_DAYS = 100\nLOGIN_MAX_FAILURES = 7\n")
     monkeypatch.setenv("FOCALPOINTS_LOGIN_MAX_FAILURES", "9")
-    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k"})
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k", "BASE_URL": BASE})
     assert app.config["STALE_AFTER_DAYS"] == 100  # instance/config.py over defaults
     assert app.config["LOGIN_MAX_FAILURES"] == 9  # environment over instance/config.py
-    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k", "LOGIN_MAX_FAILURES": 3})
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "k",
+            "BASE_URL": BASE,
+            "LOGIN_MAX_FAILURES": 3,
+        }
+    )
     assert app.config["LOGIN_MAX_FAILURES"] == 3  # the mapping over everything
 
 
 def test_database_url_defaults_to_sqlite_in_instance(tmp_path, monkeypatch):
     monkeypatch.delenv("FOCALPOINTS_DATABASE_URL", raising=False)
-    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k"})
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k", "BASE_URL": BASE})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/focalpoints.sqlite3"
     monkeypatch.setenv("FOCALPOINTS_DATABASE_URL", "postgresql://u@h/db")
-    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k"})
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k", "BASE_URL": BASE})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
     monkeypatch.delenv("FOCALPOINTS_SECRET_KEY", raising=False)
-    first = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
-    second = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
+    first = create_app({"INSTANCE_PATH": str(tmp_path), "BASE_URL": BASE}).config["SECRET_KEY"]
+    second = create_app({"INSTANCE_PATH": str(tmp_path), "BASE_URL": BASE}).config["SECRET_KEY"]
     assert first == second and len(first) >= 64
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     monkeypatch.setenv("FOCALPOINTS_SECRET_KEY", "from-the-environment")
     assert (
-        create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"] == "from-the-environment"
+        create_app({"INSTANCE_PATH": str(tmp_path), "BASE_URL": BASE}).config["SECRET_KEY"]
+        == "from-the-environment"
     )
 
 
@@ -63,6 +76,34 @@ def test_security_headers_on_every_response(client):
     assert "Strict-Transport-Security" in client.get("/login", base_url="https://localhost").headers
 
 
+def test_signed_in_responses_are_not_stored(app, client, login_as):
+    """Pages with personal data stay out of caches; a view's own caching is kept."""
+
+    def public_page() -> tuple[str, int, dict[str, str]]:
+        return "public", 200, {"Cache-Control": "public, max-age=60"}
+
+    app.add_url_rule("/_test/public", "test_public", public_page)
+    anonymous = ("/login", "/api/v1/countries", "/_test/public")
+    assert all("Cache-Control" not in client.get(url).headers for url in anonymous[:2])
+    login_as(role="coordinator", country_code="KE")
+    pages = (
+        "/countries",
+        "/countries/KE",
+        "/countries/KE/people",
+        "/account",
+        "/api/v1/focal-points",
+        "/exports/contacts.csv",
+        "/no-such-page",
+        "/countries/FR/people/1/edit",
+    )
+    for url in pages:
+        response = client.get(url)
+        assert response.headers.get("Cache-Control") == "no-store", (url, response.status_code)
+    post = client.post("/countries/KE/people/new", data={})
+    assert post.headers.get("Cache-Control") == "no-store"
+    assert client.get("/_test/public").headers["Cache-Control"] == "public, max-age=60"
+
+
 def test_pages_have_no_inline_script_or_style(client, login_as):
     login_as(role="admin", country_code=None)
     pages = ("/login", "/countries", "/countries/KE", "/admin/conventions", "/users")
@@ -84,6 +125,33 @@ def test_every_request_has_an_id_and_a_structured_log_line(client, caplog):
     assert len(other.headers["X-Request-ID"]) == 32  # an unsafe incoming id is replaced
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "focalpoints.request"]
     assert lines[0]["request_id"] == "abc123def456" and lines[0]["status"] == 200
+
+
+def test_production_needs_base_url(tmp_path, monkeypatch):
+    """A WSGI server's app refuses to start without BASE_URL; development and tests need none."""
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    monkeypatch.delenv("FOCALPOINTS_BASE_URL", raising=False)
+    settings = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k"}
+    with pytest.raises(RuntimeError, match="BASE_URL"):
+        create_app(settings)
+    for bad in ("focalpoints.example.org", "javascript:alert(1)", "https://x.example/?a=1"):
+        with pytest.raises(RuntimeError, match="BASE_URL"):
+            create_app({**settings, "BASE_URL": bad})
+    assert create_app({**settings, "DEBUG": True}).config["TRUSTED_HOSTS"] is None
+    assert create_app({**settings, "TESTING": True}).config["TRUSTED_HOSTS"] is None
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")  # `focalpoints run` of the quick start
+    assert create_app(settings).config["TRUSTED_HOSTS"] is None
+
+
+def test_trusted_hosts_default_to_the_host_of_base_url(app_factory):
+    app = app_factory(BASE_URL="http://focalpoints.test/")
+    assert app.config["TRUSTED_HOSTS"] == ["focalpoints.test"]
+    with app.app_context():
+        client = app.test_client()
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/healthz", headers={"Host": "evil.example"}).status_code == 400
+    explicit = app_factory(BASE_URL="http://focalpoints.test/", TRUSTED_HOSTS=[".example.org"])
+    assert explicit.config["TRUSTED_HOSTS"] == [".example.org"]
 
 
 def test_trusted_hosts_refuse_a_forged_host(app_factory):
@@ -136,3 +204,25 @@ def test_page_titles_are_plain_text(client, login_as, make_appointment):
             continue
         title = re.search(r"<title>(.*?)</title>", response.data.decode(), re.S)
         assert title and "<" not in title.group(1) and "\n" not in title.group(1).strip(), url
+
+
+@pytest.mark.parametrize("huge", [2**31, 99999999999999999999])
+def test_huge_ids_in_urls_are_404_not_500(app, client, login_as, huge):
+    """Every route with an integer id refuses one no database column can hold."""
+    from werkzeug.routing import IntegerConverter
+
+    login_as(role="admin", country_code=None)
+    rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if any(isinstance(c, IntegerConverter) for c in rule._converters.values())
+    ]
+    assert len(rules) > 50
+    for rule in rules:
+        path = rule.rule
+        for name, converter in rule._converters.items():
+            value = str(huge) if isinstance(converter, IntegerConverter) else "KE"
+            path = re.sub(rf"<[^>]*\b{name}>", value, path)
+        method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"OPTIONS"})[0]
+        response = client.open(path, method=method)
+        assert response.status_code == 404, (path, response.status_code)

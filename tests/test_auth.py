@@ -75,41 +75,121 @@ def test_email_is_case_insensitive(client, make_user):
     assert user
 
 
-def test_repeated_failures_lock_the_account_with_a_translated_429(client, make_user, app):
+def _from(address: str) -> dict:
+    return {"environ_base": {"REMOTE_ADDR": address}}
+
+
+def _fail(client, email: str, address: str = "127.0.0.1", **kwargs):
+    return client.post(
+        "/login", data={"email": email, "password": "wrong password!"}, **_from(address), **kwargs
+    )
+
+
+def test_repeated_failures_make_the_pair_wait_longer_with_a_translated_429(client, make_user, app):
+    """Per account and address: free failures, then a wait that doubles with each failure."""
+    from datetime import timedelta
+
+    from focalpoints.auth.models import LoginThrottle
+    from focalpoints.auth.operations import throttle_delay
+
+    free = app.config["LOGIN_FREE_FAILURES"]
+    first = timedelta(seconds=app.config["LOGIN_FIRST_DELAY_SECONDS"])
+    assert [throttle_delay(n) for n in range(free + 1)] == [timedelta(0)] * (free + 1)
+    assert [throttle_delay(free + n) for n in (1, 2, 3)] == [first, 2 * first, 4 * first]
+    assert throttle_delay(free + 40) == timedelta(seconds=app.config["LOGIN_MAX_DELAY_SECONDS"])
     user = make_user()
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        client.post("/login", data={"email": user.email, "password": "wrong password!"})
-    locked = client.post(
+    for _ in range(free):
+        assert _fail(client, user.email).status_code == 200
+    assert _fail(client, user.email).status_code == 200  # this failure starts the wait
+    throttled = client.post(
         "/login",
         data={"email": user.email, "password": PASSWORD},
         headers={"Accept-Language": "fr"},
     )
-    assert locked.status_code == 429
-    expected = in_language(
-        "fr",
-        "Too many failed log-ins for this account. Try again in %(n)d minutes.",
-        n=app.config["LOGIN_LOCK_MINUTES"],
+    assert throttled.status_code == 429
+    assert 0 < int(throttled.headers["Retry-After"]) <= first.total_seconds()
+    message = in_language("fr", "Too many failed log-ins. Try again in %(wait)s.", wait="|")
+    assert message.split("|")[0].encode() in throttled.data
+    # Once the wait is over, one more failure doubles it.
+    db.session.execute(LoginThrottle.__table__.update().values(blocked_until=None))
+    db.session.commit()
+    _fail(client, user.email)
+    again = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert again.status_code == 429
+    assert first.total_seconds() < int(again.headers["Retry-After"]) <= 2 * first.total_seconds()
+
+
+def test_strangers_failing_from_other_addresses_never_keep_the_owner_out(client, make_user, app):
+    """The lock-out of issue 18: wrong passwords from six addresses locked the owner out."""
+    user = make_user()
+    for n in range(1, 7):
+        for _ in range(app.config["LOGIN_FREE_FAILURES"] + 2):
+            _fail(client, user.email, f"203.0.113.{n}")
+    assert _fail(client, user.email, "203.0.113.1").status_code == 429
+    owner = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD}, **_from("198.51.100.7")
     )
-    assert expected.encode() in locked.data
-    db.session.expire_all()
-    assert db.session.get(User, user.id).locked_until is not None
+    assert owner.headers["Location"] == "/countries/KE"
 
 
-def test_lock_counter_lives_in_the_database(client, make_user, app):
+def test_known_and_unknown_accounts_are_throttled_and_answered_alike(client, make_user, app):
     user = make_user()
-    client.post("/login", data={"email": user.email, "password": "wrong password!"})
+    answers = {}
+    for address in (user.email, "nobody@example.org"):
+        statuses = [
+            _fail(client, address).status_code for _ in range(app.config["LOGIN_FREE_FAILURES"] + 2)
+        ]
+        refused = _fail(client, address)
+        page = refused.data.decode().replace(address, "[typed address]")
+        page = re.sub(r"Try again in [^.<]+", "Try again in [wait]", page)  # a second apart
+        answers[address] = (statuses, refused.status_code, page)
+    assert answers[user.email] == answers["nobody@example.org"]
+    assert answers[user.email][1] == 429
+
+
+def test_throttle_counters_live_in_the_database(client, make_user, app):
+    from focalpoints.auth.models import LoginThrottle
+
+    user = make_user()
+    _fail(client, user.email)
     other_worker = app.test_client()
-    other_worker.post("/login", data={"email": user.email, "password": "wrong password!"})
+    _fail(other_worker, user.email)
     db.session.expire_all()
-    assert db.session.get(User, user.id).failed_logins == 2
+    assert db.session.scalar(select(LoginThrottle.failures)) == 2
 
 
-def test_successful_login_resets_the_failure_counter(client, make_user):
+def test_successful_login_resets_the_pair(client, make_user):
+    from focalpoints.auth.models import LoginThrottle
+
     user = make_user()
-    client.post("/login", data={"email": user.email, "password": "wrong password!"})
+    _fail(client, user.email)
     login(client, user)
     db.session.expire_all()
-    assert db.session.get(User, user.id).failed_logins == 0
+    assert db.session.scalar(select(func.count()).select_from(LoginThrottle)) == 0
+
+
+def test_successful_log_ins_do_not_count_toward_the_address_limit(app_factory, make_user):
+    """A ministry or a workshop behind one address: forty people log in, nobody is refused."""
+    app = app_factory(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    with app.app_context():
+        from focalpoints.auth.models import User
+        from focalpoints.auth.passwords import hash_password
+
+        password_hash = hash_password(PASSWORD)
+        users = [
+            User(email=f"w{n}@example.org", role="secretariat", password_hash=password_hash)
+            for n in range(10)
+        ]
+        db.session.add_all(users)
+        db.session.commit()
+        emails = [u.email for u in users]
+        for email in emails:
+            client = app.test_client()
+            response = client.post("/login", data={"email": email, "password": PASSWORD})
+            assert response.status_code == 302
+        client = app.test_client()
+        statuses = [_fail(client, f"n{i}@example.org").status_code for i in range(4)]
+        assert statuses == [200, 200, 200, 429]
 
 
 def test_per_address_rate_limit(app_factory, make_user):
@@ -391,3 +471,31 @@ def test_idle_sessions_end(app_factory, make_user):
 
         time.sleep(0.01)
         assert user_client.get("/countries").headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize(
+    "base", ["https://focalpoints.example.org", "https://www.example.org/focalpoints/"]
+)
+def test_mailed_links_start_with_base_url_whatever_the_host_header(app, client, make_user, base):
+    """A forged Host header that gets past the host check still never reaches a mailed link."""
+    app.config.update(BASE_URL=base, SERVER_NAME=None)  # as in production: no SERVER_NAME
+    expected = base.rstrip("/") + "/"
+    coordinator = make_user(role="coordinator", country_code="KE")
+    user = make_user()
+    forged = {"Host": "evil.example"}
+    client.post("/password/forgot", data={"email": user.email}, headers=forged)
+    login(client, coordinator)
+    # The client keeps its cookie for the real host: hand it over to the forged one.
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    response = app.test_client(use_cookies=False).post(
+        "/users/invite",
+        data={"email": "new@example.org", "role": "editor", "country": "KE", "language": "en"},
+        headers={**forged, "Cookie": f"{cookie.key}={cookie.value}"},
+    )
+    assert response.headers["Location"] == "/users"
+    reset, invitation = outbox(app)
+    for message, path in ((reset, "password/reset/"), (invitation, "invitation/")):
+        for part in ("plain", "html"):
+            body = message.get_body(preferencelist=(part,)).get_content()
+            assert "evil.example" not in body
+            assert expected + path in body

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date, timedelta
 
 import pytest
 import vobject
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from focalpoints.extensions import db
 from focalpoints.focal_points import importing
@@ -248,3 +250,22 @@ def test_export_page_links_keep_the_filters(client, login_as):
     login_as(role="secretariat", country_code=None)
     html = client.get("/exports?convention=CMS&status=stale").data.decode()
     assert "/exports/contacts.xlsx?convention=CMS&amp;status=stale" in html
+
+
+def test_vcards_and_the_api_never_carry_a_script_link(
+    client, login_as, make_person, make_appointment
+):
+    """A javascript: link stored before such links were refused is left out of every output."""
+    from focalpoints.conventions.models import Convention
+
+    person = make_person("KE", website="https://example.org/ok", visibility="public")
+    make_appointment("CMS-NFP", person=person)
+    person.website = "javascript:alert(1)"  # as an older version let it be saved
+    cms = db.session.scalar(select(Convention).where(Convention.code == "CMS"))
+    cms.website = "javascript:alert(2)"
+    db.session.commit()
+    login_as(role="secretariat", country_code=None)
+    card = client.get("/exports/contacts.vcf?country=KE").data.decode()
+    assert "javascript" not in card.lower() and "BEGIN:VCARD" in card
+    conventions = client.get("/api/v1/conventions").get_json()
+    assert "javascript" not in json.dumps(conventions).lower()

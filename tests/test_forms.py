@@ -479,3 +479,74 @@ def test_csrf_token_is_required_for_every_post(app_factory):
             url = re.sub(r"<\w+>", "x", url)
             response = client.post(url, data={"email": "a@b.org", "password": "x"})
             assert response.status_code == 400, (url, response.status_code)
+
+
+BAD_LINKS = (
+    "javascript:alert(1)",
+    " JavaScript:alert(document.cookie)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
+    "//evil.example/x",
+    "https://",
+    "https://example.org/a b",
+)
+
+
+def test_every_link_field_takes_http_and_https_only(app, make_user, make_appointment):
+    """Person websites, convention websites, meeting links and NBSAP links alike."""
+    values = url_values(make_user, make_appointment)
+    group = f"/countries/KE/working-group/{values['group']}"
+    forms = [
+        (
+            "coordinator",
+            "/countries/KE/people/new",
+            {"version": "0", "kind": "person", "family_name": "Linked", "visibility": "public"},
+            "website",
+        ),
+        (
+            "admin",
+            "/admin/conventions/new",
+            {"code": "WHC", "sort_order": "50", "name_en": "World Heritage", "acronym_en": "WHC"},
+            "website",
+        ),
+        (
+            "coordinator",
+            f"{group}/meetings/new",
+            {"version": "0", "title": "Met", "starts_at": "2031-05-01T09:00", "timezone": "UTC"},
+            "online_url",
+        ),
+        (
+            "coordinator",
+            "/countries/KE/nbsap/new",
+            {"version": "0", "title": "NBSAP 2", "language": "en", "status": "adopted"},
+            "document_url",
+        ),
+    ]
+    refusal = "Enter a web address starting with https://."
+    for role, url, payload, field in forms:
+        client = app.test_client()
+        login(client, make_user(role=role, country_code="KE" if role != "admin" else None))
+        before = snapshot()
+        for link in BAD_LINKS:
+            response = client.post(url, data={**payload, field: link})
+            assert response.status_code == 200, (url, link)
+            assert refusal.encode() in response.data, (url, link)
+            assert snapshot() == before, (url, link)
+        response = client.post(url, data={**payload, field: "https://example.org/page?a=1"})
+        assert response.status_code == 302, (url, response.data[-3000:])
+    assert snapshot() != before
+
+
+def test_operations_refuse_a_script_link_whatever_calls_them(app, country):
+    """Imports and any other caller go through the operations, which refuse it too."""
+    from focalpoints.nbsap import operations as nbsap_operations
+
+    with pytest.raises(operations.RegistryError):
+        operations.create_person(
+            country("KE"), {"family_name": "X", "website": "javascript:alert(1)"}
+        )
+    with pytest.raises(nbsap_operations.NbsapError):
+        nbsap_operations.save_nbsap(
+            country("KE"), None, {"title": "N", "document_url": "javascript:alert(1)"}
+        )

@@ -100,6 +100,32 @@ def test_xlsx_with_the_same_columns(app, country):
     assert [p.action for p in planned] == ["new"]
 
 
+def test_an_xlsx_zip_bomb_is_refused_before_openpyxl_reads_it(app, country):
+    """A valid workbook whose sheet inflates to 100 MB (spaces after its XML): refused."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(list(CONTACT_COLUMNS))
+    workbook.active.append([ROW.get(c) for c in CONTACT_COLUMNS])
+    plain = io.BytesIO()
+    workbook.save(plain)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            with out.open(info.filename, "w") as member:
+                member.write(source.read(info))
+                if info.filename == "xl/worksheets/sheet1.xml":
+                    for _ in range(100):
+                        member.write(b" " * (1 << 20))
+    assert len(bomb.getvalue()) < 1024 * 1024
+    with pytest.raises(importing.ImportFileError):
+        importing.read_contacts(bomb.getvalue(), "contacts.xlsx")
+    rows = importing.read_contacts(plain.getvalue(), "contacts.xlsx")
+    assert [p.action for p in importing.plan_import(rows, country("KE"))] == ["new"]
+
+
 def test_reimporting_the_same_file_changes_nothing(app, country):
     data = _csv([ROW, {**ROW, "role": "CBD-FP1", "convention": "CBD"}])
     for expected in (["new", "unchanged"], ["unchanged", "unchanged"]):
@@ -121,6 +147,8 @@ def test_reimporting_the_same_file_changes_nothing(app, country):
         ({"role": "NO-SUCH-ROLE"}, "Unknown role"),
         ({"start_date": "31/12/2024"}, "Not a date"),
         ({"given_names": "", "family_name": "", "organisation": ""}, "needs a given name"),
+        ({"website": "javascript:alert(1)"}, "not a web address"),
+        ({"website": "data:text/html,<script>alert(1)</script>"}, "not a web address"),
     ],
 )
 def test_bad_rows_are_refused_with_their_reason_and_the_rest_is_taken(

@@ -255,6 +255,29 @@ def test_mail_says_why_and_how_to_change_it(app, make_user, make_appointment, ki
     assert "What to do:" in text
 
 
+def test_notice_links_start_with_base_url(app, make_user, make_appointment, kinds):
+    kinds("stale_appointments")
+    app.config.update(BASE_URL="https://www.example.org/focalpoints", SERVER_NAME=None)
+    user = make_user("coordinator", "KE")
+    make_stale(make_appointment("CMS-NFP"))
+    with app.test_request_context(base_url="http://evil.example/"):
+        operations.notify()  # even from inside a request with a forged host
+    text = body(to(user.email)[0])
+    assert "evil.example" not in text
+    assert "https://www.example.org/focalpoints/account#notices" in text
+    assert "https://www.example.org/focalpoints/countries/KE/appointments/" in text
+
+
+def test_notify_outside_development_needs_base_url(app, make_user, runner):
+    make_user("coordinator", "KE")
+    app.config["TESTING"] = False
+    refused = runner.invoke(args=["notify"])
+    assert refused.exit_code != 0 and "BASE_URL" in refused.output
+    assert runner.invoke(args=["notify", "--dry-run"]).exit_code == 0
+    app.config["BASE_URL"] = "https://focalpoints.example.org"
+    assert runner.invoke(args=["notify"]).exit_code == 0
+
+
 # Idempotence, digests and preferences -------------------------------------------------------
 
 

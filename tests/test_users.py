@@ -129,3 +129,27 @@ def test_users_change_their_own_name_and_language(client, login_as):
     user = _user(me.email)
     assert user.name == "Wanjiru" and user.language == "fr"
     assert 'lang="fr"' in client.get("/account").data.decode()
+
+
+def test_account_names_refuse_a_formula_prefix(client, runner, login_as, make_user):
+    """The account name is exported (audit log CSV, user lists) like every other field."""
+    me = login_as(role="coordinator", country_code="KE")
+    editor = make_user(role="editor", country_code="KE", name="Kept")
+    for formula in ('=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)"):
+        invited = client.post(
+            "/users/invite",
+            data={"email": "f@example.org", "role": "editor", "country": "KE", "name": formula},
+        )
+        assert invited.status_code == 200 and _user("f@example.org") is None
+        edited = client.post(
+            f"/users/{editor.id}/edit",
+            data={"name": formula, "role": "editor", "country": "KE", "language": "en"},
+        )
+        assert edited.status_code == 200 and _user(editor.email).name == "Kept"
+        own = client.post("/account", data={"name": formula, "language": "en"})
+        assert own.status_code == 200 and _user(me.email).name == ""
+        assert b"may not start with" in own.data
+        result = runner.invoke(
+            args=["users", "create", "g@example.org", "--role", "admin", "--name", formula]
+        )
+        assert result.exit_code != 0 and _user("g@example.org") is None

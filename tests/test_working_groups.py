@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -411,6 +412,66 @@ def test_office_documents_are_recognised(app):
     Workbook().save(buffer)
     assert content_type(buffer.getvalue()) == XLSX
     assert content_type(b"PK\x03\x04 broken zip") is None
+
+
+def zip_of(members: dict[str, bytes], inflated: tuple[str, bytes, int] | None = None) -> bytes:
+    """A zip of ``members``, plus one whose ``inflated`` = (name, start, n) is ``start`` and n MB
+    of spaces: a thousandfold compression, written without holding those megabytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        if inflated:
+            name, start, megabytes = inflated
+            with archive.open(name, "w") as member:
+                member.write(start)
+                chunk = b" " * (1 << 20)
+                for _ in range(megabytes):
+                    member.write(chunk)
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+ODT_TYPE = b"application/vnd.oasis.opendocument.text"
+
+
+def test_a_zip_bomb_is_refused_without_being_inflated(client, login_as, group):
+    """An OpenDocument file whose small mimetype entry inflates to 100 MB."""
+    import tracemalloc
+
+    from focalpoints.documents import content_type
+
+    bomb = zip_of({"content.xml": b"<office:document-content/>"}, ("mimetype", ODT_TYPE, 100))
+    assert len(bomb) < 1024 * 1024
+    tracemalloc.start()
+    try:
+        assert content_type(bomb) is None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 1024 * 1024
+    meeting = _meeting(group)
+    login_as()
+    response = client.post(
+        f"{WG}/meetings/{meeting.id}/documents",
+        data={"file": (io.BytesIO(bomb), "agenda.odt")},
+        follow_redirects=True,
+    )
+    assert "Attach a PDF, Word, Excel or OpenDocument file." in response.data.decode()
+    assert _count(Document) == 0
+
+
+def test_archives_are_read_within_bounds(app):
+    from focalpoints.documents import content_type
+
+    odt = {"mimetype": ODT_TYPE, "content.xml": b"<office:document-content/>"}
+    assert content_type(zip_of(odt)) == ODT_TYPE.decode()
+    # A mimetype entry longer than any media type is not read to its end.
+    assert content_type(zip_of({**odt, "mimetype": ODT_TYPE + b" " * 1000})) is None
+    many = {**odt, **{f"pictures/{n}.png": b"x" for n in range(app.config["ARCHIVE_MAX_ENTRIES"])}}
+    assert content_type(zip_of(many)) is None
+    # Members that inflate moderately, but beyond the total allowed.
+    app.config["ARCHIVE_MAX_BYTES"] = 2 * 1024 * 1024
+    assert content_type(zip_of(odt, ("content2.xml", b"<x/>", 3))) is None
 
 
 def test_a_too_large_document_is_refused(app_factory, country):

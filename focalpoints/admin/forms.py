@@ -9,7 +9,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, NumberRange, Optional, Regexp, ValidationError
 
 from focalpoints.countries.labels import INSTRUMENT_KINDS, MEMBERSHIP_KINDS, REQUIREMENTS
-from focalpoints.forms import BaseForm, choices, strip_filter, text_length
+from focalpoints.forms import BaseForm, WebAddress, choices, strip_filter, text_length
 from focalpoints.i18n import NATIVE_NAMES
 
 CODE_PATTERN = Regexp(
@@ -94,7 +94,9 @@ class ConventionForm(BaseForm):
     # Filled by the view: the conventions an instrument can come under.
     parent = SelectField(_l("Under the convention"), choices=[], default="")
     website = URLField(
-        _l("Website"), filters=[strip_filter], validators=[Optional(), text_length(300)]
+        _l("Website"),
+        filters=[strip_filter],
+        validators=[Optional(), text_length(300), WebAddress()],
     )
     sort_order = sort_order_field()
     is_active = BooleanField(_l("In use"), default=True)

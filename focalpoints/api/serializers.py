@@ -9,6 +9,7 @@ from typing import Any
 from focalpoints.conventions.models import Convention
 from focalpoints.countries.models import Country
 from focalpoints.i18n import NATIVE_NAMES
+from focalpoints.urls import web_address
 
 
 def country(record: Country, on: date, convention_codes: dict[int, str]) -> dict[str, Any]:
@@ -62,7 +63,7 @@ def convention(record: Convention) -> dict[str, Any]:
         "published_total": record.published_total,
         "names": record.names,
         "acronyms": record.acronyms,
-        "website": record.website,
+        "website": web_address(record.website),
         "roles": [
             {
                 "code": r.code,

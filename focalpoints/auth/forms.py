@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired
 
-from focalpoints.forms import BaseForm, PasswordPolicy, strip_filter, text_length
+from focalpoints.forms import BaseForm, NoFormula, PasswordPolicy, strip_filter, text_length
 
 
 def email_field(label: object = None) -> EmailField:
@@ -57,7 +57,9 @@ class ForgotPasswordForm(BaseForm):
 
 
 class AccountForm(BaseForm):
-    name = StringField(_l("Name"), filters=[strip_filter], validators=[text_length(200)])
+    name = StringField(
+        _l("Name"), filters=[strip_filter], validators=[text_length(200), NoFormula()]
+    )
     language = SelectField(_l("Language"), choices=[])
 
 

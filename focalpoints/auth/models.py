@@ -61,7 +61,7 @@ class User(Audited, UserMixin, db.Model):
         ),
     )
     __audit_secret__ = frozenset({"password_hash", "session_token"})
-    __audit_ignore__ = frozenset({"failed_logins", "locked_until", "last_login_at"})
+    __audit_ignore__ = frozenset({"last_login_at"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -72,8 +72,6 @@ class User(Audited, UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -117,3 +115,19 @@ class LoginSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginThrottle(db.Model):
+    """The failed log-ins of one account name from one client address, and the wait they cost.
+
+    Keyed by a SHA-256 of the pair: neither the address typed nor the client's is kept, and an
+    unknown account is throttled exactly like a known one (nothing tells them apart). Failures
+    from other addresses never delay the owner's own address.
+    """
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

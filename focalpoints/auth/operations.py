@@ -4,29 +4,31 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from flask import current_app, session, url_for
+from flask import current_app, session
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from focalpoints.audit import record_event
 from focalpoints.auth import tokens
 from focalpoints.auth.loading import SESSION_KEY
-from focalpoints.auth.models import LoginSession, User, UserRole, new_session_token
+from focalpoints.auth.models import LoginSession, LoginThrottle, User, UserRole, new_session_token
 from focalpoints.auth.passwords import hash_password, verify_password
 from focalpoints.countries.models import Country
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.mail import send_template_mail
 from focalpoints.secret_digests import digest, new_secret
+from focalpoints.urls import external_url
 
 
 class LoginOutcome(enum.Enum):
     OK = "ok"
     INVALID = "invalid"
-    LOCKED = "locked"
+    THROTTLED = "throttled"
     INACTIVE = "inactive"
 
 
@@ -34,6 +36,7 @@ class LoginOutcome(enum.Enum):
 class LoginResult:
     outcome: LoginOutcome
     user: User | None = None
+    retry_after: timedelta | None = None  # THROTTLED: how long this address must wait
 
 
 def normalise_email(email: str) -> str:
@@ -46,42 +49,30 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def authenticate(email: str, password: str) -> LoginResult:
-    """Check credentials, counting failures per account in the database.
+def authenticate(email: str, password: str, address: str | None) -> LoginResult:
+    """Check credentials from the client at ``address``, throttling per account and address.
 
-    The password hash is verified outside any transaction, and an unknown address costs
-    the same time as a known one.
+    Each (account name, address) pair may fail LOGIN_FREE_FAILURES times; every further failure
+    makes that pair wait longer (see :func:`throttle_delay`). Another address is never delayed,
+    so a stranger's failures cannot keep the owner out, and an unknown account is throttled,
+    answered and timed like a known one. The hash is verified outside any transaction.
     """
+    key = _throttle_key(email, address)
+    now = utcnow()
+    blocked_until = db.session.scalar(
+        select(LoginThrottle.blocked_until).where(LoginThrottle.key == key)
+    )
     row = db.session.execute(
-        select(User.id, User.password_hash, User.locked_until).where(
-            User.email == normalise_email(email)
-        )
+        select(User.id, User.password_hash).where(User.email == normalise_email(email))
     ).first()
     db.session.commit()  # end the (write-locking) transaction before the slow hash
-    now = utcnow()
-    if row is not None and row.locked_until is not None and row.locked_until > now:
-        verify_password(None, password)
-        _log(row.id, "login_locked", email)
-        return LoginResult(LoginOutcome.LOCKED)
+    if blocked_until is not None and blocked_until > now:
+        _log(row.id if row else None, "login_throttled", email)
+        return LoginResult(LoginOutcome.THROTTLED, retry_after=blocked_until - now)
     valid = verify_password(row.password_hash if row else None, password)
-    if row is None:
-        _log(None, "login_failed", email)
-        return LoginResult(LoginOutcome.INVALID)
-    if not valid:
-        failures = db.session.execute(
-            update(User)
-            .where(User.id == row.id)
-            .values(failed_logins=User.failed_logins + 1)
-            .returning(User.failed_logins)
-        ).scalar_one()
-        if failures >= current_app.config["LOGIN_MAX_FAILURES"]:
-            lock = timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-            db.session.execute(
-                update(User)
-                .where(User.id == row.id)
-                .values(failed_logins=0, locked_until=now + lock)
-            )
-        _log(row.id, "login_failed", email)
+    if row is None or not valid:
+        _record_failure(key, now)
+        _log(row.id if row else None, "login_failed", email)
         return LoginResult(LoginOutcome.INVALID)
     user = db.session.get(User, row.id)
     if user is None:  # deleted between the two queries
@@ -89,7 +80,45 @@ def authenticate(email: str, password: str) -> LoginResult:
     if not user.active:
         _log(user.id, "login_inactive", email)
         return LoginResult(LoginOutcome.INACTIVE)
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
     return LoginResult(LoginOutcome.OK, user)
+
+
+def throttle_delay(failures: int) -> timedelta:
+    """How long a pair waits after its ``failures``-th failure: nothing at first, then doubling."""
+    config = current_app.config
+    beyond = failures - config["LOGIN_FREE_FAILURES"]
+    if beyond <= 0:
+        return timedelta(0)
+    seconds = config["LOGIN_FIRST_DELAY_SECONDS"] * 2 ** min(beyond - 1, 30)
+    return timedelta(seconds=min(seconds, config["LOGIN_MAX_DELAY_SECONDS"]))
+
+
+def _throttle_key(email: str, address: str | None) -> str:
+    return digest(f"login\n{normalise_email(email)}\n{address or ''}")
+
+
+def _record_failure(key: str, now: datetime) -> None:
+    """Count a failure of the pair (atomically, whatever other workers do) and set its wait."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    failures = db.session.execute(
+        insert(LoginThrottle)
+        .values(key=key, failures=1, last_failed_at=now)
+        .on_conflict_do_update(
+            index_elements=[LoginThrottle.key],
+            set_={"failures": LoginThrottle.failures + 1, "last_failed_at": now},
+        )
+        .returning(LoginThrottle.failures)
+    ).scalar_one()
+    wait = throttle_delay(failures)
+    if wait:
+        db.session.execute(
+            update(LoginThrottle).where(LoginThrottle.key == key).values(blocked_until=now + wait)
+        )
+    # Pairs that stopped failing long ago are forgotten.
+    forget = now - timedelta(hours=current_app.config["LOGIN_THROTTLE_FORGET_HOURS"])
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.last_failed_at < forget))
+    db.session.commit()
 
 
 def _log(user_id: int | None, action: str, email: str) -> None:
@@ -108,8 +137,6 @@ def start_session(user: User) -> None:
     sid = new_secret()
     session[SESSION_KEY] = sid
     db.session.add(LoginSession(id=digest(sid), user_id=user.id))
-    user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = utcnow()
     login_user(user)
     record_event(db.session, "login", "users", user.id, country_id=user.country_id, actor=user)
@@ -135,8 +162,6 @@ def set_password(user: User, password: str) -> None:
     password_hash = hash_password(password)
     user.password_hash = password_hash
     user.session_token = new_session_token()
-    user.failed_logins = 0
-    user.locked_until = None
     db.session.commit()
 
 
@@ -211,7 +236,7 @@ def send_invitation(user: User, inviter: User | None) -> None:
         user.language,
         user=user,
         inviter=inviter,
-        link=url_for("auth.accept_invitation", token=token, _external=True),
+        link=external_url("auth.accept_invitation", token=token),
         days=current_app.config["INVITATION_MAX_AGE_SECONDS"] // 86400,
     )
 
@@ -222,7 +247,7 @@ def send_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     token = tokens.make_token(user, tokens.PASSWORD_RESET)
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = external_url("auth.reset_password", token=token)
     db.session.commit()
     send_template_mail(
         user.email,

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -39,26 +45,39 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_failed(response: Response) -> bool:
+    """Only failures count toward the per-address limit: an office behind one address logs in."""
+    return bool(g.get("login_failed"))
+
+
 def _reset_limit() -> str:
     return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-def login() -> str | Response | tuple[str, int]:
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed)
+def login() -> str | Response | tuple[str, int, dict[str, str]]:
     """Show the log-in form and log the user in."""
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        result = operations.authenticate(form.email.data, form.password.data)
-        if result.outcome is operations.LoginOutcome.LOCKED:
-            message = _(
-                "Too many failed log-ins for this account. Try again in %(n)d minutes.",
-                n=current_app.config["LOGIN_LOCK_MINUTES"],
+        result = operations.authenticate(form.email.data, form.password.data, get_remote_address())
+        g.login_failed = result.outcome in (
+            operations.LoginOutcome.INVALID,
+            operations.LoginOutcome.THROTTLED,
+        )
+        if result.outcome is operations.LoginOutcome.THROTTLED and result.retry_after:
+            wait = max(result.retry_after, timedelta(seconds=1))
+            flash(
+                _(
+                    "Too many failed log-ins. Try again in %(wait)s.",
+                    wait=format_timedelta(wait, threshold=1, add_direction=False),
+                ),
+                "danger",
             )
-            flash(message, "danger")
-            return render_template("auth/login.html", form=form), 429
+            retry = {"Retry-After": str(math.ceil(wait.total_seconds()))}
+            return render_template("auth/login.html", form=form), 429, retry
         if result.outcome is operations.LoginOutcome.OK and result.user is not None:
             operations.start_session(result.user)
             return redirect(safe_next_url(request.args.get("next")) or home_url(result.user))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
@@ -26,6 +26,7 @@ from focalpoints.i18n import format_date, is_supported
 from focalpoints.nbsap.labels import REPORT_STATES, choice_label
 from focalpoints.reporting.models import ReportDeadline, ReportState, ReportStatus
 from focalpoints.reporting.queries import deadlines
+from focalpoints.urls import external_url
 from focalpoints.working_groups.calendar import meeting_event
 from focalpoints.working_groups.models import GroupMeeting, WorkingGroup
 
@@ -152,9 +153,9 @@ def _deadline_event(
         )
         if status and status.submitted_on:
             lines.append(_("Submitted on %(date)s", date=format_date(status.submitted_on, "long")))
-        page = url_for("reporting.calendar", code=country.iso2, _external=True)
+        page = external_url("reporting.calendar", code=country.iso2)
     else:
-        page = url_for("reporting.index", _external=True)
+        page = external_url("reporting.index")
     lines += ["", page]
     event.add("description", "\n".join(lines))
     event.add("url", page)

@@ -21,6 +21,7 @@ from focalpoints.calendar_feeds.forms import NEW, CalendarLinkForm
 from focalpoints.extensions import limiter
 from focalpoints.secret_digests import digest
 from focalpoints.security import without_session
+from focalpoints.urls import external_url
 from focalpoints.working_groups.calendar import ICS_TYPE
 
 bp = Blueprint("calendar_feeds", __name__)
@@ -52,7 +53,7 @@ def index() -> str | Response:
             abort(400)  # only the page's own buttons send this form
         if form.action.data == NEW:
             replaced = operations.active_link(user) is not None
-            new_url = url_for(".feed", token=operations.create_link(user), _external=True)
+            new_url = external_url("calendar_feeds.feed", token=operations.create_link(user))
             if replaced:
                 flash(_("Your previous calendar link no longer works."), "info")
         else:

@@ -13,6 +13,7 @@ import xlsxwriter
 
 from focalpoints.focal_points.columns import CONTACT_COLUMNS
 from focalpoints.forms import FORMULA_PREFIXES
+from focalpoints.urls import is_web_address
 
 # Widths (in characters) of the XLSX columns; the rest get 16.
 WIDTHS = {
@@ -153,7 +154,7 @@ def _vcard(row: dict[str, Any], roles: list[str]) -> str:
             lines.append(f"TEL;TYPE={kind}:" + _text(row[column]))
     if row["job_title"]:
         lines.append("TITLE:" + _text(row["job_title"]))
-    if row["website"]:
+    if is_web_address(row["website"]):  # never a javascript: link stored before it was refused
         lines.append("URL:" + _text(row["website"]))
     lines.append("END:VCARD")
     return "".join(_folded(line) for line in lines)

@@ -44,6 +44,7 @@ from focalpoints.focal_points.operations import (
 from focalpoints.forms import (
     BaseForm,
     NoFormula,
+    WebAddress,
     choices,
     language_choices,
     strip_filter,
@@ -115,7 +116,10 @@ class PersonForm(VersionedForm):
     )
     fax = TelField(_l("Fax"), filters=[strip_filter], validators=[text_length(40)], render_kw=LTR)
     website = URLField(
-        _l("Website"), filters=[strip_filter], validators=[text_length(300)], render_kw=LTR
+        _l("Website"),
+        filters=[strip_filter],
+        validators=[text_length(300), WebAddress()],
+        render_kw=LTR,
     )
     languages = SelectMultipleField(
         _l("Correspondence languages"),

@@ -15,10 +15,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from focalpoints.archives import UnsafeArchive, open_archive
 from focalpoints.conventions.models import Role
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
@@ -28,6 +30,7 @@ from focalpoints.focal_points.contacts import InvalidContact, name_key, parse_em
 from focalpoints.focal_points.models import Person, Status
 from focalpoints.forms import FORMULA_PREFIXES, has_control_characters
 from focalpoints.i18n import NATIVE_NAMES
+from focalpoints.urls import is_web_address
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -168,6 +171,11 @@ def _read_csv(data: bytes) -> list[dict[str, str]]:
 def _read_xlsx(data: bytes) -> list[dict[str, str]]:
     from openpyxl import load_workbook
 
+    # openpyxl inflates what it reads: check the archive first (a zip bomb is refused).
+    try:
+        open_archive(data, current_app.config["IMPORT_XLSX_MAX_BYTES"]).close()
+    except UnsafeArchive as error:
+        raise ImportFileError(_("The file is not a readable Excel (XLSX) file.")) from error
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:
@@ -346,6 +354,10 @@ def _plan_row(
             )
         elif len(value) > LIMITS.get(name, 300 if name in TEXT_FIELDS else 2000):
             item.errors.append(_("Column %(column)s is too long.", column=name))
+        elif name == "website" and value and not is_web_address(value):
+            item.errors.append(
+                _("Column %(column)s is not a web address starting with https://.", column=name)
+            )
     if item.errors:
         item.action = "error"
         return item

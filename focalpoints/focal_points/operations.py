@@ -23,6 +23,7 @@ from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.contacts import name_key
 from focalpoints.focal_points.models import Appointment, HolderKind, Person, Status
+from focalpoints.urls import is_web_address
 
 PERSON_FIELDS = (
     "kind",
@@ -101,6 +102,8 @@ def _check_person(values: dict[str, Any]) -> None:
             raise RegistryError(_l("Give the institution's name."), "organisation")
     elif not (values.get("given_names") or values.get("family_name")):
         raise RegistryError(_l("Give at least a given name or a family name."), "family_name")
+    if values.get("website") and not is_web_address(values["website"]):
+        raise RegistryError(_l("Enter a web address starting with https://."), "website")
 
 
 def create_person(country: Country, values: dict[str, Any]) -> Person:

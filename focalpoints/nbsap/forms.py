@@ -18,7 +18,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from focalpoints.focal_points.forms import VersionedForm, text
-from focalpoints.forms import BaseForm, NoFormula, choices, language_choices, strip_filter
+from focalpoints.forms import (
+    BaseForm,
+    NoFormula,
+    WebAddress,
+    choices,
+    language_choices,
+    strip_filter,
+)
 from focalpoints.forms import text_length as length
 from focalpoints.frameworks.forms import year_field
 from focalpoints.i18n import NATIVE_NAMES
@@ -49,14 +56,10 @@ class NbsapForm(VersionedForm):
     document_url = URLField(
         _l("Link to the document"),
         filters=[strip_filter],
-        validators=[Optional(), length(500)],
+        validators=[Optional(), length(500), WebAddress()],
         render_kw={"dir": "ltr"},
     )
     document_file = FileField(_l("Document (PDF or Word, at most 20 MB)"))
-
-    def validate_document_url(self, field: Any) -> None:
-        if field.data and not field.data.lower().startswith(("https://", "http://")):
-            raise ValidationError(_l("Enter a web address starting with https://."))
 
     def validate_document_file(self, field: Any) -> None:
         upload = field.data

@@ -35,6 +35,7 @@ from focalpoints.nbsap.models import (
     national_target_people,
     pick_text,
 )
+from focalpoints.urls import is_web_address
 
 NBSAP_FIELDS = (
     "title",
@@ -75,6 +76,8 @@ def _check_nbsap(values: dict[str, Any]) -> None:
     adopted = values.get("adopted_on")
     if adopted and adopted > date.today():
         raise NbsapError(_l("The adoption cannot be dated in the future."), "adopted_on")
+    if values.get("document_url") and not is_web_address(values["document_url"]):
+        raise NbsapError(_l("Enter a web address starting with https://."), "document_url")
 
 
 def save_nbsap(

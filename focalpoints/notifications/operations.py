@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +38,7 @@ from focalpoints.notifications.models import (
     NotificationPreference,
 )
 from focalpoints.permissions import sees_all_countries
+from focalpoints.urls import absolute_url, base_url
 
 logger = logging.getLogger(__name__)
 
@@ -185,28 +186,18 @@ def render(notice: Notice, prepared: dict[str, Any]) -> Rendered:
     return KINDS[notice.kind].render(notice, prepared.get(notice.kind))
 
 
-def _base_url() -> str:
-    config = current_app.config
-    if config.get("BASE_URL"):
-        return config["BASE_URL"]
-    if config.get("SERVER_NAME"):
-        return f"{config['PREFERRED_URL_SCHEME']}://{config['SERVER_NAME']}/"
-    logger.warning("Neither BASE_URL nor SERVER_NAME is set: mailed links point at localhost")
-    return "http://localhost/"
-
-
 @contextlib.contextmanager
 def _links() -> Iterator[None]:
     """Let url_for build links outside a request (the command line), on BASE_URL."""
     if has_request_context():
         yield
         return
-    with current_app.test_request_context(base_url=_base_url()):
+    with current_app.test_request_context(base_url=base_url()):
         yield
 
 
 def _absolute(path: str | None) -> str | None:
-    return request.host_url.rstrip("/") + path if path else None
+    return absolute_url(path) if path else None
 
 
 # Mailing ------------------------------------------------------------------------------------

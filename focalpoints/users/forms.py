@@ -11,13 +11,15 @@ from wtforms.validators import ValidationError
 from focalpoints.auth.forms import email_field
 from focalpoints.auth.models import UserRole
 from focalpoints.auth.operations import email_taken
-from focalpoints.forms import BaseForm, strip_filter, text_length
+from focalpoints.forms import BaseForm, NoFormula, strip_filter, text_length
 
 
 class UserForm(BaseForm):
     """Fields shared by inviting and editing; choices are set by the view for the current user."""
 
-    name = StringField(_l("Name"), filters=[strip_filter], validators=[text_length(200)])
+    name = StringField(
+        _l("Name"), filters=[strip_filter], validators=[text_length(200), NoFormula()]
+    )
     role = SelectField(_l("Role"), choices=[])
     country = SelectField(_l("Country"), choices=[])
     language = SelectField(_l("Language"), choices=[])

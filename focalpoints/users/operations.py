@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from focalpoints.audit import acting_as
@@ -10,6 +10,8 @@ from focalpoints.auth import operations, tokens
 from focalpoints.auth.models import UserRole
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
+from focalpoints.forms import FORMULA_PREFIXES
+from focalpoints.urls import external_url
 
 
 class UserCreationError(ValueError):
@@ -44,16 +46,13 @@ def create_user_from_cli(
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if password is not None and len(password) < minimum:
         raise UserCreationError(f"The password must have at least {minimum} characters.")
+    if name.strip().startswith(FORMULA_PREFIXES):
+        raise UserCreationError("The name may not start with =, +, -, @ or a tab.")
     if language and language not in current_app.config["LANGUAGES"]:
         raise UserCreationError(f"Unknown language: {language}")
     with acting_as("system:cli"):
         user = operations.create_user(email, user_role, country, name, language, password)
     if password is not None:
         return f"Created {user.email} ({role})."
-    with current_app.test_request_context():
-        link = url_for(
-            "auth.accept_invitation",
-            token=tokens.make_token(user, tokens.INVITATION),
-            _external=True,
-        )
+    link = external_url("auth.accept_invitation", token=tokens.make_token(user, tokens.INVITATION))
     return f"Created {user.email} ({role}). Set a password at: {link}"

@@ -8,10 +8,11 @@ from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import Response, url_for
+from flask import Response
 from icalendar import Calendar, Event
 
 from focalpoints.countries.models import Country
+from focalpoints.urls import external_url
 from focalpoints.working_groups.models import GroupMeeting
 
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -71,9 +72,7 @@ def meeting_event(
         event.add("dtend", _aware(meeting.ends_at).astimezone(zone))
     if meeting.place or meeting.online_url:
         event.add("location", meeting.place or meeting.online_url)
-    page = url_for(
-        "working_groups.meeting", code=country.iso2, meeting_id=meeting.id, _external=True
-    )
+    page = external_url("working_groups.meeting", code=country.iso2, meeting_id=meeting.id)
     event.add("url", page)
     lines = []
     if meeting.online_url:

@@ -21,7 +21,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from focalpoints.focal_points.forms import LTR, VersionedForm, text
 from focalpoints.focal_points.labels import HOLDER_KINDS, VISIBILITIES
-from focalpoints.forms import BaseForm, NoFormula, choices, strip_filter, text_length
+from focalpoints.forms import (
+    BaseForm,
+    NoFormula,
+    WebAddress,
+    choices,
+    strip_filter,
+    text_length,
+)
 from focalpoints.working_groups.labels import ACTION_STATUSES, CATEGORIES, GROUP_ROLES
 
 DATE_REQUIRED = _l("Enter a date.")
@@ -148,7 +155,7 @@ class MeetingForm(VersionedForm):
     online_url = URLField(
         _l("Online meeting link"),
         filters=[strip_filter],
-        validators=[text_length(500)],
+        validators=[text_length(500), WebAddress()],
         render_kw=LTR,
     )
     agenda = rich_text(_l("Agenda"), 10000, _l("One item per line."))

@@ -25,6 +25,7 @@ from focalpoints.focal_points import operations as registry
 from focalpoints.focal_points.contacts import InvalidContact, parse_email
 from focalpoints.focal_points.models import Appointment, Person, Status
 from focalpoints.focal_points.operations import RegistryError
+from focalpoints.urls import is_web_address
 from focalpoints.working_groups.models import (
     ActionItem,
     ActionStatus,
@@ -336,7 +337,7 @@ def _check_meeting(group: WorkingGroup, values: dict[str, Any]) -> None:
     if ends is not None and ends <= values["starts_at"]:
         raise RegistryError(_l("The meeting must end after it starts."), "ends_at")
     url = values.get("online_url") or ""
-    if url and not url.lower().startswith(("https://", "http://")):
+    if url and not is_web_address(url):
         raise RegistryError(_l("Give a web address starting with https://."), "online_url")
     members = {m.person_id for m in group.members if m.deleted_at is None}
     if set(values.get("attendee_ids") or []) - members:
