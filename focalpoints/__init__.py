@@ -79,6 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints.calendar_feeds.views import bp as calendar_feeds_bp
     from focalpoints.countries.views import bp as countries_bp
     from focalpoints.coverage.views import bp as coverage_bp
+    from focalpoints.designations.views import bp as designations_bp
     from focalpoints.exports.views import bp as exports_bp
     from focalpoints.focal_points.views import bp as focal_points_bp
     from focalpoints.frameworks.views import bp as frameworks_bp
@@ -97,6 +98,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         focal_points_bp,
         working_groups_bp,
         coverage_bp,
+        designations_bp,
         exports_bp,
         users_bp,
         notifications_bp,
@@ -114,6 +116,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     from focalpoints import audit, cli
+    from focalpoints.notifications import events as notification_events
     from focalpoints.admin.forms import translation_fields
     from focalpoints.forms import field_attributes
     from focalpoints.urls import web_address
@@ -124,6 +127,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["web_address"] = web_address
 
     audit.install()
+    notification_events.install(app, db.session)
     cli.register(app)
     return app
 

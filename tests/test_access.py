@@ -130,6 +130,15 @@ EXPECTED = {
         dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200),
     ),
     "calendar_feeds.feed": ("GET", dict.fromkeys(WHO, 404)),
+    # The Secretariat's queue of designations to acknowledge.
+    "designations.queue": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=200, admin=200),
+    ),
+    "designations.acknowledge": (
+        "POST",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=302, admin=302),
+    ),
     # Exports: every logged-in official, national users limited to their own country.
     **{
         endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200))
