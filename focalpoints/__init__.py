@@ -116,9 +116,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     from focalpoints import audit, cli
-    from focalpoints.notifications import events as notification_events
     from focalpoints.admin.forms import translation_fields
     from focalpoints.forms import field_attributes
+    from focalpoints.notifications import events as notification_events
     from focalpoints.urls import web_address
 
     app.jinja_env.globals.update(
