@@ -231,8 +231,28 @@ def test_the_letters_page_groups_by_secretariat(client, login_as, make_appointme
     assert "/countries/KE/letters/new" in detail
 
 
+def test_an_institution_is_named_as_one(client, login_as, make_person, make_appointment):
+    institution = make_person(
+        "KE",
+        kind="institution",
+        organisation="Kenya Wildlife Service",
+        given_names="",
+        family_name="",
+        city="Nairobi",
+        address_country="KE",
+    )
+    appointment = make_appointment("RAMSAR-AA", person=institution)
+    login_as("coordinator", "KE")
+    response = client.get(f"/countries/KE/appointments/{appointment.id}/letter.docx?language=es")
+    cells = _cells(response.data)
+    assert cells["Institución"] == "Kenya Wildlife Service"
+    assert cells["Dirección postal"] == "Nairobi, Kenia"
+    assert "Apellidos" not in cells and "Tratamiento" not in cells
+    assert "Secretaría de la Convención sobre los Humedales" in _text(response.data)
+
+
 def test_the_appointment_page_links_the_letter(client, login_as, make_appointment, make_user):
-    appointment = make_appointment("RAMSAR-AA")
+    appointment = make_appointment("RAMSAR-NFP")
     login_as("coordinator", "KE", language="fr")
     page = client.get(f"/countries/KE/appointments/{appointment.id}").data.decode()
     assert f"/countries/KE/appointments/{appointment.id}/letter.docx" in page
