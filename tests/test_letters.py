@@ -7,7 +7,6 @@ import json
 from datetime import date
 
 import pytest
-from babel.dates import format_date
 from docx import Document
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from focalpoints.conventions.models import Convention, Role
 from focalpoints.extensions import db
 from focalpoints.focal_points import operations as registry
 from focalpoints.letters import grammar
+from focalpoints.letters.operations import format_date
 from focalpoints.letters.secretariats import SECRETARIATS, secretariat_of
 from tests.conftest import login
 
@@ -120,8 +120,8 @@ def test_cbd_letter_has_every_field_in_each_language(
         "413, Saint-Jacques Street, Suite 800",
     ):
         assert value in text, value
-    assert format_date(date.today(), "long", locale=language) in text
-    assert format_date(date(2025, 2, 1), "long", locale=language) in text
+    assert format_date(date.today(), language) in text
+    assert format_date(date(2025, 2, 1), language) in text
     opening, closing = FORMULAS[language]
     assert opening in text and closing in text
     with force_locale(language):
@@ -329,3 +329,37 @@ def test_french_and_spanish_contractions():
     assert grammar.of_country("la República de Kenya", "es") == "de la República de Kenya"
     assert grammar.of_country("the Republic of Kenya", "en") == "of the Republic of Kenya"
     assert grammar.to_secretariat("Секретариат Конвенции", "ru") == "Секретариату Конвенции"
+
+
+# The schema's order of the children this module writes (Word refuses a file out of order).
+_ORDER = {
+    "pPr": ["pStyle", "keepNext", "bidi", "spacing", "ind", "jc", "rPr"],
+    "rPr": ["rFonts", "b", "bCs", "sz", "szCs", "rtl", "lang"],
+    "tblPr": ["tblStyle", "bidiVisual", "tblW", "jc", "tblLayout", "tblLook"],
+}
+
+
+def test_the_arabic_letter_is_well_formed_for_word(client, login_as, designation):
+    import zipfile
+
+    from lxml import etree
+
+    login_as("coordinator", "KE")
+    data = client.get(f"/countries/KE/appointments/{designation.id}/letter.docx?language=ar").data
+    namespace = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = [
+            etree.fromstring(archive.read(n)) for n in ("word/document.xml", "word/styles.xml")
+        ]
+    seen = set()
+    for part in parts:
+        for parent, order in _ORDER.items():
+            for element in part.iter(namespace + parent):
+                names = [child.tag.removeprefix(namespace) for child in element]
+                known = [n for n in names if n in order]
+                assert known == sorted(known, key=order.index), (parent, names)
+                seen.update(names)
+    assert {"bidi", "bCs", "rtl", "bidiVisual", "szCs", "lang"} <= seen
+    text = _text(data)
+    assert "\u200e+254 20 7621234\u200e" in text  # a number stays in one piece
+    assert "الإنجليزية، الفرنسية" in text

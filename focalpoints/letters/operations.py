@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date as babel_format_date
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -47,6 +47,22 @@ _WORD_LANGUAGES = {
     "zh": "zh-CN",
 }
 _ARABIC_LETTERS = re.compile("[\u0600-\u06ff]")
+# English letters follow the United Nations' British usage ("1 February 2025").
+_DATE_LOCALES = {"en": "en_GB"}
+# How each language separates the items of a list and brackets a remark.
+_SEPARATORS = {"ar": "، ", "zh": "、"}
+_BRACKETS = {"zh": "\uff08%s\uff09"}  # full-width brackets
+# Left-to-right marks: keep a number or a Latin name in one piece in a right-to-left line.
+_LRM = "\u200e"
+
+
+def format_date(value: date, language: str) -> str:
+    """A date as a letter in ``language`` writes it (CLDR's long format)."""
+    return babel_format_date(value, "long", locale=_DATE_LOCALES.get(language, language))
+
+
+def _bracketed(text: str, language: str) -> str:
+    return _BRACKETS.get(language, "(%s)") % text
 
 
 class LetterError(ValueError):
@@ -125,13 +141,14 @@ class Designation:
 
 def _language_names(codes: Iterable[str], language: str) -> str:
     names = Locale.parse(language).languages
-    return ", ".join(names.get(code, code) for code in codes)
+    return _SEPARATORS.get(language, ", ").join(names.get(code, code) for code in codes)
 
 
 def _postal_address(person: Person, language: str) -> str:
     place = " ".join(part for part in (person.postal_code, person.city) if part)
     country = territory_name(person.address_country, language) if person.address_country else ""
-    return ", ".join(part for part in (person.street, place, country) if part)
+    separator = ", " if language == "zh" else _SEPARATORS.get(language, ", ")
+    return separator.join(part for part in (person.street, place, country) if part)
 
 
 def _requirement(code: str) -> str:
@@ -154,8 +171,11 @@ def _designation(appointment: Appointment, language: str) -> Designation:
     fields = [
         Field(gettext("Instrument concerned"), instrument_name),
         Field(gettext("Role designated"), title),
-        Field(gettext("Basis"), f"{basis} ({requirement})" if basis else requirement),
-        Field(gettext("Effective date"), format_date(appointment.start_date, "long", language)),
+        Field(
+            gettext("Basis"),
+            f"{basis} {_bracketed(requirement, language)}" if basis else requirement,
+        ),
+        Field(gettext("Effective date"), format_date(appointment.start_date, language)),
     ]
     placeholder = "[…]"
     if person.is_institution:
@@ -198,7 +218,7 @@ def _designation(appointment: Appointment, language: str) -> Designation:
                 gettext(
                     "%(name)s, whose designation ends on %(date)s",
                     name=previous.person.display_name,
-                    date=format_date(ends, "long", language),
+                    date=format_date(ends, language),
                 ),
             )
         )
@@ -216,31 +236,25 @@ def _organisation(person: Person) -> str:
 
 
 def _set_language(document: Document, language: str) -> None:
-    """Default fonts and language of the document, for spelling and for each script."""
+    """Default fonts and language of the document, for spelling and for each script.
+
+    Elements are placed in the order the schema requires (Word refuses a file otherwise).
+    """
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(12)
     properties = style.element.get_or_add_rPr()
-    fonts = properties.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        properties.append(fonts)
-    for attribute, font in (
-        ("w:ascii", "Times New Roman"),
-        ("w:hAnsi", "Times New Roman"),
-        ("w:cs", "Times New Roman"),
-        ("w:eastAsia", "SimSun"),
-    ):
-        fonts.set(qn(attribute), font)
+    fonts = properties.get_or_add_rFonts()
+    fonts.set(qn("w:cs"), "Times New Roman")
+    fonts.set(qn("w:eastAsia"), "SimSun")
+    size = OxmlElement("w:szCs")
+    size.set(qn("w:val"), "24")
+    properties.find(qn("w:sz")).addnext(size)
     tag = OxmlElement("w:lang")
     tag.set(qn("w:val"), _WORD_LANGUAGES.get(language, "en-GB"))
     tag.set(qn("w:eastAsia"), "zh-CN" if language == "zh" else "en-GB")
     tag.set(qn("w:bidi"), "ar-SA")
     properties.append(tag)
-    if language in RTL_LANGUAGES:
-        size = OxmlElement("w:szCs")
-        size.set(qn("w:val"), "24")
-        properties.append(size)
     document.core_properties.language = _WORD_LANGUAGES.get(language, "en-GB")
 
 
@@ -257,10 +271,16 @@ class _Writer:
         return paragraph
 
     def run(self, paragraph: Paragraph, text: str, bold: bool = False) -> None:
+        arabic = bool(_ARABIC_LETTERS.search(text))
+        if self.rtl and not arabic and text:
+            text = f"{_LRM}{text}{_LRM}"
         run = paragraph.add_run(text)
         run.bold = bold
-        if self.rtl and _ARABIC_LETTERS.search(text):
-            run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
+        if self.rtl and arabic:
+            properties = run._r.get_or_add_rPr()
+            if bold:  # Arabic letters are bold through the complex-script property
+                properties.find(qn("w:b")).addnext(OxmlElement("w:bCs"))
+            properties.append(OxmlElement("w:rtl"))
 
     def paragraph(
         self,
@@ -282,11 +302,15 @@ class _Writer:
     def table(self, fields: Sequence[Field]) -> Table:
         table = self.document.add_table(rows=0, cols=2)
         table.style = "Table Grid"
+        table.autofit = False
         if self.rtl:
-            table._tbl.tblPr.append(OxmlElement("w:bidiVisual"))
+            table._tbl.tblPr.find(qn("w:tblStyle")).addnext(OxmlElement("w:bidiVisual"))
+        widths = (Cm(5.5), Cm(10.5))
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
         for field in fields:
             label_cell, value_cell = table.add_row().cells
-            label_cell.width, value_cell.width = Cm(5.5), Cm(10.5)
+            label_cell.width, value_cell.width = widths
             self.run(self._direction(label_cell.paragraphs[0]), field.label, bold=True)
             self.run(self._direction(value_cell.paragraphs[0]), field.value)
         return table
@@ -364,9 +388,7 @@ def _write(
         ),
         space_after=24,
     )
-    write.paragraph(
-        gettext("[Place], %(date)s", date=format_date(today, "long", language)), space_after=24
-    )
+    write.paragraph(gettext("[Place], %(date)s", date=format_date(today, language)), space_after=24)
     write.paragraph(gettext("[Signature and seal]"), space_after=36)
     write.paragraph(name, bold=True, space_after=0)
     for line in secretariat.address:
