@@ -211,6 +211,9 @@ def test_several_designations_in_one_letter(client, login_as, make_appointment):
     mixed = f"/countries/KE/letters/letter.docx?appointments={nfp.id},{cbd.id}"
     assert client.get(mixed).status_code == 400
     assert client.get("/countries/KE/letters/letter.docx?appointments=1,x").status_code == 404
+    for huge in (2**31, 99999999999999999999, "\u0663"):  # and an Arabic-Indic digit
+        url = f"/countries/KE/letters/letter.docx?appointments={huge}"
+        assert client.get(url).status_code == 404
     many = ",".join(str(n) for n in range(1, 60))
     assert client.get(f"/countries/KE/letters/letter.docx?appointments={many}").status_code == 400
 

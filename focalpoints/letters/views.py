@@ -19,6 +19,7 @@ from focalpoints.focal_points.models import Appointment
 from focalpoints.i18n import current_language
 from focalpoints.letters import operations
 from focalpoints.letters.secretariats import Secretariat
+from focalpoints.urls import MAX_ID
 
 bp = Blueprint("letters", __name__, url_prefix="/countries/<code>")
 
@@ -49,7 +50,7 @@ def _requested_ids() -> list[int]:
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit() or len(part) > 12:
+            if not (part.isascii() and part.isdigit()) or len(part) > 10 or int(part) > MAX_ID:
                 abort(404)
             if int(part) not in ids:
                 ids.append(int(part))
