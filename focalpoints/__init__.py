@@ -84,6 +84,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints.focal_points.views import bp as focal_points_bp
     from focalpoints.frameworks.views import bp as frameworks_bp
     from focalpoints.health import bp as health_bp
+    from focalpoints.letters.views import bp as letters_bp
     from focalpoints.meetings.views import bp as meetings_bp
     from focalpoints.nbsap.views import bp as nbsap_bp
     from focalpoints.notifications.views import bp as notifications_bp
@@ -96,6 +97,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         auth_bp,
         countries_bp,
         focal_points_bp,
+        letters_bp,
         working_groups_bp,
         coverage_bp,
         designations_bp,

@@ -223,6 +223,17 @@ EXPECTED = {
         "GET",
         dict(anonymous=LOGIN, own=404, other=403, secretariat=404, admin=404),
     ),
+    # Designation letters: the country's officials, the Secretariat and administrators; the
+    # download without any appointment chosen is a bad request.
+    "letters.appointment_letter": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200),
+    ),
+    "letters.download": (
+        "GET",
+        dict(anonymous=LOGIN, own=400, other=403, secretariat=400, admin=400),
+    ),
+    "letters.new": ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200)),
     "focal_points.make_primary": (
         "POST",
         dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
