@@ -388,3 +388,16 @@ def test_crawlers_are_rate_limited_generously(app_factory):
 def test_the_log_in_page_and_the_anonymous_top_bar_link_to_the_directory(client):
     page = client.get("/login").get_data(as_text=True)
     assert page.count('href="/directory"') == 2
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_what_else_an_anonymous_reader_may_fetch_shows_no_private_contact(client, kenya, language):
+    headers = {"Accept-Language": language}
+    api = client.get("/api/v1/focal-points?country=KE", headers=headers)
+    assert api.status_code == 200
+    body = api.get_data(as_text=True)
+    assert [s for s in HIDDEN if s != "Proposedgiven" and s in body] == []
+    assert "Publicfamily" in body
+    for url in ("/exports/contacts.csv", "/exports/directory", "/countries/KE"):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
