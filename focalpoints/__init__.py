@@ -80,6 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints.countries.views import bp as countries_bp
     from focalpoints.coverage.views import bp as coverage_bp
     from focalpoints.designations.views import bp as designations_bp
+    from focalpoints.directory.views import bp as directory_bp
     from focalpoints.exports.views import bp as exports_bp
     from focalpoints.focal_points.views import bp as focal_points_bp
     from focalpoints.frameworks.views import bp as frameworks_bp
@@ -114,6 +115,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         reporting_bp,
         meetings_bp,
         positions_bp,
+        directory_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -19,6 +19,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from focalpoints import PROJECT_ROOT
+from focalpoints.security import is_public_page
 
 #: Every UN language, named in itself; config LANGUAGES says which are shipped.
 NATIVE_NAMES = {
@@ -142,10 +143,16 @@ def is_supported(language: str | None) -> bool:
 
 
 def select_locale() -> str:
-    """Pick the interface language: saved preference, session choice, browser, default."""
+    """Pick the interface language: saved preference, session choice, browser, default (on a
+    public page: ``?lang=``, browser, default)."""
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default
+    if is_public_page():  # the same page for every reader: no account, no session
+        chosen = request.args.get("lang")
+        if is_supported(chosen):
+            return chosen
+        return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or default
     if current_user and current_user.is_authenticated and is_supported(current_user.language):
         return current_user.language
     if is_supported(session.get(SESSION_KEY)):

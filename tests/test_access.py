@@ -115,6 +115,17 @@ EXPECTED = {
             "api.coverage_figures",
         )
     },
+    # The public directory answers everyone alike, logged in or not (tests/test_directory.py).
+    **{
+        endpoint: ("GET", dict.fromkeys(WHO, 200))
+        for endpoint in (
+            "directory.index",
+            "directory.country",
+            "directory.country_json",
+            "directory.robots",
+            "directory.sitemap",
+        )
+    },
     "api_tokens.index": (
         "GET",
         dict(anonymous=LOGIN, own=403, other=403, secretariat=200, admin=200),
