@@ -18,6 +18,8 @@ from focalpoints.forms import BaseForm
 from focalpoints.reference.snapshot import reference_snapshot
 
 bp = Blueprint("designations", __name__, url_prefix="/designations")
+#: Rows shown at once: the oldest first, the rest once these are done (or by filtering).
+SHOWN = 200
 
 
 def _filters() -> tuple[QueueFilters, list[str]]:
@@ -38,9 +40,11 @@ def _filters() -> tuple[QueueFilters, list[str]]:
 def queue() -> str:
     """List the designations waiting for the Secretariat's acknowledgement, oldest first."""
     filters, errors = _filters()
+    waiting = queries.waiting(filters)
     return render_template(
         "designations/queue.html",
-        waiting=queries.waiting(filters),
+        waiting=waiting[:SHOWN],
+        total=len(waiting),
         filters=filters,
         errors=errors,
         form=BaseForm(),
