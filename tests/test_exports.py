@@ -373,14 +373,15 @@ def test_the_page_counts_what_the_files_will_hold(client, login_as, registry, ma
     assert count["text"].startswith("The files will hold 5 designations")
     count = client.get("/exports/count?country=FR&status=proposed").get_json()
     assert (count["designations"], count["people"]) == (1, 1)
-    assert "1 designation (rows in Excel and CSV), for 1 person or institution" in count["text"]
-    french = client.get("/exports/count?country=KE", headers={"Accept-Language": "fr"})
-    assert french.get_json()["text"] == in_language(
-        "fr",
-        "The files will hold %(rows)s, for %(cards)s.",
-        rows=in_language("fr", "%(count)s designations (rows in Excel and CSV)", count="5"),
-        cards=in_language("fr", "%(count)s people or institutions (vCards)", count="3"),
+    assert count["text"] == (
+        "The files will hold 1 designation (a row in Excel and CSV), "
+        "for 1 person or institution (a vCard)."
     )
+    french = client.get("/exports/count?country=KE", headers={"Accept-Language": "fr"})
+    assert french.get_json()["text"].startswith(
+        in_language("fr", "The files will hold %(rows)s, for %(cards)s.", rows="5", cards="3")[:20]
+    )
+    assert "5 désignations" in french.get_json()["text"]
     bad = client.get("/exports/count?role=NOPE")
     assert bad.status_code == 400 and "NOPE" in bad.get_json()["error"]
     assert client.get("/exports/count?status=").status_code == 400
@@ -451,3 +452,9 @@ def test_vcards_and_the_api_never_carry_a_script_link(
     assert "javascript" not in card.lower() and "BEGIN:VCARD" in card
     conventions = client.get("/api/v1/conventions").get_json()
     assert "javascript" not in json.dumps(conventions).lower()
+
+
+def test_the_appointment_form_names_the_roles_instrument(client, login_as):
+    login_as(role="coordinator", country_code="KE")
+    page = client.get("/countries/KE/roles/CBD-FP1/appoint").data.decode()
+    assert '<h1 class="h3 mb-1">CBD · National Focal Point</h1>' in page

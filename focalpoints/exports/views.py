@@ -99,13 +99,13 @@ def _status_choices() -> list[tuple[str, str]]:
 def count_text(designations: int, people: int) -> str:
     """What a file with these filters holds, in words: rows and people."""
     rows = ngettext(
-        "%(count)s designation (rows in Excel and CSV)",
+        "%(count)s designation (a row in Excel and CSV)",
         "%(count)s designations (rows in Excel and CSV)",
         designations,
         count=format_number(designations),
     )
     cards = ngettext(
-        "%(count)s person or institution (vCards)",
+        "%(count)s person or institution (a vCard)",
         "%(count)s people or institutions (vCards)",
         people,
         count=format_number(people),
