@@ -160,10 +160,17 @@ EXPECTED = {
             "exports.contacts_vcf",
             "exports.contacts_txt",
             "exports.directory",
+            "exports.count",
             "coverage.index",
             "coverage.missing_csv",
+            "coverage.missing_count",
         )
     },
+    # The page's download buttons name a format; without one there is nothing to download.
+    "exports.download": (
+        "GET",
+        dict(anonymous=LOGIN, own=404, other=404, secretariat=404, admin=404),
+    ),
     # The registry; the KE person is restricted to Kenya and the Secretariat.
     "focal_points.people": (
         "GET",
