@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -76,7 +77,19 @@ def format_date(value: date | datetime | None = None, format: str | None = None)
 
 @functools.lru_cache(maxsize=4096)
 def _format_calendar_date(value: date, format: str | None, locale: Locale | None) -> str:
-    return flask_babel.format_date(value, format)  # in the context whose locale is ``locale``
+    text = flask_babel.format_date(value, format)  # in the context whose locale is ``locale``
+    return french_first_of_month(text, value, format, locale)
+
+
+def french_first_of_month(
+    text: str, value: date, format: str | None, locale: Locale | str | None
+) -> str:
+    """French writes the first day of a month "1er" in words (1er décembre 2026); CLDR's long
+    and full patterns give "1 décembre 2026"."""
+    language = getattr(locale, "language", None) or str(locale or "").split("_")[0]
+    if language != "fr" or value.day != 1 or format not in ("long", "full"):
+        return text
+    return re.sub(r"(?<!\d)1(?=\s)", "1er", text, count=1)
 
 
 def format_number(number: int | float) -> str:

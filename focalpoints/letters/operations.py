@@ -31,7 +31,7 @@ from focalpoints.countries.models import Country
 from focalpoints.extensions import db
 from focalpoints.focal_points.contacts import format_phone
 from focalpoints.focal_points.models import Appointment, Person
-from focalpoints.i18n import RTL_LANGUAGES, territory_name
+from focalpoints.i18n import RTL_LANGUAGES, french_first_of_month, territory_name
 from focalpoints.letters import grammar
 from focalpoints.letters.secretariats import Secretariat, secretariat_of
 
@@ -58,7 +58,8 @@ _LRM = "\u200e"
 
 def format_date(value: date, language: str) -> str:
     """A date as a letter in ``language`` writes it (CLDR's long format)."""
-    return babel_format_date(value, "long", locale=_DATE_LOCALES.get(language, language))
+    text = babel_format_date(value, "long", locale=_DATE_LOCALES.get(language, language))
+    return french_first_of_month(text, value, "long", language)
 
 
 def _bracketed(text: str, language: str) -> str:
