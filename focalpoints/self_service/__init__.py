@@ -1,0 +1,1 @@
+"""Focal points who answer for themselves: signed links to confirm their record and to answer consultations."""
