@@ -1,4 +1,4 @@
-"""Personal links mailed to focal points, and the changes they propose for coordinators to approve."""
+"""Personal links mailed to focal points, and the changes they propose to their records."""
 
 from __future__ import annotations
 
