@@ -20,8 +20,6 @@ from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Appointment, Person
 from focalpoints.positions import operations as positions
-from focalpoints.positions.models import Consultation
-from focalpoints.self_service import operations
 from focalpoints.self_service.models import PendingChange, PersonLink
 from tests.conftest import in_language, login, sample_positions
 
@@ -145,9 +143,9 @@ def test_opening_the_link_and_confirming_sets_last_confirmed_to_today(app, runne
     link = db.session.scalar(select(PersonLink))
     assert link.outcome == "confirmed" and link.used_at is not None
     entry = db.session.scalar(
-        select(AuditEntry).where(
-            AuditEntry.entity_type == "appointments", AuditEntry.entity_id == str(holder.id)
-        ).order_by(AuditEntry.id.desc())
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == "appointments", AuditEntry.entity_id == str(holder.id))
+        .order_by(AuditEntry.id.desc())
     )
     assert entry.actor_label == f"{holder.person.email} (link)"
     # Used once: the link no longer opens, nor acts.
@@ -206,9 +204,7 @@ def _correction(person: Person, **changes) -> dict:
     return data
 
 
-def test_a_correction_is_approved_by_a_coordinator_and_then_applied(
-    app, runner, holder, make_user
-):
+def test_a_correction_is_approved_by_a_coordinator_and_then_applied(app, runner, holder, make_user):
     _ask(runner)
     path = link_in(to(holder.person.email)[0])
     client = app.test_client()
@@ -242,9 +238,7 @@ def test_a_correction_is_approved_by_a_coordinator_and_then_applied(
     assert _reload(change).status == "approved"
 
 
-def test_a_correction_without_a_change_is_refused_and_the_link_stays_usable(
-    app, runner, holder
-):
+def test_a_correction_without_a_change_is_refused_and_the_link_stays_usable(app, runner, holder):
     _ask(runner)
     path = link_in(to(holder.person.email)[0])
     client = app.test_client()
@@ -304,9 +298,7 @@ def test_another_countrys_coordinator_cannot_see_or_approve_a_change(
     assert _reload(holder.person).job_title == "Director"
 
 
-def test_coordinators_see_who_was_asked_when_and_what_they_answered(
-    app, runner, holder, make_user
-):
+def test_coordinators_see_who_was_asked_when_and_what_they_answered(app, runner, holder, make_user):
     _ask(runner)
     app.test_client().post(link_in(to(holder.person.email)[0]), data={"action": "confirm"})
     official = app.test_client()
@@ -398,9 +390,7 @@ def test_consultation_links_are_mailed_as_soon_as_the_country_asks(
     assert LINK.search(body(message))
 
 
-def test_a_focal_point_with_an_account_is_not_sent_a_link(
-    app, runner, consultation, make_user
-):
+def test_a_focal_point_with_an_account_is_not_sent_a_link(app, runner, consultation, make_user):
     make_user("editor", "KE", email="wanjiru@example.org")
     _ask(runner)
     asked = [m for m in to("wanjiru@example.org") if "Our line" in m["Subject"]]
@@ -415,7 +405,9 @@ def test_the_position_page_labels_who_gave_each_answer(
     other = make_person("KE", family_name="Kiprop")
     make_appointment("CITES-MA", person=other)
     position = consultation.position
-    [on_behalf] = positions.request_consultation(position, [other], None, "", "en", position.version)
+    [on_behalf] = positions.request_consultation(
+        position, [other], None, "", "en", position.version
+    )
     positions.record_answer(on_behalf, "agree", "", "en", TODAY, on_behalf.version)
     _ask(runner)
     [message] = [m for m in to("wanjiru@example.org") if "Our line" in m["Subject"]]
@@ -488,9 +480,7 @@ def test_an_address_the_server_refuses_is_marked_on_the_person(
     login(client, make_user("coordinator", "KE"))
     page = client.get(f"/countries/KE/people/{person.id}").get_data(as_text=True)
     assert "The mail server refused gone@refused.example" in page
-    assert "refused by the mail server" in client.get("/countries/KE/people").get_data(
-        as_text=True
-    )
+    assert "refused by the mail server" in client.get("/countries/KE/people").get_data(as_text=True)
     # A new address clears the mark.
     from focalpoints.focal_points import operations as registry
 
