@@ -244,7 +244,8 @@ def test_a_correction_without_a_change_is_refused_and_the_link_stays_usable(app,
     client = app.test_client()
     response = client.post(path, data=_correction(holder.person))
     assert response.status_code == 200
-    assert "Change at least one detail" in response.get_data(as_text=True)
+    refusal = "Change at least one detail, or confirm the record as it is."
+    assert in_language("fr", refusal) in response.get_data(as_text=True)  # their language
     assert db.session.scalar(select(PersonLink)).used_at is None
     client.post(path, data={"action": "confirm"})
     assert _reload(holder).last_confirmed_on == TODAY
