@@ -91,6 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints.notifications.views import bp as notifications_bp
     from focalpoints.positions.views import bp as positions_bp
     from focalpoints.reporting.views import bp as reporting_bp
+    from focalpoints.self_service.views import bp as self_service_bp
     from focalpoints.users.views import bp as users_bp
     from focalpoints.working_groups.views import bp as working_groups_bp
 
@@ -116,6 +117,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         meetings_bp,
         positions_bp,
         directory_bp,
+        self_service_bp,
     ):
         app.register_blueprint(blueprint)
 

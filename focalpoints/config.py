@@ -113,3 +113,12 @@ NOTIFY_ACKNOWLEDGED_WITHIN_DAYS = 30
 NOTIFY_DIGEST_DAYS = 7
 # A notice whose e-mail failed this many times is given up on (it stays in the app).
 NOTIFY_MAX_ATTEMPTS = 10
+
+# Links mailed to focal points: to confirm their own record (each current holder with an e-mail
+# address, on designation and then every CONFIRMATION_INTERVAL_DAYS), and to answer a
+# consultation (those without an account). A link works once, for PERSON_LINK_MAX_AGE_DAYS.
+PERSON_LINK_MAX_AGE_DAYS = 30
+CONFIRMATION_INTERVAL_DAYS = 365
+# Opening or using links: each link, and each client address whatever the link.
+PERSON_LINK_RATE_LIMIT = "30 per hour"
+PERSON_LINK_ADDRESS_RATE_LIMIT = "120 per hour"

@@ -14,6 +14,7 @@ from focalpoints.notifications.models import Notice, NotificationPreference
 from focalpoints.positions.models import Consultation, Position, PositionVersion
 from focalpoints.reference.models import ReferenceDataset
 from focalpoints.reporting.models import ReportDeadline, ReportStatus
+from focalpoints.self_service.models import PendingChange, PersonLink
 from focalpoints.working_groups.models import (
     ActionItem,
     Document,
@@ -46,7 +47,9 @@ __all__ = [
     "Nbsap",
     "Notice",
     "NotificationPreference",
+    "PendingChange",
     "Person",
+    "PersonLink",
     "Position",
     "PositionVersion",
     "ProgressNote",

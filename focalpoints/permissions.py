@@ -69,6 +69,12 @@ def can_restore_records(user: Any, country: Any) -> bool:
     return is_admin(user) or (_role(user) is UserRole.COORDINATOR and belongs_to(user, country))
 
 
+def can_review_changes(user: Any, country: Any) -> bool:
+    """Changes focal points propose to their own records are approved by the country's
+    coordinators (and administrators); they also see who was asked to confirm, and when."""
+    return is_admin(user) or (_role(user) is UserRole.COORDINATOR and belongs_to(user, country))
+
+
 def can_import(user: Any, country: Any) -> bool:
     """Contact lists are imported by the Secretariat and administrators for any country, and by
     coordinators for their own."""

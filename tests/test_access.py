@@ -141,6 +141,16 @@ EXPECTED = {
         dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200),
     ),
     "calendar_feeds.feed": ("GET", dict.fromkeys(WHO, 404)),
+    # A focal point's personal link (an unknown one here), and what coordinators approve.
+    "self_service.respond": ("GET", dict.fromkeys(WHO, 404)),
+    "self_service.changes": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
+    ),
+    **{
+        endpoint: ("POST", dict(anonymous=LOGIN, own=302, other=403, secretariat=403, admin=302))
+        for endpoint in ("self_service.approve", "self_service.reject")
+    },
     # The Secretariat's queue of designations to acknowledge.
     "designations.queue": (
         "GET",
@@ -438,6 +448,18 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
         positions.PositionValues(meeting, item, None, "en", "Line", "Text", "draft", None, None),
     )
     consultation = positions.request_consultation(position, [person], None, "", "en", 1)[0]
+    from focalpoints.self_service.models import PendingChange
+
+    change = PendingChange(
+        country_id=kenya.id,
+        person_id=person.id,
+        kind="correction",
+        proposed={"job_title": "Director"},
+        previous={"job_title": ""},
+        appointment_ids=[],
+    )
+    db.session.add(change)
+    db.session.commit()
 
     nbsap = nbsap_operations.save_nbsap(kenya, None, {"title": "NBSAP"})
     target = nbsap_operations.save_target(
@@ -470,6 +492,7 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
         "issue_id": item.issue_id,
         "position_id": position.id,
         "consultation_id": consultation.id,
+        "change_id": change.id,
         "number": 1,
         "convention_code": "CMS",
     }

@@ -53,7 +53,9 @@ class Person(Audited, db.Model):
 
     __tablename__ = "people"
     __table_args__ = (Index("ix_people_country_match", "country_id", "match_key"),)
-    __audit_ignore__ = frozenset({"updated_at", "match_key"})
+    __audit_ignore__ = frozenset(
+        {"updated_at", "match_key", "email_refused_at", "email_refused_reason"}
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
@@ -86,6 +88,10 @@ class Person(Audited, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # When the mail server last refused ``email`` outright, and what it said (cleared when the
+    # address changes): coordinators see it on the person's page.
+    email_refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_refused_reason: Mapped[str] = mapped_column(String(300), default="")
 
     country: Mapped[Country] = relationship()
     appointments: Mapped[list[Appointment]] = relationship(

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from focalpoints.concurrency import claim_version
 from focalpoints.conventions.models import Role
@@ -120,12 +120,51 @@ def update_person(person: Person, values: dict[str, Any], seen_version: int) -> 
     """Save an edit made on ``seen_version``; StaleRecord if someone saved in between."""
     _check_person(values)
     claim_version(person, seen_version)
+    apply_person_values(person, values)
+    db.session.commit()
+    return person
+
+
+def apply_person_values(person: Person, values: dict[str, Any]) -> None:
+    """Set the record's fields from ``values`` (checked already); a new address is no longer
+    known to be refused."""
+    if "email" in values and values["email"] != person.email:
+        person.email_refused_at = None
+        person.email_refused_reason = ""
     for key in PERSON_FIELDS:
         if key in values:
             setattr(person, key, values[key])
     person.match_key = name_key(person.given_names, person.family_name, person.organisation)
-    db.session.commit()
-    return person
+
+
+def check_person(values: dict[str, Any]) -> None:
+    """Refuse values a record cannot hold (RegistryError)."""
+    _check_person(values)
+
+
+def mark_address_refused(address: str, reason: str) -> int:
+    """Mark the people whose address the mail server refused, in a transaction of its own (mail
+    is sent outside the request's); return how many."""
+    from focalpoints.audit import record_now
+
+    now = utcnow()
+    with db.engine.begin() as connection:
+        people = connection.execute(
+            select(Person.id, Person.country_id).where(
+                func.lower(Person.email) == address.strip().lower(), Person.deleted_at.is_(None)
+            )
+        ).all()
+        if people:
+            connection.execute(
+                update(Person)
+                .where(Person.id.in_([p.id for p in people]))
+                .values(email_refused_at=now, email_refused_reason=reason[:300])
+            )
+    for person in people:
+        record_now(
+            "email_refused", "people", person.id, person.country_id, {"reason": reason[:300]}
+        )
+    return len(people)
 
 
 def delete_person(person: Person) -> None:

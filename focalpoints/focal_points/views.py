@@ -23,6 +23,7 @@ from focalpoints import permissions
 from focalpoints.concurrency import StaleRecord
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import get_country_or_404, list_countries
+from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
 from focalpoints.focal_points import importing, operations, queries, uploads
@@ -95,6 +96,8 @@ def _chosen_person(country: Country, value: str | None) -> Person | None:
 @login_required
 def people(code: str) -> str:
     """List each person of the country once, with all their roles across conventions."""
+    from focalpoints.self_service.operations import count_pending
+
     country = get_country_or_404(code)
     everyone = queries.people_of(country)
     deleted = (
@@ -109,6 +112,9 @@ def people(code: str) -> str:
         hidden=len(everyone) - len(queries.visible(everyone)),
         deleted=deleted,
         restore_form=DeleteForm(),
+        pending_changes=count_pending(country.id)
+        if permissions.can_review_changes(current_user, country)
+        else 0,
     )
 
 
@@ -166,14 +172,23 @@ def new_person(code: str) -> str | Response:
 @login_required
 def person(code: str, person_id: int) -> str:
     """Show a person's details, roles and change history."""
+    from focalpoints.self_service import operations as self_service
+
     country = get_country_or_404(code)
     record = queries.get_person_or_404(country, person_id)
+    # Who was asked to confirm the record, and what is waiting: for the country's officials.
+    officials = permissions.can_edit_country(current_user, country)
     return render_template(
         "focal_points/person.html",
         country=country,
         person=record,
         history=queries.history(record, record.appointments),
         delete_form=DeleteForm(),
+        confirmation_requests=self_service.requests_to_confirm(country.id, record.id)
+        if officials
+        else None,
+        pending_changes=self_service.count_pending(country.id, record.id) if officials else 0,
+        now=utcnow(),
     )
 
 

@@ -301,15 +301,17 @@ def compose(batch: Batch, prepared: dict[str, Any]) -> Any:
                 "%(num)d notices from focalpoints",
                 len(rendered),
             )
+        preferences_link = _absolute(url_for("auth.account", _anchor="notices"))
         return compose_template_mail(
             user.email,
             subject,
             "notices",
             language,
+            unsubscribe=preferences_link,
             user=user,
             notices=rendered,
             digest=batch.digest,
-            preferences_link=_absolute(url_for("auth.account", _anchor="notices")),
+            preferences_link=preferences_link,
             notices_link=_absolute(url_for("notifications.index")),
         )
 

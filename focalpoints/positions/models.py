@@ -193,6 +193,12 @@ class Consultation(Audited, db.Model):
     answer_note: Mapped[str] = mapped_column(Text, default="")
     answer_language: Mapped[str | None] = mapped_column(String(8))
     answered_on: Mapped[date | None]
+    # Whether the focal point answered themselves (through their link), rather than a user
+    # recording the answer on their behalf.
+    answered_by_self: Mapped[bool] = mapped_column(default=False)
+    # Whether a focal point without an account may read the position's text through their link
+    # (the message is always theirs to read).
+    share_text: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

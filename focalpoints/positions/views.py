@@ -7,6 +7,7 @@ Positions are negotiating positions: every page loads its country through
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -44,6 +45,7 @@ from focalpoints.positions.labels import (
 )
 from focalpoints.positions.models import Position, PositionStatus
 
+logger = logging.getLogger(__name__)
 bp = Blueprint("positions", __name__, url_prefix="/countries/<code>/positions")
 
 
@@ -395,6 +397,7 @@ def consult(code: str, position_id: int) -> str | Response:
                 form.message.data or "",
                 form.language.data,
                 form.version.data,
+                share_text=bool(form.share_text.data),
             )
         except StaleRecord:
             flash_stale()
@@ -402,6 +405,7 @@ def consult(code: str, position_id: int) -> str | Response:
         except operations.PositionError as error:
             _refused(form, error)
         else:
+            _mail_links([c.id for c in created])
             flash(
                 ngettext(
                     "%(num)d focal point has been asked for their view.",
@@ -412,6 +416,29 @@ def consult(code: str, position_id: int) -> str | Response:
             )
             return redirect(url_for(".detail", code=country.iso2, position_id=position.id))
     return render_template("positions/consult.html", country=country, position=position, form=form)
+
+
+def _mail_links(consultation_ids: list[int]) -> None:
+    """Mail the focal points without an account their personal link, now (``notify`` sends
+    what fails here)."""
+    from focalpoints.self_service.operations import send_links
+
+    if not consultation_ids:
+        return
+    try:
+        report = send_links(confirmations=False, consultation_ids=set(consultation_ids))
+    except Exception:  # the request is recorded; the next `focalpoints notify` sends the links
+        logger.exception("Consultation links for %s to be sent by notify", consultation_ids)
+        return
+    if report.consultations:
+        flash(
+            ngettext(
+                "%(num)d focal point without an account has been sent a personal link to answer.",
+                "%(num)d focal points without an account have been sent a personal link to answer.",
+                report.consultations,
+            ),
+            "info",
+        )
 
 
 @bp.route("/<int:position_id>/consultations/<int:consultation_id>/answer", methods=["GET", "POST"])
