@@ -21,7 +21,6 @@ from babel.numbers import format_decimal, format_percent
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Cm
-from docx.table import Table
 from flask_babel import force_locale, gettext
 
 from focalpoints.countries.labels import MEA_REGIONS, REQUIREMENTS
@@ -319,27 +318,13 @@ def docx_file(report: SecretariatReport) -> bytes:
         for _key, heading, columns, rows in _tables(report):
             write.paragraph(heading, bold=True, space_after=4)
             if rows:
-                grid(write, columns, [[display(v, language) for v in row] for row in rows])
+                write.grid(columns, [[display(v, language) for v in row] for row in rows])
             else:
                 write.paragraph(gettext("None."))
             write.paragraph(space_after=4)
         output = io.BytesIO()
         document.save(output)
         return output.getvalue()
-
-
-def grid(write: Writer, columns: list[str], rows: list[list[str]]) -> Table:
-    """A table with a header row, in the document's direction."""
-    table = write.document.add_table(rows=1, cols=len(columns))
-    table.style = "Table Grid"
-    write.direct_table(table)
-    for cell, heading in zip(table.rows[0].cells, columns, strict=True):
-        write.run(write.direct(cell.paragraphs[0]), heading, bold=True)
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            write.run(write.direct(cell.paragraphs[0]), value)
-    return table
 
 
 # The workbook ---------------------------------------------------------------------------------

@@ -322,6 +322,18 @@ class Writer:
             self.run(self.direct(value_cell.paragraphs[0]), field.value)
         return table
 
+    def grid(self, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+        """A table with a header row: ``columns`` headings, ``rows`` of text."""
+        table = self.document.add_table(rows=1, cols=len(columns))
+        table.style = "Table Grid"
+        self.direct_table(table)
+        for cell, heading in zip(table.rows[0].cells, columns, strict=True):
+            self.run(self.direct(cell.paragraphs[0]), heading, bold=True)
+        for row in rows:
+            for cell, value in zip(table.add_row().cells, row, strict=True):
+                self.run(self.direct(cell.paragraphs[0]), value)
+        return table
+
 
 def build_letter(
     country: Country, appointments: Sequence[Appointment], language: str, today: date
