@@ -84,6 +84,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints.exports.views import bp as exports_bp
     from focalpoints.focal_points.views import bp as focal_points_bp
     from focalpoints.frameworks.views import bp as frameworks_bp
+    from focalpoints.handover.views import bp as handover_bp
     from focalpoints.health import bp as health_bp
     from focalpoints.letters.views import bp as letters_bp
     from focalpoints.meetings.views import bp as meetings_bp
@@ -100,6 +101,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         countries_bp,
         focal_points_bp,
         letters_bp,
+        handover_bp,
         working_groups_bp,
         coverage_bp,
         designations_bp,

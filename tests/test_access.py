@@ -174,12 +174,28 @@ EXPECTED = {
             "coverage.index",
             "coverage.missing_csv",
             "coverage.missing_count",
+            "coverage.history_page",
+            "coverage.history_svg",
+            "coverage.history_csv",
         )
     },
     # The page's download buttons name a format; without one there is nothing to download.
     "exports.download": (
         "GET",
         dict(anonymous=LOGIN, own=404, other=404, secretariat=404, admin=404),
+    ),
+    # The Secretariat's report; without an instrument chosen, the files are a bad request.
+    "coverage.report_page": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=200, admin=200),
+    ),
+    "coverage.report_docx": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=400, admin=400),
+    ),
+    "coverage.report_xlsx": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=400, admin=400),
     ),
     # The registry; the KE person is restricted to Kenya and the Secretariat.
     "focal_points.people": (
@@ -262,6 +278,14 @@ EXPECTED = {
         dict(anonymous=LOGIN, own=400, other=403, secretariat=400, admin=400),
     ),
     "letters.new": ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200)),
+    # The handover pack: whoever may see the holder (restricted here); mailed by the country's
+    # officials and administrators (no language chosen: a bad request).
+    "handover.page": ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200)),
+    "handover.docx": ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200)),
+    "handover.mail": (
+        "POST",
+        dict(anonymous=LOGIN, own=400, other=403, secretariat=403, admin=400),
+    ),
     "focal_points.make_primary": (
         "POST",
         dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),

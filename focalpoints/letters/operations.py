@@ -236,7 +236,7 @@ def _organisation(person: Person) -> str:
 # The Word file ---------------------------------------------------------------------------------
 
 
-def _set_language(document: Document, language: str) -> None:
+def set_document_language(document: Document, language: str) -> None:
     """Default fonts and language of the document, for spelling and for each script.
 
     Elements are placed in the order the schema requires (Word refuses a file otherwise).
@@ -259,17 +259,25 @@ def _set_language(document: Document, language: str) -> None:
     document.core_properties.language = _WORD_LANGUAGES.get(language, "en-GB")
 
 
-class _Writer:
-    """Adds paragraphs and tables in the letter's direction."""
+class Writer:
+    """Adds paragraphs and tables in the letter's direction (also used by the handover pack and
+    the Secretariat's report)."""
 
     def __init__(self, document: Document, language: str) -> None:
         self.document = document
         self.rtl = language in RTL_LANGUAGES
 
-    def _direction(self, paragraph: Paragraph) -> Paragraph:
+    def direct(self, paragraph: Paragraph) -> Paragraph:
+        """Set ``paragraph`` right to left in a right-to-left document."""
         if self.rtl:
             paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
         return paragraph
+
+    def direct_table(self, table: Table) -> Table:
+        """Lay ``table``'s columns out from the right in a right-to-left document."""
+        if self.rtl:
+            table._tbl.tblPr.find(qn("w:tblStyle")).addnext(OxmlElement("w:bidiVisual"))
+        return table
 
     def run(self, paragraph: Paragraph, text: str, bold: bool = False) -> None:
         arabic = bool(_ARABIC_LETTERS.search(text))
@@ -290,7 +298,7 @@ class _Writer:
         centred: bool = False,
         space_after: float = 8,
     ) -> Paragraph:
-        paragraph = self._direction(self.document.add_paragraph())
+        paragraph = self.direct(self.document.add_paragraph())
         if text:
             self.run(paragraph, text, bold)
         if centred:
@@ -304,16 +312,27 @@ class _Writer:
         table = self.document.add_table(rows=0, cols=2)
         table.style = "Table Grid"
         table.autofit = False
-        if self.rtl:
-            table._tbl.tblPr.find(qn("w:tblStyle")).addnext(OxmlElement("w:bidiVisual"))
+        self.direct_table(table)
         widths = (Cm(5.5), Cm(10.5))
         for column, width in zip(table.columns, widths, strict=True):
             column.width = width
         for field in fields:
             label_cell, value_cell = table.add_row().cells
             label_cell.width, value_cell.width = widths
-            self.run(self._direction(label_cell.paragraphs[0]), field.label, bold=True)
-            self.run(self._direction(value_cell.paragraphs[0]), field.value)
+            self.run(self.direct(label_cell.paragraphs[0]), field.label, bold=True)
+            self.run(self.direct(value_cell.paragraphs[0]), field.value)
+        return table
+
+    def grid(self, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+        """A table with a header row: ``columns`` headings, ``rows`` of text."""
+        table = self.document.add_table(rows=1, cols=len(columns))
+        table.style = "Table Grid"
+        self.direct_table(table)
+        for cell, heading in zip(table.rows[0].cells, columns, strict=True):
+            self.run(self.direct(cell.paragraphs[0]), heading, bold=True)
+        for row in rows:
+            for cell, value in zip(table.add_row().cells, row, strict=True):
+                self.run(self.direct(cell.paragraphs[0]), value)
         return table
 
 
@@ -343,10 +362,10 @@ def _write(
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2.5))
-    _set_language(document, language)
+    set_document_language(document, language)
     document.core_properties.title = gettext("Note verbale")
     document.core_properties.author = ""
-    write = _Writer(document, language)
+    write = Writer(document, language)
 
     name = secretariat.name_in(language)
     variables = {
