@@ -125,12 +125,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from focalpoints import audit, cli
     from focalpoints.admin.forms import translation_fields
-    from focalpoints.forms import field_attributes
+    from focalpoints.forms import field_attributes, shown_limit
     from focalpoints.notifications import events as notification_events
     from focalpoints.urls import web_address
 
     app.jinja_env.globals.update(
-        field_attributes=field_attributes, translation_fields=translation_fields
+        field_attributes=field_attributes,
+        shown_limit=shown_limit,
+        translation_fields=translation_fields,
     )
     app.jinja_env.filters["web_address"] = web_address
 

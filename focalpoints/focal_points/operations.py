@@ -108,11 +108,16 @@ def _check_person(values: dict[str, Any]) -> None:
 
 def create_person(country: Country, values: dict[str, Any]) -> Person:
     """Add a person (or institution) to the country's registry."""
+    person = _add_person(country, values)
+    db.session.commit()
+    return person
+
+
+def _add_person(country: Country, values: dict[str, Any]) -> Person:
     _check_person(values)
     person = Person(country_id=country.id, **{k: values[k] for k in PERSON_FIELDS if k in values})
     person.match_key = name_key(person.given_names, person.family_name, person.organisation)
     db.session.add(person)
-    db.session.commit()
     return person
 
 
@@ -232,8 +237,12 @@ def appoint(
     letter_reference: str = "",
     letter_date: date | None = None,
     predecessor: Appointment | None = None,
+    commit: bool = True,
 ) -> Appointment:
-    """Appoint ``person`` to ``role``, refusing what the role or the lifecycle does not allow."""
+    """Appoint ``person`` to ``role``, refusing what the role or the lifecycle does not allow.
+
+    With ``commit=False`` the appointment is only flushed, for a caller that commits more.
+    """
     if person.country_id != country.id or person.is_deleted:
         raise RegistryError(_l("Choose a person of this country."), "person")
     if not role.is_active:
@@ -278,7 +287,10 @@ def appoint(
         for other in holders:
             other.is_primary = False
         appointment.is_primary = True
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     return appointment
 
 
@@ -341,9 +353,17 @@ def end_appointment(
 
 
 def replace_holder(
-    old: Appointment, successor: Person, start_date: date, seen_version: int
+    old: Appointment,
+    successor: Person,
+    start_date: date,
+    seen_version: int,
+    commit: bool = True,
+    **designation: Any,
 ) -> Appointment:
-    """``successor`` replaces the holder of ``old`` from ``start_date``, in one step."""
+    """``successor`` replaces the holder of ``old`` from ``start_date``, in one step.
+
+    ``designation`` (status, letter_reference, letter_date) goes to the new appointment.
+    """
     if not old.is_current:
         raise RegistryError(_l("This appointment has ended already."))
     if successor.id == old.person_id:
@@ -359,11 +379,64 @@ def replace_holder(
     db.session.flush()
     try:
         return appoint(
-            old.country, successor, old.role, start_date, is_primary=old.is_primary, predecessor=old
+            old.country,
+            successor,
+            old.role,
+            start_date,
+            is_primary=old.is_primary,
+            predecessor=old,
+            commit=commit,
+            **designation,
         )
     except RegistryError:
         db.session.rollback()
         raise
+
+
+def replace_in_one_step(
+    old: Appointment,
+    successor: Person | dict[str, Any],
+    start_date: date,
+    seen_version: int,
+    status: Status = Status.PROPOSED,
+    letter_reference: str = "",
+    letter_date: date | None = None,
+    letter: tuple[bytes, str] | None = None,
+) -> Appointment:
+    """Replace the holder of ``old`` by a recorded person or, given their values, a new one,
+    with the new designation's status and letter: all of it is saved, or none of it.
+
+    One commit at the end: a refused step (or a failure) leaves neither a new person without a
+    role, nor an ended appointment without a successor, nor a stored letter without a record.
+    """
+    if letter is not None:
+        check_letter(letter[0])
+    if letter_date and letter_date > date.today():
+        raise RegistryError(_l("The letter cannot be dated in the future."), "letter_date")
+    stored: Path | None = None
+    try:
+        if isinstance(successor, dict):
+            successor = _add_person(old.country, successor)
+            db.session.flush()
+        new = replace_holder(
+            old,
+            successor,
+            start_date,
+            seen_version,
+            commit=False,
+            status=status,
+            letter_reference=letter_reference,
+            letter_date=letter_date,
+        )
+        if letter is not None:
+            stored = _keep_letter(new, *letter)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        if stored is not None:
+            stored.unlink(missing_ok=True)
+        raise
+    return new
 
 
 def make_primary(appointment: Appointment, seen_version: int) -> Appointment:
@@ -419,11 +492,18 @@ def check_letter(data: bytes) -> None:
 def store_letter(appointment: Appointment, data: bytes, filename: str) -> None:
     """Keep a scanned letter (a PDF up to 10 MB, checked by content) under a random name."""
     check_letter(data)
+    _keep_letter(appointment, data, filename)
+    db.session.commit()
+
+
+def _keep_letter(appointment: Appointment, data: bytes, filename: str) -> Path:
+    """Write the letter's file and name it on the appointment (uncommitted); return its path."""
     name = secrets.token_hex(16) + ".pdf"
-    (letters_folder() / name).write_bytes(data)
+    path = letters_folder() / name
+    path.write_bytes(data)
     appointment.letter_file = name
     appointment.letter_filename = Path(filename or "letter.pdf").name[:255]
-    db.session.commit()
+    return path
 
 
 def letter_path(appointment: Appointment) -> Path | None:

@@ -6,11 +6,17 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from focalpoints.focal_points.forms import VersionedForm, text
-from focalpoints.forms import choices, language_choices, strip_filter, text_length
+from focalpoints.forms import (
+    CheckboxListField,
+    choices,
+    language_choices,
+    strip_filter,
+    text_length,
+)
 from focalpoints.positions.labels import ANSWERS, STATUSES
 from focalpoints.positions.operations import TEXT_LANGUAGES
 
@@ -42,7 +48,7 @@ class PositionForm(VersionedForm):
 
 
 class ConsultForm(VersionedForm):
-    people = SelectMultipleField(
+    people = CheckboxListField(
         _l("Focal points to consult"),
         choices=[],
         description=_l("People of the country who hold a role of any convention."),
