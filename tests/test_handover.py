@@ -154,6 +154,12 @@ def test_the_mailed_pack_holds_only_what_the_holder_may_see(app, client, login_a
     assert "Grace Wanjiku" in body and "Jane Coordinator" in body
     assert "Draft the CMS report" not in body
     assert "Kenya Biodiversity Group" in body
+    # With the pack, the holder's own link to confirm or correct their record.
+    assert "/respond/" in body
+    from focalpoints.self_service.models import PersonLink
+
+    [link] = db.session.scalars(select(PersonLink)).all()
+    assert link.person_id == handover.person_id and link.sent_at and link.purpose == "confirm"
 
 
 def test_only_the_countrys_officials_mail_it(client, login_as, handover):

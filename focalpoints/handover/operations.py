@@ -34,6 +34,7 @@ from focalpoints.auth.models import User, UserRole
 from focalpoints.conventions.models import Role
 from focalpoints.countries.labels import requirement_label
 from focalpoints.countries.models import Country
+from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.labels import status_label
 from focalpoints.focal_points.models import Appointment, Person, Status, Visibility
@@ -49,6 +50,9 @@ from focalpoints.nbsap.labels import REPORT_STATES, choice_label
 from focalpoints.positions.labels import answer_label, position_status_label
 from focalpoints.positions.models import Consultation, Position, PositionStatus
 from focalpoints.reporting.queries import calendar
+from focalpoints.self_service.models import LinkPurpose
+from focalpoints.self_service.operations import new_link
+from focalpoints.urls import external_url
 from focalpoints.working_groups.calendar import local_time
 from focalpoints.working_groups.models import ActionItem, GroupMeeting, GroupMember
 from focalpoints.working_groups.operations import current_group
@@ -116,12 +120,15 @@ class Pack:
 
 
 def self_confirmation_link(appointment: Appointment) -> str | None:
-    """The link by which the holder confirms their own designation, where there is one.
-
-    The hook for self-confirmation links: until they exist, no link, and the mailed pack says
-    nothing of it.
-    """
-    return None
+    """A new link by which the holder confirms or corrects their own record, mailed with the
+    pack (added to the session, recorded as sent; the caller commits). None without e-mail."""
+    person = appointment.person
+    if not person.email:
+        return None
+    now = utcnow()
+    link, token = new_link(person, LinkPurpose.CONFIRM, now)
+    link.sent_at = now
+    return external_url("self_service.respond", token=token)
 
 
 def _family(role: Role) -> set[int]:

@@ -122,6 +122,7 @@ def mail(code: str, appointment_id: int) -> Response:
         appointment.country_id,
         {"to": appointment.person.email, "language": language},
     )
+    confirmation_link = operations.self_confirmation_link(appointment)
     db.session.commit()
     role = translated(appointment.role.names, language) or appointment.role.code
     send_template_mail(
@@ -131,7 +132,7 @@ def mail(code: str, appointment_id: int) -> Response:
         language,
         pack=pack,
         person=appointment.person,
-        confirmation_link=operations.self_confirmation_link(appointment),
+        confirmation_link=confirmation_link,
         cell=lambda value: operations.cell(value, language),
         pack_language=language,
     )
