@@ -7,7 +7,6 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from flask import current_app
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,6 +16,7 @@ from wtforms import Field, SelectChoice, SelectMultipleField, StringField, TextA
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, html_params
 
+from focalpoints.auth.password_policy import password_problem
 from focalpoints.urls import is_web_address
 
 # C0/C1 controls, line separators, bidi embeddings/overrides/isolates (which can make a name
@@ -67,19 +67,16 @@ def strip_filter(value: Any) -> Any:
 
 
 class PasswordPolicy:
-    """At least PASSWORD_MIN_LENGTH characters, not all the same, at most 256."""
+    """Refuse a password that password_policy refuses; a form that sets ``account`` (the user
+    whose password it is) also refuses passwords built from that user's name or e-mail."""
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
-        password = field.data or ""
-        minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-        if len(password) < minimum:
-            raise ValidationError(
-                _l("Use at least %(n)d characters.", n=minimum)  # type: ignore[arg-type]
-            )
-        if len(password) > 256:
-            raise ValidationError(_l("Use at most 256 characters."))
-        if len(set(password)) < 4:
-            raise ValidationError(_l("Use a less repetitive password."))
+        account = getattr(form, "account", None)
+        problem = password_problem(
+            field.data or "", getattr(account, "name", ""), getattr(account, "email", "")
+        )
+        if problem is not None:
+            raise ValidationError(problem)
 
 
 class NoFormula:

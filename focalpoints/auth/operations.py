@@ -16,6 +16,7 @@ from focalpoints.audit import record_event
 from focalpoints.auth import tokens
 from focalpoints.auth.loading import SESSION_KEY
 from focalpoints.auth.models import LoginSession, LoginThrottle, User, UserRole, new_session_token
+from focalpoints.auth.password_policy import check_password
 from focalpoints.auth.passwords import hash_password, verify_password
 from focalpoints.countries.models import Country
 from focalpoints.db_types import utcnow
@@ -157,7 +158,10 @@ def end_session(user: User) -> None:
 
 
 def set_password(user: User, password: str) -> None:
-    """Set a new password and end the user's other sessions (older links die too)."""
+    """Set a new password and end the user's other sessions (older links die too).
+
+    PasswordRefused if the policy refuses it (forms check first, with the same function)."""
+    check_password(password, user.name, user.email)
     db.session.commit()  # no transaction held while hashing
     password_hash = hash_password(password)
     user.password_hash = password_hash
@@ -190,6 +194,8 @@ def create_user(
     """Create an account; without a password it can only be entered through an invitation."""
     if role.is_national and country is None:
         raise ValueError("a national role needs a country")
+    if password:
+        check_password(password, name, email)
     password_hash = hash_password(password) if password else None
     user = User(
         email=normalise_email(email),

@@ -104,6 +104,7 @@ def accept_invitation(token: str) -> str | Response:
     if user is None:
         return render_template("auth/link_invalid.html"), 400  # type: ignore[return-value]
     form = NewPasswordForm()
+    form.account = user
     if form.validate_on_submit():
         operations.set_password(user, form.password.data)
         operations.start_session(user)
@@ -134,6 +135,7 @@ def reset_password(token: str) -> str | Response:
     if user is None:
         return render_template("auth/link_invalid.html"), 400  # type: ignore[return-value]
     form = NewPasswordForm()
+    form.account = user
     if form.validate_on_submit():
         operations.set_password(user, form.password.data)
         flash(_("Your password has been changed. Log in with the new one."), "success")
@@ -185,6 +187,7 @@ def render_account(form: AccountForm | None = None, notices_form: object = None)
 def change_password() -> str | Response:
     """Change the user's password; other sessions end, this one is renewed."""
     form = ChangePasswordForm()
+    form.account = current_user
     if form.validate_on_submit():
         user = current_user._get_current_object()
         password_hash = user.password_hash

@@ -6,8 +6,9 @@ message and, where it belongs to one, the name of the form field) instead of wri
 
 from __future__ import annotations
 
+import contextlib
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,12 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from focalpoints.concurrency import claim_version
 from focalpoints.conventions.models import Role
 from focalpoints.countries.models import Country
+from focalpoints.database import lock, lost_race, writing
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.contacts import name_key
@@ -70,6 +73,32 @@ class RegistryError(ValueError):
         super().__init__(str(message))
         self.message = message
         self.field = field
+
+
+@contextlib.contextmanager
+def refusing_lost_races(recheck: Callable[[], Any]) -> Iterator[None]:
+    """Turn a write that lost a race into the refusal the operation's own checks give.
+
+    The database refuses what two concurrent requests could each find allowed (a unique index,
+    or SQLite's write lock). The transaction is rolled back and ``recheck`` runs the checks
+    again: they now see the other request's change and raise their own message. Should they
+    find nothing, the user is told that someone else saved at the same moment.
+    """
+    try:
+        yield
+    except (IntegrityError, OperationalError) as error:
+        if not lost_race(error):
+            raise
+        db.session.rollback()
+        # As a writer (SQLite: BEGIN IMMEDIATE), so as to wait for the other request to commit.
+        with writing():
+            try:
+                recheck()
+            finally:
+                db.session.rollback()
+        raise RegistryError(
+            _l("Someone else saved a change here at the same moment. Check the page and try again.")
+        ) from error
 
 
 # People ---------------------------------------------------------------------------------------
@@ -187,10 +216,32 @@ def restore_person(person: Person) -> None:
     db.session.commit()
 
 
-def merge_people(keep: Person, other: Person) -> Person:
-    """Merge ``other`` into ``keep``: appointments move, empty fields are filled, history stays."""
+def _check_merge(keep: Person, other: Person) -> None:
     if keep.id == other.id or keep.country_id != other.country_id:
         raise RegistryError(_l("Choose another person of the same country."), "other")
+    if keep.is_deleted or other.is_deleted:
+        raise RegistryError(
+            _l("One of the two records has just been merged or deleted. Reload the page."), "other"
+        )
+
+
+def merge_people(keep: Person, other: Person) -> Person:
+    """Merge ``other`` into ``keep``: appointments move, empty fields are filled, history stays."""
+    _check_merge(keep, other)
+    # The country's appointments change hands, and both records change: another merge or
+    # appointment of the same people waits, then sees this one (and the checks refuse).
+    lock(Country, keep.country_id)
+    lock(Person, keep.id, other.id)
+    for person in (keep, other):
+        db.session.expire(person, ["appointments"])
+    _check_merge(keep, other)
+    with refusing_lost_races(lambda: _check_merge(keep, other)):
+        _merge(keep, other)
+        db.session.commit()
+    return keep
+
+
+def _merge(keep: Person, other: Person) -> None:
     held = {a.role_id for a in keep.appointments if a.is_current}
     for appointment in list(other.appointments):
         if appointment.is_current and appointment.role_id in held:
@@ -207,8 +258,6 @@ def merge_people(keep: Person, other: Person) -> Person:
         hook(keep, other)
     other.merged_into_id = keep.id
     other.deleted_at = utcnow()
-    db.session.commit()
-    return keep
 
 
 # Appointments ---------------------------------------------------------------------------------
@@ -241,8 +290,53 @@ def appoint(
 ) -> Appointment:
     """Appoint ``person`` to ``role``, refusing what the role or the lifecycle does not allow.
 
-    With ``commit=False`` the appointment is only flushed, for a caller that commits more.
+    The country's row is locked first, so that two appointments in one country are decided one
+    after the other; the partial unique indexes on appointments hold the rules in any case. With
+    ``commit=False`` the appointment is only flushed, for a caller that commits more.
     """
+    lock(Country, country.id)
+
+    def check() -> list[Appointment]:
+        return _check_appointment(
+            country, person, role, status, letter_reference, letter_date, predecessor
+        )
+
+    holders = check()
+    with refusing_lost_races(check):
+        appointment = Appointment(
+            country_id=country.id,
+            person=person,
+            role=role,
+            start_date=start_date,
+            status=status.value,
+            letter_reference=letter_reference,
+            letter_date=letter_date,
+            predecessor_id=predecessor.id if predecessor else None,
+            last_confirmed_on=date.today(),
+        )
+        db.session.add(appointment)
+        if role.has_primary and (is_primary or not holders):
+            for other in holders:
+                other.is_primary = False
+            appointment.is_primary = True
+        if commit:
+            db.session.commit()
+        else:
+            db.session.flush()
+    return appointment
+
+
+def _check_appointment(
+    country: Country,
+    person: Person,
+    role: Role,
+    status: Status,
+    letter_reference: str,
+    letter_date: date | None,
+    predecessor: Appointment | None,
+) -> list[Appointment]:
+    """Refuse an appointment the role or the lifecycle does not allow; return the current
+    holders it joins."""
     if person.country_id != country.id or person.is_deleted:
         raise RegistryError(_l("Choose a person of this country."), "person")
     if not role.is_active:
@@ -271,27 +365,7 @@ def appoint(
             _l("An official notification needs the letter's reference and date."),
             "letter_reference",
         )
-    appointment = Appointment(
-        country_id=country.id,
-        person=person,
-        role=role,
-        start_date=start_date,
-        status=status.value,
-        letter_reference=letter_reference,
-        letter_date=letter_date,
-        predecessor_id=predecessor.id if predecessor else None,
-        last_confirmed_on=date.today(),
-    )
-    db.session.add(appointment)
-    if role.has_primary and (is_primary or not holders):
-        for other in holders:
-            other.is_primary = False
-        appointment.is_primary = True
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
-    return appointment
+    return holders
 
 
 def advance(
@@ -372,6 +446,7 @@ def replace_holder(
         raise RegistryError(
             _l("The replacement must start after the current holder started."), "start_date"
         )
+    lock(Country, old.country_id)
     claim_version(old, seen_version)
     old.status = Status.ENDED.value
     old.end_date = start_date

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from focalpoints.audit import acting_as
 from focalpoints.auth import operations, tokens
 from focalpoints.auth.models import UserRole
+from focalpoints.auth.password_policy import password_problem
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
 from focalpoints.forms import FORMULA_PREFIXES
@@ -43,9 +44,10 @@ def create_user_from_cli(
             raise UserCreationError(f"Unknown country code: {country_code}")
     if operations.email_taken(email):
         raise UserCreationError(f"An account for {email} exists already.")
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if password is not None and len(password) < minimum:
-        raise UserCreationError(f"The password must have at least {minimum} characters.")
+    if password is not None:
+        problem = password_problem(password, name, email)
+        if problem is not None:
+            raise UserCreationError(f"Password refused: {problem}")
     if name.strip().startswith(FORMULA_PREFIXES):
         raise UserCreationError("The name may not start with =, +, -, @ or a tab.")
     if language and language not in current_app.config["LANGUAGES"]:
