@@ -14,6 +14,7 @@ from focalpoints.notifications.models import Notice, NotificationPreference
 from focalpoints.positions.models import Consultation, Position, PositionVersion
 from focalpoints.reference.models import ReferenceDataset
 from focalpoints.reporting.models import ReportDeadline, ReportStatus
+from focalpoints.two_factor.models import RecoveryCode, RememberedDevice, TotpCredential
 from focalpoints.working_groups.models import (
     ActionItem,
     Document,
@@ -50,10 +51,13 @@ __all__ = [
     "Position",
     "PositionVersion",
     "ProgressNote",
+    "RecoveryCode",
     "ReferenceDataset",
+    "RememberedDevice",
     "ReportDeadline",
     "ReportStatus",
     "Role",
+    "TotpCredential",
     "User",
     "WorkingGroup",
 ]
