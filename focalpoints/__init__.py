@@ -54,8 +54,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         security,
     )
     from focalpoints.auth import loading
-    from focalpoints.two_factor import gate
     from focalpoints.extensions import csrf, db, limiter, migrate
+    from focalpoints.two_factor import gate
 
     database.install_sqlite_behaviour()
     db.init_app(app)

@@ -24,9 +24,7 @@ def _code_field(description: object, numeric: bool) -> StringField:
 
 class CodeForm(BaseForm):
     code = _code_field(
-        _l(
-            "The six digits that your authenticator application shows, or one of your recovery codes."
-        ),
+        _l("The six digits that your authenticator application shows, or a recovery code."),
         numeric=False,
     )
     remember = BooleanField()  # labelled in the view: it names the number of days
