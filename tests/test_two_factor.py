@@ -4,8 +4,8 @@ an administrator's reset, a country's requirement, and that no step can be skipp
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 import pyotp
@@ -19,6 +19,7 @@ from focalpoints.auth.models import User
 from focalpoints.extensions import db
 from focalpoints.two_factor.gate import ALLOWED_ENDPOINTS, PENDING_KEY
 from focalpoints.two_factor.models import RecoveryCode, RememberedDevice, TotpCredential
+from focalpoints.two_factor.operations import credential_of
 from tests.conftest import PASSWORD, login
 
 REQUIRED = ["admin", "secretariat"]
@@ -212,7 +213,7 @@ def test_an_administrator_resets_it(app, client, make_user):
     response = other.post(f"/users/{user.id}/two-step/reset")
     assert response.headers["Location"].endswith(f"/users/{user.id}/edit")
     db.session.expire_all()
-    assert db.session.scalar(select(TotpCredential).where(TotpCredential.user_id == user.id)) is None
+    assert credential_of(user) is None
     assert db.session.scalar(select(RecoveryCode).where(RecoveryCode.user_id == user.id)) is None
     # The user's session has ended; at the next log-in they set it up again.
     assert "/login" in client.get("/countries").headers["Location"]
@@ -274,9 +275,7 @@ def test_an_invited_administrator_sets_it_up_before_entering(app, client):
     with app.test_request_context():
         token = tokens.make_token(invited, tokens.INVITATION)
     password = "a long and private passphrase"
-    response = client.post(
-        f"/invitation/{token}", data={"password": password, "confirm": password}
-    )
+    response = client.post(f"/invitation/{token}", data={"password": password, "confirm": password})
     assert response.headers["Location"].endswith("/two-step/setup")
     assert client.get("/countries").headers["Location"].endswith("/two-step/setup")
 
