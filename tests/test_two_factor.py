@@ -352,3 +352,16 @@ def test_no_url_skips_the_second_step(app, client, make_user, enrolled):
     assert checked > 100
     with client.session_transaction() as session:
         assert "_user_id" not in session and PENDING_KEY in session
+
+
+def test_the_command_line_resets_it_when_no_administrator_can(client, runner, make_user):
+    admin = make_user(role="admin", country_code=None)
+    login(client, admin)
+    enrol(client, admin)
+    result = runner.invoke(args=["users", "reset-two-step", admin.email.upper()])
+    assert result.exit_code == 0, result.output
+    assert credential_of(admin) is None
+    assert "/login" in client.get("/countries").headers["Location"]
+    assert login(client, admin).headers["Location"].endswith("/two-step/setup")
+    unknown = runner.invoke(args=["users", "reset-two-step", "nobody@example.org"])
+    assert unknown.exit_code != 0 and "No account" in unknown.output
