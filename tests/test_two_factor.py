@@ -278,6 +278,7 @@ def test_an_invited_administrator_sets_it_up_before_entering(app, client):
     response = client.post(f"/invitation/{token}", data={"password": password, "confirm": password})
     assert response.headers["Location"].endswith("/two-step/setup")
     assert client.get("/countries").headers["Location"].endswith("/two-step/setup")
+    assert "Your password is set." in client.get("/two-step/setup").text
 
 
 def test_the_code_step_is_throttled_like_the_password(app, client, make_user):

@@ -110,8 +110,9 @@ def accept_invitation(token: str) -> str | Response:
     form = NewPasswordForm()
     if form.validate_on_submit():
         operations.set_password(user, form.password.data)
+        response = continue_log_in(user, None)  # a fresh session: the message goes after
         flash(_("Welcome to focalpoints. Your password is set."), "success")
-        return continue_log_in(user, None)
+        return response
     return render_template("auth/set_password.html", form=form, user=user, invitation=True)
 
 
