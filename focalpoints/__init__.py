@@ -55,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     from focalpoints.auth import loading
     from focalpoints.extensions import csrf, db, limiter, migrate
+    from focalpoints.two_factor import gate
 
     database.install_sqlite_behaviour()
     db.init_app(app)
@@ -66,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     permissions.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    gate.init_app(app)
     request_log.init_app(app)
     fragments.init_app(app)
     navigation.init_app(app)
@@ -93,11 +95,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints.positions.views import bp as positions_bp
     from focalpoints.reporting.views import bp as reporting_bp
     from focalpoints.self_service.views import bp as self_service_bp
+    from focalpoints.two_factor.views import bp as two_factor_bp
     from focalpoints.users.views import bp as users_bp
     from focalpoints.working_groups.views import bp as working_groups_bp
 
     for blueprint in (
         auth_bp,
+        two_factor_bp,
         countries_bp,
         focal_points_bp,
         letters_bp,

@@ -103,6 +103,22 @@ def create_user_command(
     click.echo(message)
 
 
+@users_group.command("reset-two-step")
+@click.argument("email")
+@with_appcontext
+def reset_two_step_command(email: str) -> None:
+    """Remove an account's two-step verification (a lost phone, with no administrator left to
+    reset it); its sessions end, and it sets it up again at its next log-in if required."""
+    from focalpoints.users.operations import UserCreationError, reset_two_step_from_cli
+
+    try:
+        with writing():
+            message = reset_two_step_from_cli(email)
+    except UserCreationError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(message)
+
+
 @click.group("translations")
 def translations_group() -> None:
     """Keep the message catalogues current."""

@@ -28,6 +28,16 @@ LOGIN_MAX_DELAY_SECONDS = 3600
 LOGIN_THROTTLE_FORGET_HOURS = 24
 # Failed log-ins per client address, whatever the account (successful ones do not count).
 LOGIN_RATE_LIMIT = "30 per 15 minutes"
+# Two-step log-in (an authenticator's code after the password). Required of these roles (and of
+# national users of a country where an administrator requires it); optional for the others.
+# A user between the two steps has TWO_FACTOR_PENDING_MINUTES to finish; a browser may be
+# remembered for TWO_FACTOR_REMEMBER_DAYS, in a cookie of this name.
+TWO_FACTOR_REQUIRED_ROLES = ["admin", "secretariat"]
+TWO_FACTOR_PENDING_MINUTES = 10
+TWO_FACTOR_REMEMBER_DAYS = 30
+TWO_FACTOR_DEVICE_COOKIE = "remembered_device"
+# The name authenticator applications show beside the account.
+TWO_FACTOR_ISSUER = "focalpoints"
 # A rate limit, not a password.
 PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes"  # noqa: S105  # nosec B105
 INVITATION_RATE_LIMIT = "30 per hour"

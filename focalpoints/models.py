@@ -15,6 +15,7 @@ from focalpoints.positions.models import Consultation, Position, PositionVersion
 from focalpoints.reference.models import ReferenceDataset
 from focalpoints.reporting.models import ReportDeadline, ReportStatus
 from focalpoints.self_service.models import PendingChange, PersonLink
+from focalpoints.two_factor.models import RecoveryCode, RememberedDevice, TotpCredential
 from focalpoints.working_groups.models import (
     ActionItem,
     Document,
@@ -53,10 +54,13 @@ __all__ = [
     "Position",
     "PositionVersion",
     "ProgressNote",
+    "RecoveryCode",
     "ReferenceDataset",
+    "RememberedDevice",
     "ReportDeadline",
     "ReportStatus",
     "Role",
+    "TotpCredential",
     "User",
     "WorkingGroup",
 ]

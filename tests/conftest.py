@@ -43,6 +43,8 @@ TEST_CONFIG = {
     "ARGON2_MEMORY_COST_KIB": 8,
     "ARGON2_PARALLELISM": 1,
     "SERVER_NAME": "focalpoints.test",
+    # Tests log administrators in with a password alone; tests/test_two_factor.py turns it on.
+    "TWO_FACTOR_REQUIRED_ROLES": [],
 }
 
 

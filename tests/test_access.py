@@ -30,6 +30,32 @@ EXPECTED = {
         dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200),
     ),
     "auth.set_language": ("POST", dict.fromkeys(WHO, 400)),
+    # Two-step log-in: with no log-in between its steps, the code page sends users on; in
+    # TEST_CONFIG nobody must use it, so everyone may set it up; nothing to renew or forget.
+    "two_factor.verify": (
+        "GET",
+        dict(anonymous=LOGIN, own=302, other=302, secretariat=302, admin=302),
+    ),
+    "two_factor.enrol": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200),
+    ),
+    **{
+        endpoint: ("POST", dict(anonymous=LOGIN, own=302, other=302, secretariat=302, admin=302))
+        for endpoint in (
+            "two_factor.renew_recovery_codes",
+            "two_factor.turn_off",
+            "two_factor.forget_device",
+        )
+    },
+    "two_factor.reset": (
+        "POST",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=302),
+    ),
+    "two_factor.requirement": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
+    ),
     "countries.home": (
         "GET",
         dict(anonymous=LOGIN, own=302, other=302, secretariat=302, admin=302),
@@ -519,6 +545,7 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
         "change_id": change.id,
         "number": 1,
         "convention_code": "CMS",
+        "device_id": 1,
     }
     fresh = _working_group_records(kenya)
     failures = []

@@ -32,10 +32,12 @@ from focalpoints.auth.forms import (
     LoginForm,
     NewPasswordForm,
 )
+from focalpoints.auth.loading import SECOND_FACTOR_KEY
 from focalpoints.auth.passwords import verify_password
 from focalpoints.extensions import db, limiter
 from focalpoints.forms import language_choices
 from focalpoints.i18n import SESSION_KEY, available_languages
+from focalpoints.two_factor.views import account_section, continue_log_in
 from focalpoints.urls import home_url, safe_next_url
 
 bp = Blueprint("auth", __name__)
@@ -79,8 +81,7 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
             retry = {"Retry-After": str(math.ceil(wait.total_seconds()))}
             return render_template("auth/login.html", form=form), 429, retry
         if result.outcome is operations.LoginOutcome.OK and result.user is not None:
-            operations.start_session(result.user)
-            return redirect(safe_next_url(request.args.get("next")) or home_url(result.user))
+            return continue_log_in(result.user, safe_next_url(request.args.get("next")))
         if result.outcome is operations.LoginOutcome.INACTIVE:
             form.email.errors.append(_("This account has been deactivated."))
         else:
@@ -89,11 +90,14 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
 
 
 @bp.post("/logout")
-@login_required
 def logout() -> Response:
-    """Log the current user out (a POST, so that no link can do it)."""
-    operations.end_session(current_user._get_current_object())
-    flash(_("You have logged out."), "info")
+    """Log the current user out (a POST, so that no link can do it), or give up a log-in
+    between its two steps."""
+    if current_user.is_authenticated:
+        operations.end_session(current_user._get_current_object())
+        flash(_("You have logged out."), "info")
+    else:
+        session.clear()
     return redirect(url_for("auth.login"))
 
 
@@ -107,9 +111,9 @@ def accept_invitation(token: str) -> str | Response:
     form.account = user
     if form.validate_on_submit():
         operations.set_password(user, form.password.data)
-        operations.start_session(user)
+        response = continue_log_in(user, None)  # a fresh session: the message goes after
         flash(_("Welcome to focalpoints. Your password is set."), "success")
-        return redirect(home_url(user))
+        return response
     return render_template("auth/set_password.html", form=form, user=user, invitation=True)
 
 
@@ -179,6 +183,7 @@ def render_account(form: AccountForm | None = None, notices_form: object = None)
         notices_form=notices_form,
         calendar_link=active_link(current_user),
         calendar_form=CalendarLinkForm(formdata=None),
+        **account_section(current_user._get_current_object()),
     )
 
 
@@ -195,8 +200,9 @@ def change_password() -> str | Response:
         if not verify_password(password_hash, form.current.data):
             form.current.errors.append(_("The current password is wrong."))
         else:
+            second_factor = session.get(SECOND_FACTOR_KEY, "none")
             operations.set_password(user, form.password.data)
-            operations.start_session(user)
+            operations.start_session(user, second_factor)  # this session passed both steps
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form)

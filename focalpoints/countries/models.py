@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
@@ -38,6 +38,8 @@ class Country(Audited, db.Model):
     un_formal_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     # Common English names that search finds ("Turkey", "Vatican", "South Korea").
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # An administrator may require two-step log-in of the country's national users.
+    two_factor_required: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="country", order_by="Membership.entry_into_force"
