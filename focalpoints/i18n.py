@@ -142,11 +142,20 @@ def is_supported(language: str | None) -> bool:
 
 
 def select_locale() -> str:
-    """Pick the interface language: saved preference, session choice, browser, default."""
+    """Pick the interface language: the user's own choice, the session's, the browser's, default.
+
+    A language an administrator (or the demo data) gave an account is only that of its
+    e-mails: an account opens in the browser's language until its user chooses one.
+    """
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default
-    if current_user and current_user.is_authenticated and is_supported(current_user.language):
+    if (
+        current_user
+        and current_user.is_authenticated
+        and current_user.language_chosen
+        and is_supported(current_user.language)
+    ):
         return current_user.language
     if is_supported(session.get(SESSION_KEY)):
         return session[SESSION_KEY]

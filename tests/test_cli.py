@@ -73,6 +73,8 @@ def test_demo_data_is_deterministic_idempotent_and_prints_log_ins(app, runner):
     assert DEMO_PASSWORD in first.output
     second = runner.invoke(args=["demo-data"])
     assert "0 accounts created" in second.output
+    # Their languages are for e-mails: pages open in the browser's language.
+    assert not any(db.session.scalars(select(User.language_chosen)))
     names = set(db.session.scalars(select(User.name)))
     assert {u.name for u in DEMO_USERS} == names
     scripts = "".join(names)
