@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sample_working_group
 
 
 def _log_in(page: Page, user) -> None:
@@ -58,3 +59,60 @@ def test_top_bar_switcher_changes_the_language_by_keyboard_and_arabic_is_right_t
     expect(page.locator("html")).to_have_attribute("lang", "en")
     # The footer keeps its switcher.
     expect(page.get_by_role("contentinfo").get_by_role("button", name="Français")).to_be_visible()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _page_width(page: Page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def _overflowing(page: Page) -> list[str]:
+    """The outermost elements that reach past the screen's edges, to say what to fix."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll("body *")].filter(e => {
+            const out = x => x.right > innerWidth + 1 || x.left < -1;
+            if (!out(e.getBoundingClientRect())) return false;
+            for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+                if (getComputedStyle(a).overflowX !== "visible") return false;
+                if (out(a.getBoundingClientRect())) return false;
+            }
+            return true;
+        }).slice(0, 8).map(e => `${e.tagName}.${e.className} ${e.textContent.slice(0, 40)}`)"""
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_long_words_and_wide_tables_stay_inside_a_phone_screen(
+    page: Page, make_user, make_person, make_appointment, shot, language
+):
+    """A 5,000-character note without a space and a pasted address wrap; wide tables scroll
+    inside their own box: the page itself is never wider than the phone."""
+    person = make_person(
+        "KE",
+        notes="n" * 5000,
+        website="https://example.org/" + "very-long-path-" * 20,
+        organisation="Ministry-of-Environment-Climate-Change-and-Forestry-" * 3,
+    )
+    make_appointment("CMS-NFP", person=person)
+    working_group = sample_working_group()
+    user = make_user(role="secretariat", country_code=None, language=language)
+    page.set_viewport_size(PHONE)
+    _log_in(page, user)
+    for url in (
+        f"/countries/KE/people/{person.id}",
+        "/countries/KE/people",
+        "/coverage",
+        "/countries/KE",
+        working_group["group"],
+    ):
+        page.goto(url)
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        assert _page_width(page) == PHONE["width"], (url, _overflowing(page))
+        shot(url.strip("/").replace("/", "-"))
+    # The note is all there, wrapped within the screen.
+    page.goto(f"/countries/KE/people/{person.id}")
+    note = page.get_by_role("definition").filter(has_text="n" * 100)
+    box = note.bounding_box()
+    assert box is not None and box["width"] <= PHONE["width"]
