@@ -79,10 +79,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints.calendar_feeds.views import bp as calendar_feeds_bp
     from focalpoints.countries.views import bp as countries_bp
     from focalpoints.coverage.views import bp as coverage_bp
+    from focalpoints.designations.views import bp as designations_bp
+    from focalpoints.directory.views import bp as directory_bp
     from focalpoints.exports.views import bp as exports_bp
     from focalpoints.focal_points.views import bp as focal_points_bp
     from focalpoints.frameworks.views import bp as frameworks_bp
     from focalpoints.health import bp as health_bp
+    from focalpoints.letters.views import bp as letters_bp
     from focalpoints.meetings.views import bp as meetings_bp
     from focalpoints.nbsap.views import bp as nbsap_bp
     from focalpoints.notifications.views import bp as notifications_bp
@@ -95,8 +98,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         auth_bp,
         countries_bp,
         focal_points_bp,
+        letters_bp,
         working_groups_bp,
         coverage_bp,
+        designations_bp,
         exports_bp,
         users_bp,
         notifications_bp,
@@ -110,12 +115,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         reporting_bp,
         meetings_bp,
         positions_bp,
+        directory_bp,
     ):
         app.register_blueprint(blueprint)
 
     from focalpoints import audit, cli
     from focalpoints.admin.forms import translation_fields
     from focalpoints.forms import field_attributes
+    from focalpoints.notifications import events as notification_events
     from focalpoints.urls import web_address
 
     app.jinja_env.globals.update(
@@ -124,6 +131,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["web_address"] = web_address
 
     audit.install()
+    notification_events.install(app, db.session)
     cli.register(app)
     return app
 

@@ -35,6 +35,8 @@ API_RATE_LIMIT = "300 per minute"
 # Personal calendar links: each link, and each client address whatever the link.
 CALENDAR_FEED_RATE_LIMIT = "30 per hour"
 CALENDAR_FEED_ADDRESS_RATE_LIMIT = "600 per hour"
+# The public directory, per client address: generous, for crawlers that read it all.
+DIRECTORY_RATE_LIMIT = "600 per minute"
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -21,6 +22,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from focalpoints import PROJECT_ROOT
+from focalpoints.security import is_public_page
 
 #: Every UN language, named in itself; config LANGUAGES says which are shipped.
 NATIVE_NAMES = {
@@ -159,7 +161,19 @@ def format_date(value: date | datetime | None = None, format: str | None = None)
 
 @functools.lru_cache(maxsize=4096)
 def _format_calendar_date(value: date, format: str | None, locale: Locale | None) -> str:
-    return flask_babel.format_date(value, format)  # in the context whose locale is ``locale``
+    text = flask_babel.format_date(value, format)  # in the context whose locale is ``locale``
+    return french_first_of_month(text, value, format, locale)
+
+
+def french_first_of_month(
+    text: str, value: date, format: str | None, locale: Locale | str | None
+) -> str:
+    """French writes the first day of a month "1er" in words (1er décembre 2026); CLDR's long
+    and full patterns give "1 décembre 2026"."""
+    language = getattr(locale, "language", None) or str(locale or "").split("_")[0]
+    if language != "fr" or value.day != 1 or format not in ("long", "full"):
+        return text
+    return re.sub(r"(?<!\d)1(?=\s)", "1er", text, count=1)
 
 
 def format_number(number: int | float) -> str:
@@ -226,7 +240,8 @@ def is_supported(language: str | None) -> bool:
 
 
 def select_locale() -> str:
-    """Pick the interface language: the user's own choice, the session's, the browser's, default.
+    """Pick the interface language: the user's own choice, the session's, the browser's, default
+    (on a public page: ``?lang=``, browser, default).
 
     A language an administrator (or the demo data) gave an account is only that of its
     e-mails: an account opens in the browser's language until its user chooses one.
@@ -234,6 +249,11 @@ def select_locale() -> str:
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default
+    if is_public_page():  # the same page for every reader: no account, no session
+        chosen = request.args.get("lang")
+        if is_supported(chosen):
+            return chosen
+        return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or default
     if (
         current_user
         and current_user.is_authenticated

@@ -82,6 +82,12 @@ def can_acknowledge(user: Any) -> bool:
     return _role(user) in (UserRole.ADMIN, UserRole.SECRETARIAT)
 
 
+def can_draft_letters(user: Any, country: Any) -> bool:
+    """Designation letters are drafted by the country's officials, the Secretariat and
+    administrators, who all read every person of the country."""
+    return sees_all_countries(user) or belongs_to(user, country)
+
+
 def can_view_working_group(user: Any, country: Any) -> bool:
     """A working group, its members and meeting dates: the country and the Secretariat."""
     return sees_all_countries(user) or belongs_to(user, country)
@@ -227,6 +233,7 @@ def init_app(app: Flask) -> None:
         can_view_person=can_view_person,
         can_restore_records=can_restore_records,
         can_acknowledge=can_acknowledge,
+        can_draft_letters=can_draft_letters,
         can_import=can_import,
         can_view_working_group=can_view_working_group,
         can_read_group_papers=can_read_group_papers,

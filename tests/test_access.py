@@ -115,6 +115,17 @@ EXPECTED = {
             "api.coverage_figures",
         )
     },
+    # The public directory answers everyone alike, logged in or not (tests/test_directory.py).
+    **{
+        endpoint: ("GET", dict.fromkeys(WHO, 200))
+        for endpoint in (
+            "directory.index",
+            "directory.country",
+            "directory.country_json",
+            "directory.robots",
+            "directory.sitemap",
+        )
+    },
     "api_tokens.index": (
         "GET",
         dict(anonymous=LOGIN, own=403, other=403, secretariat=200, admin=200),
@@ -130,6 +141,15 @@ EXPECTED = {
         dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200),
     ),
     "calendar_feeds.feed": ("GET", dict.fromkeys(WHO, 404)),
+    # The Secretariat's queue of designations to acknowledge.
+    "designations.queue": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=200, admin=200),
+    ),
+    "designations.acknowledge": (
+        "POST",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=302, admin=302),
+    ),
     # Exports: every logged-in official, national users limited to their own country.
     **{
         endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200))
@@ -140,10 +160,17 @@ EXPECTED = {
             "exports.contacts_vcf",
             "exports.contacts_txt",
             "exports.directory",
+            "exports.count",
             "coverage.index",
             "coverage.missing_csv",
+            "coverage.missing_count",
         )
     },
+    # The page's download buttons name a format; without one there is nothing to download.
+    "exports.download": (
+        "GET",
+        dict(anonymous=LOGIN, own=404, other=404, secretariat=404, admin=404),
+    ),
     # The registry; the KE person is restricted to Kenya and the Secretariat.
     "focal_points.people": (
         "GET",
@@ -214,6 +241,17 @@ EXPECTED = {
         "GET",
         dict(anonymous=LOGIN, own=404, other=403, secretariat=404, admin=404),
     ),
+    # Designation letters: the country's officials, the Secretariat and administrators; the
+    # download without any appointment chosen is a bad request.
+    "letters.appointment_letter": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200),
+    ),
+    "letters.download": (
+        "GET",
+        dict(anonymous=LOGIN, own=400, other=403, secretariat=400, admin=400),
+    ),
+    "letters.new": ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200)),
     "focal_points.make_primary": (
         "POST",
         dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),

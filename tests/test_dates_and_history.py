@@ -29,7 +29,7 @@ def _plain(text: str) -> str:
     "language,cell,prose,timestamp",
     [
         ("en", "Dec 1, 2026", "December 1, 2026", "Dec 1, 2026, 6:45 AM UTC"),
-        ("fr", "1 déc. 2026", "1 décembre 2026", "1 déc. 2026, 06:45 TU"),
+        ("fr", "1 déc. 2026", "1er décembre 2026", "1 déc. 2026, 06:45 TU"),
         ("zh", "2026年12月1日", "2026年12月1日", "2026年12月1日 06:45 UTC"),
     ],
 )

@@ -266,3 +266,19 @@ def test_template_gettext_escapes_the_values_not_the_catalogue(app):
             "{% for i in [1] %}{% set x = i %}{{ _('Countries') }}{% endfor %}"
         )
     assert page == "Unknown role: &lt;b&gt;|Unknown role: &amp;|2 countries|Countries"
+
+
+def test_french_writes_the_first_of_the_month_1er(app):
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from focalpoints.i18n import format_date
+
+    with app.test_request_context(), force_locale("fr"):
+        assert format_date(date(2026, 12, 1), "long") == "1er décembre 2026"
+        assert format_date(date(2026, 12, 2), "long") == "2 décembre 2026"
+        assert format_date(date(2026, 12, 11), "long") == "11 décembre 2026"
+        assert format_date(date(2026, 12, 1), "medium") == "1 déc. 2026"
+    with app.test_request_context(), force_locale("es"):
+        assert format_date(date(2026, 12, 1), "long") == "1 de diciembre de 2026"

@@ -375,7 +375,8 @@ def test_consultation_with_answers(client, login_as, make_position, make_appoint
     position = make_position("KE")
     url = f"/countries/KE/positions/{position.id}"
     page = client.get(f"{url}/consult").data.decode()
-    assert cms.person.display_name in page and "(CMS)" in page
+    assert cms.person.display_name in page and "(CMS · National Focal Point)" in page
+    assert "(CBD · National Focal Point)" in page  # each role with its instrument
     past = (date.today() - timedelta(days=1)).isoformat()
     response = client.post(
         f"{url}/consult",

@@ -125,6 +125,12 @@ class Role(Audited, db.Model):
         return translated(self.names)
 
     @property
+    def label(self) -> str:
+        """The role named with its instrument ("CMS · National Focal Point"): several
+        instruments have a role of the same name."""
+        return f"{self.convention.acronym} · {self.name}"
+
+    @property
     def required(self) -> bool:
         """Whether a treaty article or decision requires a Party to designate the role."""
         return self.requirement == Requirement.REQUIRED.value

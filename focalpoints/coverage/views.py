@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, Response, jsonify, render_template, request, stream_with_context
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -39,9 +40,20 @@ def map_codes() -> list[str]:
     return re.findall(r'id="([a-z-]+)"', MAP_FILE.read_text())
 
 
+def missing_text(report: Any) -> str:
+    """How many rows the list of Parties missing a role holds, in words."""
+    rows = sum(len(entry.missing) for entry in report.roles)
+    return ngettext(
+        "%(count)s row: a Party and a role it has not designated",
+        "%(count)s rows: a Party and a role it has not designated",
+        rows,
+        count=format_number(rows),
+    )
+
+
 @bp.record_once
 def _template_helpers(state: Any) -> None:
-    state.app.jinja_env.globals.update(map_codes=map_codes())
+    state.app.jinja_env.globals.update(map_codes=map_codes(), missing_text=missing_text)
 
 
 def _filters() -> tuple[dict[str, str], list[str]]:
@@ -108,6 +120,18 @@ def index() -> tuple[str, int]:
         },
     )
     return render_template("coverage/index.html", body=body), 400 if errors else 200
+
+
+@bp.get("/missing/count")
+@login_required
+def missing_count() -> tuple[Response, int]:
+    """How many rows the missing list would hold with these filters, for the page's live count."""
+    filters, errors = _filters()
+    if errors:
+        return jsonify(error=" ".join(errors), text=" ".join(errors)), 400
+    report = coverage(filters["region"], filters["convention"], filters["role"], _only_country())
+    rows = sum(len(entry.missing) for entry in report.roles)
+    return jsonify(rows=rows, text=missing_text(report)), 200
 
 
 @bp.get("/missing.csv")

@@ -366,9 +366,10 @@ def restore(code: str, position_id: int) -> Response:
 
 
 def _consultee_label(person: Person) -> str:
-    """A person and the conventions whose roles they hold: "Dr Amina Diallo (CBD, CMS)"."""
-    held = sorted({a.role.convention.acronym for a in person.appointments if a.is_current})
-    return f"{person.display_name} ({', '.join(held)})"
+    """A person and the roles they hold, each with its instrument:
+    "Dr Amina Diallo (CBD · National Focal Point; CMS · Scientific Councillor)"."""
+    held = sorted({a.role.label for a in person.appointments if a.is_current})
+    return f"{person.display_name} ({'; '.join(held)})"
 
 
 @bp.route("/<int:position_id>/consult", methods=["GET", "POST"])
