@@ -185,7 +185,7 @@ def test_a_logged_in_visitor_gets_the_same_public_page(app, client, kenya, make_
     assert "Wanjiru" not in page and "Registeredgiven" not in page
     assert page == anonymous
     # Her saved language is not used: only ?lang= and the browser's Accept-Language.
-    user.language = "fr"
+    user.language, user.language_chosen = "fr", True
     db.session.commit()
     page = client.get("/directory/KE", headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert '<html lang="es"' in page

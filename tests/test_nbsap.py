@@ -214,7 +214,7 @@ def test_national_targets_with_people_conventions_and_languages(
         "fr": "Protéger 30 % des terres et des mers",
     }
     assert target.language == "en"
-    user.language = "fr"
+    user.language, user.language_chosen = "fr", True  # as if chosen on the switcher
     db.session.commit()
     page = client.get(f"/countries/KE/nbsap/targets/{target.id}").data.decode()
     assert '<span lang="fr">Protéger 30 % des terres et des mers</span>' in page

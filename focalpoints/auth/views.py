@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from focalpoints.auth import operations, tokens
 from focalpoints.auth.forms import (
@@ -152,14 +153,24 @@ def reset_password(token: str) -> str | Response:
 def account() -> str | Response:
     """Let users change their own name and language."""
     form = AccountForm(obj=current_user)
-    form.language.choices = language_choices(available_languages())
+    form.language.choices = _account_language_choices()
+    if not form.is_submitted() and not current_user.language_chosen:
+        form.language.data = ""
     if form.validate_on_submit():
         current_user.name = form.name.data or ""
-        current_user.language = form.language.data
+        if form.language.data:
+            current_user.language = form.language.data
+        # The browser's language: the saved one still serves for e-mails.
+        current_user.language_chosen = bool(form.language.data)
         db.session.commit()
         flash(_("Your account has been saved."), "success")
         return redirect(url_for("auth.account"))
     return render_account(form=form)
+
+
+def _account_language_choices() -> list[SelectChoice]:
+    """The shipped languages, after "the browser's", which leaves pages in the browser's."""
+    return [SelectChoice("", _("The browser's language")), *language_choices(available_languages())]
 
 
 def render_account(form: AccountForm | None = None, notices_form: object = None) -> str:
@@ -172,7 +183,9 @@ def render_account(form: AccountForm | None = None, notices_form: object = None)
 
     if form is None:
         form = AccountForm(formdata=None, obj=current_user)
-        form.language.choices = language_choices(available_languages())
+        form.language.choices = _account_language_choices()
+        if not current_user.language_chosen:
+            form.language.data = ""
     if notices_form is None:
         notices_form = preferences_form(
             current_user, current_preferences(current_user), formdata=None
@@ -218,5 +231,6 @@ def set_language() -> Response:
     session[SESSION_KEY] = form.language.data
     if current_user.is_authenticated:
         current_user.language = form.language.data
+        current_user.language_chosen = True
         db.session.commit()
     return redirect(safe_next_url(request.form.get("next")) or url_for("countries.index"))

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
+from focalpoints.audit.history import history_rows
 from focalpoints.concurrency import StaleRecord
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import get_country_or_404, list_countries
@@ -73,6 +74,7 @@ def _template_helpers(state: Any) -> None:
             "native_language_name": lambda code: NATIVE_NAMES.get(code, code),
             "import_action_label": import_action_label,
             "history_value": history_value,
+            "history_rows": history_rows,
         }
     )
 
