@@ -14,6 +14,7 @@ import flask_babel
 import icu
 from babel import Locale
 from babel import dates as babel_dates
+from babel.dates import format_skeleton as babel_format_skeleton
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
@@ -56,6 +57,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_cell"] = _context_filter("cell")
     app.jinja_env.filters["date_prose"] = _context_filter("prose")
     app.jinja_env.filters["timestamp"] = _timestamp_filter
+    app.jinja_env.filters["month_label"] = format_month
     app.jinja_env.globals["zoned_time"] = format_zoned
     app.jinja_env.filters["numberformat"] = format_number
     app.jinja_env.filters["percentformat"] = format_percent
@@ -85,6 +87,11 @@ def _context_filter(context: str) -> Any:
 
     date_filter.__name__ = f"date_{context}"
     return date_filter
+
+
+def format_month(value: date) -> str:
+    """A month as the reader's language names it in a table or on an axis (Dec 2026)."""
+    return babel_format_skeleton("yMMM", value, locale=get_locale())
 
 
 def _timestamp_filter(value: datetime | None) -> str:

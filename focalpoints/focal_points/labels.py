@@ -101,6 +101,9 @@ FIELDS = {
     "message_language": _l("Language of the message"),
     "requested_by": _l("Asked by"),
     "answer_language": _l("Language of the answer"),
+    "answered_by_self": _l("Answered by the focal point"),
+    "multiple_holders": _l("Can have several holders"),
+    "share_text": _l("Focal points without an account may read the position's text"),
     # Accounts.
     "role": _l("Role"),
     "language_chosen": _l("Language chosen by the user"),
