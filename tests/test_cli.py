@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from focalpoints.auth.models import User
@@ -63,12 +64,11 @@ def test_users_create_refuses_a_duplicate(app, runner):
     assert result.exit_code != 0 and "exists already" in result.output
 
 
-def test_demo_data_is_deterministic_idempotent_and_prints_log_ins(app, runner):
-    first = runner.invoke(args=["demo-data"])
-    assert first.exit_code == 0, first.output
+@pytest.mark.demo_data
+def test_demo_data_is_deterministic_idempotent_and_prints_log_ins(app, runner, demo_output):
     for role in ("admin", "secretariat", "coordinator", "editor"):
-        assert role in first.output
-    assert DEMO_PASSWORD in first.output
+        assert role in demo_output
+    assert DEMO_PASSWORD in demo_output
     second = runner.invoke(args=["demo-data"])
     assert "0 accounts created" in second.output
     names = set(db.session.scalars(select(User.name)))
@@ -80,12 +80,13 @@ def test_demo_data_is_deterministic_idempotent_and_prints_log_ins(app, runner):
     assert "é" in scripts
 
 
-def test_demo_log_in_works(app, runner, client):
-    runner.invoke(args=["demo-data"])
+@pytest.mark.demo_data
+def test_demo_log_in_works(app, client):
     response = client.post("/login", data={"email": DEMO_USERS[2].email, "password": DEMO_PASSWORD})
     assert response.headers["Location"] == "/countries/KE"
 
 
+@pytest.mark.slow
 def test_full_scale_demo_data(app, runner):
     from sqlalchemy import func, select
 
