@@ -371,6 +371,7 @@ def test_every_endpoint_is_in_the_matrix(app):
     assert {rule.endpoint for rule in _rules(app)} == set(EXPECTED)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who", WHO)
 def test_access_matrix(app, make_user, country, who, make_person, make_appointment):
     users = {

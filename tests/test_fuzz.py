@@ -23,6 +23,7 @@ VALUES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url,role,fields", FORMS, ids=[f[0] for f in FORMS])
 def test_forms_never_fail_and_refusals_write_nothing(
     app, make_user, make_appointment, url, role, fields
@@ -66,6 +67,7 @@ def test_the_write_detector_sees_committed_writes_only(app, make_person):
     assert writes.written == []
 
 
+@pytest.mark.slow
 def test_api_query_strings_never_fail(client):
     names = ("convention", "role", "region", "country", "status", "language", "page", "per_page")
 
