@@ -64,6 +64,9 @@ class _Databases:
         self.templates: list[str] = []
         if PG_URL:
             url = make_url(PG_URL)
+            if "options" not in url.query:
+                # Throw-away databases: a commit need not wait for the disk (still atomic).
+                url = url.update_query_dict({"options": "-c synchronous_commit=off"})
             self.pg_url = url
             self.admin = create_engine(
                 url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=None
