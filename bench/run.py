@@ -282,6 +282,8 @@ def bench_environment(name: str) -> dict[str, str]:
         "FOCALPOINTS_SECRET_KEY": f"{name}-only-secret",
         "FOCALPOINTS_BASE_URL": "http://127.0.0.1",  # gunicorn's app is a production start
         "FOCALPOINTS_RATELIMIT_ENABLED": "false",
+        # Pages are measured, not log-in: the demo Secretariat logs in with its password alone.
+        "FOCALPOINTS_TWO_FACTOR_REQUIRED_ROLES": "[]",
         "FOCALPOINTS_LOG_LEVEL": "WARNING",
     }
 

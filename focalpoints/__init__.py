@@ -55,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     from focalpoints.auth import loading
     from focalpoints.extensions import csrf, db, limiter, migrate
+    from focalpoints.two_factor import gate
 
     database.install_sqlite_behaviour()
     db.init_app(app)
@@ -66,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     permissions.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    gate.init_app(app)
     request_log.init_app(app)
     fragments.init_app(app)
     navigation.init_app(app)
@@ -79,24 +81,34 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from focalpoints.calendar_feeds.views import bp as calendar_feeds_bp
     from focalpoints.countries.views import bp as countries_bp
     from focalpoints.coverage.views import bp as coverage_bp
+    from focalpoints.designations.views import bp as designations_bp
+    from focalpoints.directory.views import bp as directory_bp
     from focalpoints.exports.views import bp as exports_bp
     from focalpoints.focal_points.views import bp as focal_points_bp
     from focalpoints.frameworks.views import bp as frameworks_bp
+    from focalpoints.handover.views import bp as handover_bp
     from focalpoints.health import bp as health_bp
+    from focalpoints.letters.views import bp as letters_bp
     from focalpoints.meetings.views import bp as meetings_bp
     from focalpoints.nbsap.views import bp as nbsap_bp
     from focalpoints.notifications.views import bp as notifications_bp
     from focalpoints.positions.views import bp as positions_bp
     from focalpoints.reporting.views import bp as reporting_bp
+    from focalpoints.self_service.views import bp as self_service_bp
+    from focalpoints.two_factor.views import bp as two_factor_bp
     from focalpoints.users.views import bp as users_bp
     from focalpoints.working_groups.views import bp as working_groups_bp
 
     for blueprint in (
         auth_bp,
+        two_factor_bp,
         countries_bp,
         focal_points_bp,
+        letters_bp,
+        handover_bp,
         working_groups_bp,
         coverage_bp,
+        designations_bp,
         exports_bp,
         users_bp,
         notifications_bp,
@@ -110,20 +122,26 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         reporting_bp,
         meetings_bp,
         positions_bp,
+        directory_bp,
+        self_service_bp,
     ):
         app.register_blueprint(blueprint)
 
     from focalpoints import audit, cli
     from focalpoints.admin.forms import translation_fields
-    from focalpoints.forms import field_attributes
+    from focalpoints.forms import field_attributes, shown_limit
+    from focalpoints.notifications import events as notification_events
     from focalpoints.urls import web_address
 
     app.jinja_env.globals.update(
-        field_attributes=field_attributes, translation_fields=translation_fields
+        field_attributes=field_attributes,
+        shown_limit=shown_limit,
+        translation_fields=translation_fields,
     )
     app.jinja_env.filters["web_address"] = web_address
 
     audit.install()
+    notification_events.install(app, db.session)
     cli.register(app)
     return app
 

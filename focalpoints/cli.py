@@ -103,6 +103,22 @@ def create_user_command(
     click.echo(message)
 
 
+@users_group.command("reset-two-step")
+@click.argument("email")
+@with_appcontext
+def reset_two_step_command(email: str) -> None:
+    """Remove an account's two-step verification (a lost phone, with no administrator left to
+    reset it); its sessions end, and it sets it up again at its next log-in if required."""
+    from focalpoints.users.operations import UserCreationError, reset_two_step_from_cli
+
+    try:
+        with writing():
+            message = reset_two_step_from_cli(email)
+    except UserCreationError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(message)
+
+
 @click.group("translations")
 def translations_group() -> None:
     """Keep the message catalogues current."""
@@ -201,13 +217,15 @@ def restore_command(path: str, yes: bool) -> None:
 )
 @with_appcontext
 def notify_command(dry_run: bool) -> None:
-    """Record the notices that are due and mail them; run it daily from cron or a timer.
+    """Record the notices that are due and mail them, and mail focal points their links (to
+    confirm their record, to answer a consultation); run it daily from cron or a timer.
 
     A second run sends nothing twice; a failed delivery is logged and tried again next time
     (the exit status is then 1).
     """
     from focalpoints.audit import acting_as
     from focalpoints.notifications.operations import NotifyError, notify
+    from focalpoints.self_service.operations import mail_links
 
     if not (
         dry_run or current_app.config.get("BASE_URL") or current_app.debug or current_app.testing
@@ -221,9 +239,11 @@ def notify_command(dry_run: bool) -> None:
             report = notify(dry_run=dry_run)
     except NotifyError as error:
         raise click.ClickException(str(error)) from error
-    for line in report.lines():
+    with acting_as("system:notify"):
+        links = mail_links(dry_run=dry_run)
+    for line in [*report.lines(), *links.lines()]:
         click.echo(line)
-    if report.failed:
+    if report.failed or links.failed:
         sys.exit(1)
 
 

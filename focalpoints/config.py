@@ -28,6 +28,16 @@ LOGIN_MAX_DELAY_SECONDS = 3600
 LOGIN_THROTTLE_FORGET_HOURS = 24
 # Failed log-ins per client address, whatever the account (successful ones do not count).
 LOGIN_RATE_LIMIT = "30 per 15 minutes"
+# Two-step log-in (an authenticator's code after the password). Required of these roles (and of
+# national users of a country where an administrator requires it); optional for the others.
+# A user between the two steps has TWO_FACTOR_PENDING_MINUTES to finish; a browser may be
+# remembered for TWO_FACTOR_REMEMBER_DAYS, in a cookie of this name.
+TWO_FACTOR_REQUIRED_ROLES = ["admin", "secretariat"]
+TWO_FACTOR_PENDING_MINUTES = 10
+TWO_FACTOR_REMEMBER_DAYS = 30
+TWO_FACTOR_DEVICE_COOKIE = "remembered_device"
+# The name authenticator applications show beside the account.
+TWO_FACTOR_ISSUER = "focalpoints"
 # A rate limit, not a password.
 PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes"  # noqa: S105  # nosec B105
 INVITATION_RATE_LIMIT = "30 per hour"
@@ -35,6 +45,8 @@ API_RATE_LIMIT = "300 per minute"
 # Personal calendar links: each link, and each client address whatever the link.
 CALENDAR_FEED_RATE_LIMIT = "30 per hour"
 CALENDAR_FEED_ADDRESS_RATE_LIMIT = "600 per hour"
+# The public directory, per client address: generous, for crawlers that read it all.
+DIRECTORY_RATE_LIMIT = "600 per minute"
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 
@@ -111,3 +123,12 @@ NOTIFY_ACKNOWLEDGED_WITHIN_DAYS = 30
 NOTIFY_DIGEST_DAYS = 7
 # A notice whose e-mail failed this many times is given up on (it stays in the app).
 NOTIFY_MAX_ATTEMPTS = 10
+
+# Links mailed to focal points: to confirm their own record (each current holder with an e-mail
+# address, on designation and then every CONFIRMATION_INTERVAL_DAYS), and to answer a
+# consultation (those without an account). A link works once, for PERSON_LINK_MAX_AGE_DAYS.
+PERSON_LINK_MAX_AGE_DAYS = 30
+CONFIRMATION_INTERVAL_DAYS = 365
+# Opening or using links: each link, and each client address whatever the link.
+PERSON_LINK_RATE_LIMIT = "30 per hour"
+PERSON_LINK_ADDRESS_RATE_LIMIT = "120 per hour"

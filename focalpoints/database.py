@@ -68,3 +68,43 @@ def writing() -> Iterator[None]:
         yield
     finally:
         _writing.reset(token)
+
+
+def lock(model: Any, *ids: int) -> None:
+    """Lock these rows until the transaction ends, and reload them (PostgreSQL's FOR NO KEY UPDATE).
+
+    An operation that reads, decides and then writes takes the lock first, so that a second
+    request doing the same waits and then decides on what the first one saved. Rows are locked
+    in id order (no deadlock between two operations on the same rows). NO KEY UPDATE leaves
+    inserts that refer to the rows free. SQLite has no row locks: a writing request holds the
+    database's write lock from BEGIN IMMEDIATE already, and this is a plain reload.
+    """
+    from sqlalchemy import select
+
+    from focalpoints.extensions import db
+
+    db.session.execute(
+        select(model)
+        .where(model.id.in_(ids))
+        .order_by(model.id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    ).all()
+
+
+def lost_race(error: Exception) -> bool:
+    """Whether a failed write lost a race to a concurrent one rather than met a bug.
+
+    A unique index refused the row (the other writer's row came first); SQLite could not take
+    the write lock for a transaction that read before another writer committed; or PostgreSQL
+    broke a deadlock or a serialisation conflict.
+    """
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    original = getattr(error, "orig", None)
+    code = getattr(original, "sqlstate", None)
+    if isinstance(error, IntegrityError):
+        return code == "23505" or "UNIQUE constraint failed" in str(original)
+    if isinstance(error, OperationalError):
+        return code in {"40001", "40P01"} or "database is locked" in str(original)
+    return False

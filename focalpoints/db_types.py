@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,3 +33,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+def in_enum(column: str, values: Iterable[Any]) -> str:
+    """A CHECK condition that ``column`` holds one of ``values`` (an enum's members, or strings).
+
+    NULL passes, as in any CHECK: a nullable column stays nullable.
+    """
+    listed = ", ".join(f"'{getattr(value, 'value', value)}'" for value in values)
+    return f"{column} IN ({listed})"

@@ -7,12 +7,16 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from flask import current_app
+from flask_babel import format_number
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectChoice, StringField, TextAreaField
+from markupsafe import Markup, escape
+from wtforms import Field, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
+from wtforms.widgets import CheckboxInput, html_params
 
+from focalpoints.auth.password_policy import password_problem
 from focalpoints.urls import is_web_address
 
 # C0/C1 controls, line separators, bidi embeddings/overrides/isolates (which can make a name
@@ -56,24 +60,23 @@ def has_control_characters(text: str, allow_newlines: bool = False) -> bool:
 
 
 def strip_filter(value: Any) -> Any:
-    """Trim surrounding white space from submitted text."""
-    return value.strip() if isinstance(value, str) else value
+    """Trim surrounding white space from submitted text, with line breaks as one character."""
+    # Browsers send a text area's line breaks as CR LF: counted as two characters, they would
+    # make text that the page's live count shows within the limit exceed it here.
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
 
 
 class PasswordPolicy:
-    """At least PASSWORD_MIN_LENGTH characters, not all the same, at most 256."""
+    """Refuse a password that password_policy refuses; a form that sets ``account`` (the user
+    whose password it is) also refuses passwords built from that user's name or e-mail."""
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
-        password = field.data or ""
-        minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-        if len(password) < minimum:
-            raise ValidationError(
-                _l("Use at least %(n)d characters.", n=minimum)  # type: ignore[arg-type]
-            )
-        if len(password) > 256:
-            raise ValidationError(_l("Use at most 256 characters."))
-        if len(set(password)) < 4:
-            raise ValidationError(_l("Use a less repetitive password."))
+        account = getattr(form, "account", None)
+        problem = password_problem(
+            field.data or "", getattr(account, "name", ""), getattr(account, "email", "")
+        )
+        if problem is not None:
+            raise ValidationError(problem)
 
 
 class NoFormula:
@@ -92,15 +95,56 @@ class WebAddress:
             raise ValidationError(_l("Enter a web address starting with https://."))
 
 
+class TextLimit(Length):
+    """A length check that refuses over-long text with a message and never cuts it.
+
+    WTForms' Length sets the ``maxlength`` attribute, with which a browser silently drops what
+    is pasted beyond the limit; here the page shows the limit and a live count instead
+    (``data-limit``, read by static/js/text_limits.js) and the server says by how much.
+    """
+
+    def __init__(self, min: int = -1, max: int = -1, message: Any = None) -> None:
+        super().__init__(min, max, message)
+        self.field_flags = {}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if self.min != -1:
+            super().__call__(form, field)
+            return
+        length = len(field.data or "")
+        if length > self.max:
+            # The figures as the reader writes them (20,000 or 20 000), as the page's count does.
+            raise ValidationError(
+                _l(
+                    "Enter at most %(max)s characters: this text has %(length)s.",
+                    max=format_number(self.max),
+                    length=format_number(length),
+                )
+            )
+
+
 def text_length(maximum: int, minimum: int = 0) -> Length:
     """A translated length validator."""
     if minimum:
-        return Length(
+        return TextLimit(
             min=minimum,
             max=maximum,
             message=_l("Enter between %(min)d and %(max)d characters."),
         )
-    return Length(max=maximum, message=_l("Enter at most %(max)d characters."))
+    return TextLimit(max=maximum)
+
+
+def text_limit(field: Field) -> int | None:
+    """The most characters a text field takes, if it has a limit."""
+    if not isinstance(field, StringField | TextAreaField):
+        return None
+    limits = [v.max for v in field.validators if isinstance(v, Length) and v.max >= 0]
+    return min(limits) if limits else None
+
+
+def shown_limit(field: Field) -> int | None:
+    """The limit the page states under a text area, with its live count (none for one line)."""
+    return text_limit(field) if isinstance(field, TextAreaField) else None
 
 
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
@@ -119,6 +163,11 @@ def field_attributes(field: Field, autofocus: bool = False) -> dict[str, Any]:
     if field.errors:
         described.append(f"{field.id}-error")
     attributes: dict[str, Any] = {}
+    limit = text_limit(field)
+    if limit is not None:
+        attributes["data-limit"] = limit
+        if shown_limit(field) is not None:
+            described.append(f"{field.id}-limit")
     if described:
         attributes["aria-describedby"] = " ".join(described)
     if field.errors:
@@ -126,3 +175,62 @@ def field_attributes(field: Field, autofocus: bool = False) -> dict[str, Any]:
     if autofocus:
         attributes["autofocus"] = True
     return attributes
+
+
+class CheckboxList:
+    """Check boxes in a fieldset whose legend is the field's label: each box is reached with Tab
+    and toggled with Space, and read with its own label and the legend by screen readers.
+
+    A long list scrolls in its own box and gets a filter box from static/js/checkbox_lists.js
+    (data-filter); without the script every option is still there. Grouped choices (optgroups)
+    become groups with their own legend.
+    """
+
+    #: From how many options a list is long.
+    LONG = 10
+
+    def __call__(self, field: SelectMultipleField, **kwargs: Any) -> Markup:
+        kwargs.pop("class_", None)
+        kwargs.pop("aria-invalid", None)
+        kwargs.pop("autofocus", None)
+        if field.has_groups():
+            groups = [(label, list(group)) for label, group in field.iter_groups()]
+        else:
+            groups = [(None, list(field.iter_choices()))]
+        total = sum(len(options) for _label, options in groups)
+        attributes = {"id": field.id, "class": "checkbox-list mb-0", **kwargs}
+        if total >= self.LONG:
+            attributes["data-filter"] = _("Filter the list")
+        html = [f"<fieldset {html_params(**attributes)}>"]
+        html.append(f'<legend class="form-label fs-6 mb-1">{escape(field.label.text)}</legend>')
+        html.append(f'<div class="{"checkbox-list-options" if total >= self.LONG else ""}">')
+        number = 0
+        for label, options in groups:
+            if label is not None:
+                html.append(f'<fieldset><legend class="h6 small mt-2">{escape(label)}</legend>')
+            for value, text, selected, render_kw in options:
+                number += 1
+                box = {
+                    "type": "checkbox",
+                    "class": "form-check-input",
+                    "id": f"{field.id}-{number}",
+                    "name": field.name,
+                    "value": value,
+                    "checked": bool(selected),
+                }
+                label_attributes = {"class": "form-check-label", "for": box["id"], **render_kw}
+                html.append(
+                    f'<div class="form-check"><input {html_params(**box)}>'
+                    f"<label {html_params(**label_attributes)}>{escape(text)}</label></div>"
+                )
+            if label is not None:
+                html.append("</fieldset>")
+        html.append("</div></fieldset>")
+        return Markup("".join(html))  # noqa: S704 (every value above is escaped)
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as a list of check boxes, never a Ctrl-click multiple select."""
+
+    widget = CheckboxList()
+    option_widget = CheckboxInput()

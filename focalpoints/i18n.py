@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import flask_babel
 import icu
 from babel import Locale
+from babel import dates as babel_dates
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
@@ -19,6 +22,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from focalpoints import PROJECT_ROOT
+from focalpoints.security import is_public_page
 
 #: Every UN language, named in itself; config LANGUAGES says which are shipped.
 NATIVE_NAMES = {
@@ -49,6 +53,10 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["translated"] = translated
     app.jinja_env.filters["dateformat"] = _date_filter
+    app.jinja_env.filters["date_cell"] = _context_filter("cell")
+    app.jinja_env.filters["date_prose"] = _context_filter("prose")
+    app.jinja_env.filters["timestamp"] = _timestamp_filter
+    app.jinja_env.globals["zoned_time"] = format_zoned
     app.jinja_env.filters["numberformat"] = format_number
     app.jinja_env.filters["percentformat"] = format_percent
     app.context_processor(_bound_gettext)
@@ -57,6 +65,84 @@ def init_app(app: Flask) -> None:
 def _date_filter(value: date | datetime | None, format: str | None = None) -> str:
     """The ``dateformat`` filter: an unknown date shows as nothing, never as today."""
     return "" if value is None else format_date(value, format)
+
+
+# One date style per context, from CLDR in the reader's language (templates name the context:
+# ``date_cell``, ``date_prose``, ``timestamp``; meetings use ``zoned_time``):
+DATE_STYLES = {
+    "cell": "medium",  # a table cell, a list, a badge: "1 Dec 2026"
+    "prose": "long",  # a sentence or a record's details: "1 December 2026"
+}
+# A recorded moment (saved, logged, uploaded): medium date, short time and the zone's name,
+# "1 Dec 2026, 09:45 UTC". Meetings: on their own clock, the zone named in full.
+
+
+def _context_filter(context: str) -> Any:
+    style = DATE_STYLES[context]
+
+    def date_filter(value: date | datetime | None) -> str:
+        return "" if value is None else format_date(value, style)
+
+    date_filter.__name__ = f"date_{context}"
+    return date_filter
+
+
+def _timestamp_filter(value: datetime | None) -> str:
+    return "" if value is None else format_timestamp(value)
+
+
+def format_day(value: date | datetime, context: str = "cell") -> str:
+    """A calendar date in the style of ``context`` ("cell" or "prose")."""
+    return format_date(value, DATE_STYLES[context])
+
+
+def format_timestamp(value: datetime) -> str:
+    """A recorded moment: medium date and short time in the reader's time zone, zone named."""
+    locale = get_locale() or Locale.parse("en")
+    moment = flask_babel.to_user_timezone(value if value.tzinfo else value.replace(tzinfo=UTC))
+    return _date_time(moment, locale, babel_dates.get_timezone_name(moment, "short", locale=locale))
+
+
+def format_zoned(start: datetime | None, zone: str, end: datetime | None = None) -> str:
+    """When a meeting happens, on its own clock, with the zone's name and city.
+
+    A meeting at 09:00 in Nairobi reads "1 Dec 2026, 09:00 East Africa Time (Nairobi)" for
+    every reader, wherever they are: the time the invitation gave.
+    """
+    if start is None:
+        return ""
+    locale = get_locale() or Locale.parse("en")
+    tz = _zone(zone)
+    local = (start if start.tzinfo else start.replace(tzinfo=UTC)).astimezone(tz)
+    name = babel_dates.get_timezone_name(local, "long", locale=locale)
+    if "/" in zone:  # a place; "UTC" is no city
+        city = babel_dates.get_timezone_location(tz, locale=locale, return_city=True)
+        name = locale.zone_formats["fallback"] % {"1": name, "0": city}
+    text = _date_time(local, locale, "")
+    if end is not None:
+        local_end = (end if end.tzinfo else end.replace(tzinfo=UTC)).astimezone(tz)
+        later = (
+            babel_dates.format_time(local_end, "short", locale=locale)
+            if local_end.date() == local.date()
+            else _date_time(local_end, locale, "")
+        )
+        text = locale.interval_formats[None].format(text, later)
+    return f"{text} {name}"
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _date_time(moment: datetime, locale: Locale, zone_name: str) -> str:
+    """Medium date and short time joined as the language joins them, then the zone's name."""
+    day = babel_dates.format_date(moment.date(), "medium", locale=locale)
+    time = babel_dates.format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
+    joined = locale.datetime_formats["medium"].format(time, day)
+    return f"{joined} {zone_name}" if zone_name else joined
 
 
 def format_date(value: date | datetime | None = None, format: str | None = None) -> str:
@@ -75,7 +161,19 @@ def format_date(value: date | datetime | None = None, format: str | None = None)
 
 @functools.lru_cache(maxsize=4096)
 def _format_calendar_date(value: date, format: str | None, locale: Locale | None) -> str:
-    return flask_babel.format_date(value, format)  # in the context whose locale is ``locale``
+    text = flask_babel.format_date(value, format)  # in the context whose locale is ``locale``
+    return french_first_of_month(text, value, format, locale)
+
+
+def french_first_of_month(
+    text: str, value: date, format: str | None, locale: Locale | str | None
+) -> str:
+    """French writes the first day of a month "1er" in words (1er décembre 2026); CLDR's long
+    and full patterns give "1 décembre 2026"."""
+    language = getattr(locale, "language", None) or str(locale or "").split("_")[0]
+    if language != "fr" or value.day != 1 or format not in ("long", "full"):
+        return text
+    return re.sub(r"(?<!\d)1(?=\s)", "1er", text, count=1)
 
 
 def format_number(number: int | float) -> str:
@@ -142,11 +240,26 @@ def is_supported(language: str | None) -> bool:
 
 
 def select_locale() -> str:
-    """Pick the interface language: saved preference, session choice, browser, default."""
+    """Pick the interface language: the user's own choice, the session's, the browser's, default
+    (on a public page: ``?lang=``, browser, default).
+
+    A language an administrator (or the demo data) gave an account is only that of its
+    e-mails: an account opens in the browser's language until its user chooses one.
+    """
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default
-    if current_user and current_user.is_authenticated and is_supported(current_user.language):
+    if is_public_page():  # the same page for every reader: no account, no session
+        chosen = request.args.get("lang")
+        if is_supported(chosen):
+            return chosen
+        return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or default
+    if (
+        current_user
+        and current_user.is_authenticated
+        and current_user.language_chosen
+        and is_supported(current_user.language)
+    ):
         return current_user.language
     if is_supported(session.get(SESSION_KEY)):
         return session[SESSION_KEY]

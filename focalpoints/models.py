@@ -14,6 +14,8 @@ from focalpoints.notifications.models import Notice, NotificationPreference
 from focalpoints.positions.models import Consultation, Position, PositionVersion
 from focalpoints.reference.models import ReferenceDataset
 from focalpoints.reporting.models import ReportDeadline, ReportStatus
+from focalpoints.self_service.models import PendingChange, PersonLink
+from focalpoints.two_factor.models import RecoveryCode, RememberedDevice, TotpCredential
 from focalpoints.working_groups.models import (
     ActionItem,
     Document,
@@ -46,14 +48,19 @@ __all__ = [
     "Nbsap",
     "Notice",
     "NotificationPreference",
+    "PendingChange",
     "Person",
+    "PersonLink",
     "Position",
     "PositionVersion",
     "ProgressNote",
+    "RecoveryCode",
     "ReferenceDataset",
+    "RememberedDevice",
     "ReportDeadline",
     "ReportStatus",
     "Role",
+    "TotpCredential",
     "User",
     "WorkingGroup",
 ]

@@ -23,6 +23,7 @@ class Menus:
     edit_reference_data: bool
     manage_users: bool
     sees_all_countries: bool
+    acknowledge: bool
 
     @classmethod
     def of(cls, user: Any) -> Menus:
@@ -30,6 +31,7 @@ class Menus:
             edit_reference_data=permissions.can_edit_reference_data(user),
             manage_users=permissions.can_manage_users(user),
             sees_all_countries=permissions.sees_all_countries(user),
+            acknowledge=permissions.can_acknowledge(user),
         )
 
 

@@ -69,6 +69,12 @@ def can_restore_records(user: Any, country: Any) -> bool:
     return is_admin(user) or (_role(user) is UserRole.COORDINATOR and belongs_to(user, country))
 
 
+def can_review_changes(user: Any, country: Any) -> bool:
+    """Changes focal points propose to their own records are approved by the country's
+    coordinators (and administrators); they also see who was asked to confirm, and when."""
+    return is_admin(user) or (_role(user) is UserRole.COORDINATOR and belongs_to(user, country))
+
+
 def can_import(user: Any, country: Any) -> bool:
     """Contact lists are imported by the Secretariat and administrators for any country, and by
     coordinators for their own."""
@@ -80,6 +86,12 @@ def can_import(user: Any, country: Any) -> bool:
 def can_acknowledge(user: Any) -> bool:
     """The Secretariat (and administrators) acknowledge officially notified designations."""
     return _role(user) in (UserRole.ADMIN, UserRole.SECRETARIAT)
+
+
+def can_draft_letters(user: Any, country: Any) -> bool:
+    """Designation letters are drafted by the country's officials, the Secretariat and
+    administrators, who all read every person of the country."""
+    return sees_all_countries(user) or belongs_to(user, country)
 
 
 def can_view_working_group(user: Any, country: Any) -> bool:
@@ -227,6 +239,7 @@ def init_app(app: Flask) -> None:
         can_view_person=can_view_person,
         can_restore_records=can_restore_records,
         can_acknowledge=can_acknowledge,
+        can_draft_letters=can_draft_letters,
         can_import=can_import,
         can_view_working_group=can_view_working_group,
         can_read_group_papers=can_read_group_papers,

@@ -13,8 +13,9 @@ from werkzeug.wrappers import Response
 
 logger = logging.getLogger("focalpoints.request")
 _ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-# Paths whose last part is a secret: a calendar link's token, an invitation or reset link.
-_SECRET_PATH = re.compile(r"^(/calendar/|/invitation/|/password/reset/)[^/]+")
+# Paths whose last part is a secret: a calendar link's token, an invitation or reset link, a
+# focal point's personal link.
+_SECRET_PATH = re.compile(r"^(/calendar/|/invitation/|/password/reset/|/respond/)[^/]+")
 
 
 def init_app(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, abort, g, has_request_context, request
+from flask import Flask, abort, current_app, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from werkzeug.wrappers import Response
 
@@ -32,6 +32,22 @@ def without_session(view: F) -> F:
     pages included, never set, renew or clear the session cookie."""
     view.without_session = True  # type: ignore[attr-defined]
     return view
+
+
+def public_page(view: F) -> F:
+    """Mark a view that everyone may read and caches may keep (the public directory): it sets
+    no cookie, reads no session or user, and takes its language from ``?lang=`` or the
+    browser's Accept-Language alone, so that its response is the same for every reader."""
+    view.public_page = True  # type: ignore[attr-defined]
+    return without_session(view)
+
+
+def is_public_page() -> bool:
+    """Whether the current request is for a view marked with :func:`public_page`."""
+    if not has_request_context() or request.endpoint is None:
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    return bool(getattr(view, "public_page", False))
 
 
 class SecureCookieOverHttps(SecureCookieSessionInterface):

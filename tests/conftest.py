@@ -47,6 +47,8 @@ TEST_CONFIG = {
     "ARGON2_MEMORY_COST_KIB": 8,
     "ARGON2_PARALLELISM": 1,
     "SERVER_NAME": "focalpoints.test",
+    # Tests log administrators in with a password alone; tests/test_two_factor.py turns it on.
+    "TWO_FACTOR_REQUIRED_ROLES": [],
 }
 
 
@@ -284,6 +286,7 @@ def make_user(app: Flask, country: Callable[[str], Country]) -> Callable[..., Us
         language: str | None = None,
         active: bool = True,
         password: bool = True,
+        language_chosen: bool | None = None,
     ) -> User:
         user_role = UserRole(role)
         user = User(
@@ -292,6 +295,8 @@ def make_user(app: Flask, country: Callable[[str], Country]) -> Callable[..., Us
             role=role,
             country=country(country_code) if user_role.is_national and country_code else None,
             language=language,
+            # A test user's language is their own choice unless the test says otherwise.
+            language_chosen=language is not None if language_chosen is None else language_chosen,
             active=active,
             password_hash=password_hash if password else None,
         )

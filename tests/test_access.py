@@ -30,6 +30,32 @@ EXPECTED = {
         dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200),
     ),
     "auth.set_language": ("POST", dict.fromkeys(WHO, 400)),
+    # Two-step log-in: with no log-in between its steps, the code page sends users on; in
+    # TEST_CONFIG nobody must use it, so everyone may set it up; nothing to renew or forget.
+    "two_factor.verify": (
+        "GET",
+        dict(anonymous=LOGIN, own=302, other=302, secretariat=302, admin=302),
+    ),
+    "two_factor.enrol": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200),
+    ),
+    **{
+        endpoint: ("POST", dict(anonymous=LOGIN, own=302, other=302, secretariat=302, admin=302))
+        for endpoint in (
+            "two_factor.renew_recovery_codes",
+            "two_factor.turn_off",
+            "two_factor.forget_device",
+        )
+    },
+    "two_factor.reset": (
+        "POST",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=302),
+    ),
+    "two_factor.requirement": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=403, admin=200),
+    ),
     "countries.home": (
         "GET",
         dict(anonymous=LOGIN, own=302, other=302, secretariat=302, admin=302),
@@ -115,6 +141,17 @@ EXPECTED = {
             "api.coverage_figures",
         )
     },
+    # The public directory answers everyone alike, logged in or not (tests/test_directory.py).
+    **{
+        endpoint: ("GET", dict.fromkeys(WHO, 200))
+        for endpoint in (
+            "directory.index",
+            "directory.country",
+            "directory.country_json",
+            "directory.robots",
+            "directory.sitemap",
+        )
+    },
     "api_tokens.index": (
         "GET",
         dict(anonymous=LOGIN, own=403, other=403, secretariat=200, admin=200),
@@ -130,6 +167,25 @@ EXPECTED = {
         dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200),
     ),
     "calendar_feeds.feed": ("GET", dict.fromkeys(WHO, 404)),
+    # A focal point's personal link (an unknown one here), and what coordinators approve.
+    "self_service.respond": ("GET", dict.fromkeys(WHO, 404)),
+    "self_service.changes": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=403, admin=200),
+    ),
+    **{
+        endpoint: ("POST", dict(anonymous=LOGIN, own=302, other=403, secretariat=403, admin=302))
+        for endpoint in ("self_service.approve", "self_service.reject")
+    },
+    # The Secretariat's queue of designations to acknowledge.
+    "designations.queue": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=200, admin=200),
+    ),
+    "designations.acknowledge": (
+        "POST",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=302, admin=302),
+    ),
     # Exports: every logged-in official, national users limited to their own country.
     **{
         endpoint: ("GET", dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200))
@@ -140,10 +196,33 @@ EXPECTED = {
             "exports.contacts_vcf",
             "exports.contacts_txt",
             "exports.directory",
+            "exports.count",
             "coverage.index",
             "coverage.missing_csv",
+            "coverage.missing_count",
+            "coverage.history_page",
+            "coverage.history_svg",
+            "coverage.history_csv",
         )
     },
+    # The page's download buttons name a format; without one there is nothing to download.
+    "exports.download": (
+        "GET",
+        dict(anonymous=LOGIN, own=404, other=404, secretariat=404, admin=404),
+    ),
+    # The Secretariat's report; without an instrument chosen, the files are a bad request.
+    "coverage.report_page": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=200, admin=200),
+    ),
+    "coverage.report_docx": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=400, admin=400),
+    ),
+    "coverage.report_xlsx": (
+        "GET",
+        dict(anonymous=LOGIN, own=403, other=403, secretariat=400, admin=400),
+    ),
     # The registry; the KE person is restricted to Kenya and the Secretariat.
     "focal_points.people": (
         "GET",
@@ -213,6 +292,25 @@ EXPECTED = {
     "focal_points.letter": (
         "GET",
         dict(anonymous=LOGIN, own=404, other=403, secretariat=404, admin=404),
+    ),
+    # Designation letters: the country's officials, the Secretariat and administrators; the
+    # download without any appointment chosen is a bad request.
+    "letters.appointment_letter": (
+        "GET",
+        dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200),
+    ),
+    "letters.download": (
+        "GET",
+        dict(anonymous=LOGIN, own=400, other=403, secretariat=400, admin=400),
+    ),
+    "letters.new": ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200)),
+    # The handover pack: whoever may see the holder (restricted here); mailed by the country's
+    # officials and administrators (no language chosen: a bad request).
+    "handover.page": ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200)),
+    "handover.docx": ("GET", dict(anonymous=LOGIN, own=200, other=403, secretariat=200, admin=200)),
+    "handover.mail": (
+        "POST",
+        dict(anonymous=LOGIN, own=400, other=403, secretariat=403, admin=400),
     ),
     "focal_points.make_primary": (
         "POST",
@@ -401,6 +499,18 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
         positions.PositionValues(meeting, item, None, "en", "Line", "Text", "draft", None, None),
     )
     consultation = positions.request_consultation(position, [person], None, "", "en", 1)[0]
+    from focalpoints.self_service.models import PendingChange
+
+    change = PendingChange(
+        country_id=kenya.id,
+        person_id=person.id,
+        kind="correction",
+        proposed={"job_title": "Director"},
+        previous={"job_title": ""},
+        appointment_ids=[],
+    )
+    db.session.add(change)
+    db.session.commit()
 
     nbsap = nbsap_operations.save_nbsap(kenya, None, {"title": "NBSAP"})
     target = nbsap_operations.save_target(
@@ -433,8 +543,10 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
         "issue_id": item.issue_id,
         "position_id": position.id,
         "consultation_id": consultation.id,
+        "change_id": change.id,
         "number": 1,
         "convention_code": "CMS",
+        "device_id": 1,
     }
     fresh = _working_group_records(kenya)
     # One log-in per role, through the real form; each endpoint gets a fresh client carrying its

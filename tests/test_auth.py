@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import html
 import re
 from pathlib import Path
 
@@ -132,7 +133,14 @@ def test_strangers_failing_from_other_addresses_never_keep_the_owner_out(client,
     assert owner.headers["Location"] == "/countries/KE"
 
 
-def test_known_and_unknown_accounts_are_throttled_and_answered_alike(client, make_user, app):
+def test_known_and_unknown_accounts_are_throttled_and_answered_alike(
+    client, make_user, app, monkeypatch
+):
+    from datetime import UTC, datetime
+
+    # The clock stands still: on a loaded machine the waits must not lapse between requests.
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    monkeypatch.setattr("focalpoints.auth.operations.utcnow", lambda: now)
     user = make_user()
     answers = {}
     for address in (user.email, "nobody@example.org"):
@@ -142,6 +150,8 @@ def test_known_and_unknown_accounts_are_throttled_and_answered_alike(client, mak
         refused = _fail(client, address)
         page = refused.data.decode().replace(address, "[typed address]")
         page = re.sub(r"Try again in [^.<]+", "Try again in [wait]", page)  # a second apart
+        # CSRF tokens are signed with the second they were made in.
+        page = re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token"', page)
         answers[address] = (statuses, refused.status_code, page)
     assert answers[user.email] == answers["nobody@example.org"]
     assert answers[user.email][1] == 429
@@ -499,3 +509,119 @@ def test_mailed_links_start_with_base_url_whatever_the_host_header(app, client, 
             body = message.get_body(preferencelist=(part,)).get_content()
             assert "evil.example" not in body
             assert expected + path in body
+
+
+# Passwords people really choose ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["password1234", "Password2024!", "qwertyuiop123", "iloveyou2025!!", "Dragon 1234567"],
+)
+def test_common_breached_passwords_are_refused(app, password):
+    from focalpoints.auth.password_policy import password_problem
+
+    with app.test_request_context():
+        assert "most common" in str(password_problem(password))
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Wanjiru1985!",  # family name and a year
+        "amina.wanjiru",  # the e-mail's local part
+        "2024AminaWanjiru",  # the name run together, digits in front
+        "wanjiruamina!!",  # reversed
+        "Émilie-Wanjiru 2026",  # accents and case do not matter
+        "awanjiru20251",  # initial and family name
+        "focalpoints2026",  # the app's own name
+    ],
+)
+def test_passwords_built_from_the_name_or_address_are_refused(app, password):
+    from focalpoints.auth.password_policy import password_problem
+
+    with app.test_request_context():
+        problem = password_problem(password, "Amina Émilie Wanjiru", "amina.wanjiru@env.go.ke")
+        assert "name or e-mail" in str(problem), password
+
+
+@pytest.mark.parametrize(
+    "password",
+    [PASSWORD, "a brand new passphrase", "Wanjiru walks to Gigiri at dawn", "kx7#Pq2!vLm9"],
+)
+def test_long_or_unusual_passwords_pass(app, password):
+    from focalpoints.auth.password_policy import common_passwords, password_problem
+
+    assert len(common_passwords()) > 19_000
+    with app.test_request_context():
+        assert password_problem(password, "Amina Wanjiru", "amina.wanjiru@env.go.ke") is None
+
+
+def test_reset_refuses_a_password_from_the_name_in_the_readers_language(app, client, make_user):
+    user = make_user(name="Amina Wanjiru", email="amina.wanjiru@example.org")
+    client.post("/password/forgot", data={"email": user.email})
+    link = link_in(outbox(app)[-1])
+    response = client.post(
+        link,
+        data={"password": "AminaWanjiru2026", "confirm": "AminaWanjiru2026"},
+        headers={"Accept-Language": "fr"},
+    )
+    assert response.status_code == 200
+    with app.test_request_context():
+        expected = in_language(
+            "fr",
+            "This password is built from your name or e-mail address, which others can "
+            "guess. Choose another.",
+        )
+    assert html.unescape(expected) in html.unescape(response.get_data(as_text=True))
+    response = client.post(link, data={"password": "password123456", "confirm": "password123456"})
+    assert response.status_code == 200
+    assert passwords.verify_password(db.session.get(User, user.id).password_hash, PASSWORD)
+
+
+def test_invitation_and_change_refuse_common_passwords(app, client, make_user):
+    user = make_user(password=False, name="Juan Pérez", email="jperez@example.org")
+    with app.test_request_context():
+        token = tokens.make_token(user, tokens.INVITATION)
+    response = client.post(
+        f"/invitation/{token}", data={"password": "jperez.1990", "confirm": "jperez.1990"}
+    )
+    assert response.status_code == 200 and "Location" not in response.headers
+    member = make_user(name="Wei Zhang")
+    login(client, member)
+    response = client.post(
+        "/account/password",
+        data={"current": PASSWORD, "password": "Zhang Wei 1988", "confirm": "Zhang Wei 1988"},
+    )
+    assert response.status_code == 200 and "Location" not in response.headers
+    response = client.post(
+        "/account/password",
+        data={"current": PASSWORD, "password": "qwerty1234567", "confirm": "qwerty1234567"},
+    )
+    assert response.status_code == 200 and "Location" not in response.headers
+
+
+def test_operations_refuse_what_the_forms_refuse(app, make_user):
+    from focalpoints.auth import operations
+    from focalpoints.auth.models import UserRole
+    from focalpoints.auth.password_policy import PasswordRefused
+
+    user = make_user(name="Amina Wanjiru")
+    with app.test_request_context(), pytest.raises(PasswordRefused):
+        operations.set_password(user, "wanjiru2024!!")
+    with app.test_request_context(), pytest.raises(PasswordRefused):
+        operations.create_user("x@example.org", UserRole.ADMIN, password="password123456")
+
+
+def test_cli_refuses_a_common_password(app, runner):
+    result = runner.invoke(
+        args=["users", "create", "kamau@example.org", "--role", "admin", "--password-stdin"],
+        input="Kamau2024!!!!\n",
+    )
+    assert result.exit_code != 0 and "name or e-mail" in result.output
+    result = runner.invoke(
+        args=["users", "create", "kamau@example.org", "--role", "admin", "--password-stdin"],
+        input="iloveyou12345\n",
+    )
+    assert result.exit_code != 0 and "most common" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -71,6 +73,8 @@ def test_demo_data_is_deterministic_idempotent_and_prints_log_ins(app, runner, d
     assert DEMO_PASSWORD in demo_output
     second = runner.invoke(args=["demo-data"])
     assert "0 accounts created" in second.output
+    # Their languages are for e-mails: pages open in the browser's language.
+    assert not any(db.session.scalars(select(User.language_chosen)))
     names = set(db.session.scalars(select(User.name)))
     assert {u.name for u in DEMO_USERS} == names
     scripts = "".join(names)
@@ -78,6 +82,24 @@ def test_demo_data_is_deterministic_idempotent_and_prints_log_ins(app, runner, d
     assert any("\u4e00" <= c <= "\u9fff" for c in scripts)  # Chinese
     assert any("\u0400" <= c <= "\u04ff" for c in scripts)  # Cyrillic
     assert "é" in scripts
+
+
+@pytest.mark.demo_data
+def test_demo_data_prints_every_log_in_with_its_country_and_script(demo_output):
+    assert f"{len(DEMO_USERS)} accounts created" in demo_output
+    lines = demo_output.splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("Demo log-ins")))
+    table = lines[start + 1 : start + 1 + len(DEMO_USERS)]
+    for demo, line in zip(DEMO_USERS, table, strict=True):
+        assert demo.email in line and line.split()[0] == demo.role.value
+    assert "coordinator.ke@demo.focalpoints.example" in table[2] and "Kenya" in table[2]
+    assert table[2].endswith("(Latin)")
+    assert table[0].split()[2] == "—"  # the administrator has no country
+    assert re.search(r"Saudi Arabia +\(Arabic\)$", table[4])
+    assert re.search(r"China +\(Han\)$", table[5])
+    assert table[6].endswith("(Cyrillic)")
+    # The log-ins are the last lines, where a terminal leaves them in view.
+    assert lines[-1] == table[-1]
 
 
 @pytest.mark.demo_data

@@ -130,3 +130,26 @@ def test_a_national_reader_never_gets_the_secretariats_cached_page(
     assert 'class="coverage-map"' not in page  # the Secretariat's map of every Party
     # and the Secretariat's page, cached first, is still whole
     assert "/countries/FR" in client.get("/coverage").data.decode()
+
+
+def test_the_missing_list_follows_the_form_and_says_how_many_rows(
+    client, login_as, make_appointment
+):
+    """The download is the filter form's own button, so the browser sends the filters shown."""
+    import re
+
+    login_as(role="secretariat", country_code=None)
+    html = client.get("/coverage?region=africa&role=CITES-MA").data.decode()
+    start = html.index('<form method="get" action="/coverage"')
+    form = html[start : html.index("</form>", start)]
+    assert re.search(r'<button type="submit" [^>]*formaction="/coverage/missing.csv"', form)
+    assert 'data-count-url="/coverage/missing/count"' in form
+    data = client.get("/coverage/missing.csv?region=africa&role=CITES-MA&format=csv").data
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    count = client.get("/coverage/missing/count?region=africa&role=CITES-MA").get_json()
+    assert count["rows"] == len(rows) > 0
+    assert f"{count['rows']} rows: a Party and a role it has not designated" in form
+    make_appointment("CITES-MA", country_code="KE")
+    after = client.get("/coverage/missing/count?region=africa&role=CITES-MA").get_json()
+    assert after["rows"] == count["rows"] - 1
+    assert client.get("/coverage/missing/count?role=NOPE").status_code == 400

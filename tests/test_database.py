@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from focalpoints.conventions.models import Convention
 from focalpoints.extensions import db
+from focalpoints.focal_points.models import Appointment
 from tests.conftest import TEST_CONFIG, is_postgres
 
 sqlite_only = pytest.mark.skipif(is_postgres(), reason="SQLite connection settings")
@@ -176,4 +177,47 @@ def test_the_latest_migration_goes_down_and_up_on_a_database_with_data(app, make
     upgrade()
     assert db.session.scalar(select(func.count()).select_from(Person)) == 2
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 2
+    db.session.commit()
+
+
+def test_the_integrity_migration_stops_on_rows_that_break_a_rule_and_changes_nothing(
+    app, make_appointment, make_person
+):
+    """Two current holders of a single-holder role (as concurrent requests could make before)
+    stop the upgrade with a list of them; once one is ended, the upgrade goes through."""
+    from sqlalchemy import inspect, text
+
+    first = make_appointment("CMS-NFP")
+    other = make_person("KE")
+    ids = (first.id, first.country_id, first.role_id, other.id)
+    db.session.commit()
+    db.engine.dispose()
+    downgrade(revision="00f3dea0b9f9")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO appointments (country_id, person_id, role_id, status, is_primary,"
+                " start_date, end_reason, letter_reference, version, created_at)"
+                " VALUES (:country, :person, :role, 'proposed', false, '2025-01-01', '', '', 1,"
+                " '2025-01-01 00:00:00')"
+            ),
+            {"country": ids[1], "person": ids[3], "role": ids[2]},
+        )
+    from alembic import command
+
+    config = app.extensions["migrate"].migrate.get_config()
+    with pytest.raises(RuntimeError) as refused:  # Flask-Migrate's upgrade() would only exit
+        command.upgrade(config, "head")
+    assert "single-holder roles with more than one current holder" in str(refused.value)
+    assert f"({ids[1]}, {ids[2]}, 2)" in str(refused.value)
+    db.engine.dispose()
+    with db.engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("appointments")}
+    assert "multiple_holders" not in columns
+    with db.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE appointments SET status = 'ended' WHERE id = :id"), {"id": ids[0]}
+        )
+    upgrade()
+    assert db.session.scalar(select(Appointment.multiple_holders).limit(1)) is False
     db.session.commit()

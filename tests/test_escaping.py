@@ -4,10 +4,12 @@ pages, exports, vCards and JSON."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import vobject
 
 from focalpoints.extensions import db
+from focalpoints.focal_points.models import Status
 
 SCRIPT = "<script>alert('x')</script>"
 IMG = '<img src=x onerror="alert(1)">'
@@ -24,7 +26,13 @@ def test_planted_markup_is_inert_everywhere(client, login_as, make_person, make_
         notes=f"{SCRIPT}notes",
         email="evil@example.org",
     )
-    appointment = make_appointment("CMS-NFP", person=person)
+    appointment = make_appointment(
+        "CMS-NFP",
+        person=person,
+        status=Status.NOTIFIED,
+        letter_reference=SCRIPT,
+        letter_date=date(2024, 1, 10),
+    )
     appointment.end_reason = SCRIPT
     db.session.commit()
     login_as(role="admin", country_code=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -15,7 +16,22 @@ from sqlalchemy import select
 from focalpoints.extensions import db
 from focalpoints.focal_points import importing
 from focalpoints.focal_points.columns import CONTACT_COLUMNS
+from focalpoints.focal_points.models import Status
 from tests.conftest import in_language
+
+
+@pytest.fixture
+def make_appointment(make_appointment):
+    """Appointments officially notified unless a test says otherwise: contact lists and the API
+    hold notified and acknowledged designations unless asked for others."""
+
+    def make(*args, **kwargs):
+        if kwargs.setdefault("status", Status.NOTIFIED) == Status.NOTIFIED:
+            kwargs.setdefault("letter_reference", "NV/2024/1")
+            kwargs.setdefault("letter_date", date(2024, 1, 10))
+        return make_appointment(*args, **kwargs)
+
+    return make
 
 
 def _rows(data: bytes) -> list[dict[str, str]]:
@@ -74,7 +90,8 @@ def test_xlsx_is_styled_frozen_and_filterable(client, login_as, registry):
     assert sheet[1][0].font.bold
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref.startswith("A1:")
-    assert sheet.column_dimensions["D"].width > 20  # role names are readable
+    assert sheet.column_dimensions["B"].width > 20  # country names are readable
+    assert sheet.column_dimensions["E"].width > 20  # role names are readable
     assert sheet.max_row == 6
 
 
@@ -200,6 +217,7 @@ def test_exports_take_a_fixed_number_of_queries(
     client, login_as, registry, count_queries, make_appointment
 ):
     login_as(role="secretariat", country_code=None)
+    client.get("/exports/contacts.csv")  # reference data cached
     counter = count_queries()
     client.get("/exports/contacts.csv")
     baseline = counter.count
@@ -218,15 +236,24 @@ def test_printable_directory(client, login_as, registry):
     assert in_language("es", "Directory of focal points") in html
 
 
-def test_country_names_are_an_optional_column(client, login_as, registry, make_appointment):
+def test_country_names_in_the_exports_language(client, login_as, registry, make_appointment):
+    """The UN short name is always beside the code; the formal name when asked for."""
     login_as(role="secretariat", country_code=None)
     make_appointment("CMS-NFP", country_code="KR")
     headers = {"Accept-Language": "fr"}
+    rows = _rows(client.get("/exports/contacts.csv", headers=headers).data)
+    assert list(rows[0]) == list(CONTACT_COLUMNS)
+    assert CONTACT_COLUMNS[:3] == ("country", "country_name", "convention")
+    assert {(r["country"], r["country_name"]) for r in rows} == {
+        ("KE", "Kenya"),
+        ("FR", "France"),
+        ("KR", "République de Corée"),
+    }
     response = client.get("/exports/contacts.csv?country_names=yes", headers=headers)
     rows = _rows(response.data)
     columns = list(rows[0].keys())
     assert columns[:3] == ["country", "country_name", "country_formal_name"]
-    assert columns[3:] == list(CONTACT_COLUMNS[1:])
+    assert columns[3:] == list(CONTACT_COLUMNS[2:])
     korea = next(r for r in rows if r["country"] == "KR")
     assert (korea["country_name"], korea["country_formal_name"]) == ("République de Corée",) * 2
     kenya = next(r for r in rows if r["country"] == "KE")
@@ -239,17 +266,173 @@ def test_country_names_are_an_optional_column(client, login_as, registry, make_a
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert [c.value for c in sheet[1]][:3] == ["country", "country_name", "country_formal_name"]
     assert [c.value for c in sheet[2]][:3] == ["KE", "Kenya", "République du Kenya"]
-    # Without asking, the documented columns only, and the page offers the choice.
-    assert list(_rows(client.get("/exports/contacts.csv").data)[0]) == list(CONTACT_COLUMNS)
+    sheet = load_workbook(io.BytesIO(client.get("/exports/contacts.xlsx?country=KE").data)).active
+    assert [c.value for c in sheet[2]][:2] == ["KE", "Kenya"]
     page = client.get("/exports?country_names=yes").data.decode()
     assert 'name="country_names" value="yes" checked' in page
-    assert "country_names=yes" in page
 
 
-def test_export_page_links_keep_the_filters(client, login_as):
+@pytest.mark.parametrize(
+    "language,names",
+    [
+        ("en", ["Egypt", "France", "Germany", "Kenya"]),
+        ("fr", ["Allemagne", "Égypte", "France", "Kenya"]),
+        ("es", ["Alemania", "Egipto", "Francia", "Kenya"]),
+    ],
+)
+def test_rows_come_by_country_name_in_the_readers_language_then_instrument_and_role(
+    client, login_as, make_appointment, language, names
+):
+    from focalpoints.reference.snapshot import reference_snapshot
+
+    for code in ("KE", "DE", "FR", "EG"):
+        make_appointment("RAMSAR-NFP", country_code=code)
+        make_appointment("CMS-NFP", country_code=code)
+        make_appointment("CBD-FP1", country_code=code)
+    make_appointment("CMS-SCC", country_code="KE")
+    make_appointment("AEWA-NFP", country_code="KE")
+    login_as(role="secretariat", country_code=None)
+    headers = {"Accept-Language": language}
+    rows = _rows(client.get("/exports/contacts.csv", headers=headers).data)
+    shown = list(dict.fromkeys(r["country_name"] for r in rows))
+    assert shown == names
+    with client.application.test_request_context():
+        order = [c.code for c in reference_snapshot().conventions]
+        roles = [r.code for c in reference_snapshot().conventions for r in c.roles]
+    kenya = [(r["convention"], r["role"]) for r in rows if r["country"] == "KE"]
+    assert kenya == sorted(kenya, key=lambda p: (order.index(p[0]), roles.index(p[1])))
+    # AEWA, an agreement under CMS, comes right after CMS's own roles.
+    conventions = [c for c, _ in kenya]
+    assert conventions.index("AEWA") == max(i for i, c in enumerate(conventions) if c == "CMS") + 1
+    page = client.get("/exports/directory", headers=headers).data.decode()
+    headings = re.findall(r'<h2 class="h5 mt-4 border-bottom">([^<]*)<', page)
+    assert [h.split()[-1] for h in headings] == DIRECTORY_ENDINGS[language]
+
+
+# The directory's headings are UN formal names, in the order of the short names.
+DIRECTORY_ENDINGS = {
+    "en": ["Egypt", "Republic", "Germany", "Kenya"],
+    "fr": ["d&#39;Allemagne", "d&#39;Égypte", "française", "Kenya"],
+    "es": ["Alemania", "Egipto", "Francesa", "Kenya"],
+}
+
+
+def test_current_holders_are_notified_or_acknowledged_unless_asked(
+    client, login_as, make_appointment
+):
+    """Proposed and endorsed designations are not silently current; each row says its status."""
+    from focalpoints.focal_points.models import Appointment
+
+    make_appointment("CMS-NFP", status=Status.PROPOSED)
+    make_appointment("CBD-FP1", status=Status.ENDORSED)
+    make_appointment("CITES-MA")  # notified
+    acknowledged = make_appointment("RAMSAR-NFP")
+    acknowledged.status = Status.ACKNOWLEDGED.value
+    db.session.commit()
+    login_as(role="secretariat", country_code=None)
+
+    def statuses(query: str = "") -> dict[str, str]:
+        rows = _rows(client.get(f"/exports/contacts.csv?country=KE{query}").data)
+        return {r["role"]: r["status"] for r in rows}
+
+    current = {"CITES-MA": "notified", "RAMSAR-NFP": "acknowledged"}
+    assert statuses() == current
+    assert statuses("&status=current") == current
+    assert statuses("&status=notified&status=acknowledged") == current
+    assert statuses("&status=proposed") == {"CMS-NFP": "proposed"}
+    assert statuses("&status=&status=proposed&status=endorsed") == {
+        "CMS-NFP": "proposed",
+        "CBD-FP1": "endorsed",
+    }
+    assert len(statuses("&status=all")) == 4
+    # Every box unticked: the form's empty status asks for nothing, which is refused.
+    response = client.get("/exports/contacts.csv?country=KE&status=")
+    assert response.status_code == 400
+    assert "Choose at least one designation status." in response.data.decode()
+    # The page shows the statuses as boxes, the default ones ticked, and says why.
+    page = client.get("/exports").data.decode()
+    for code in ("notified", "acknowledged"):
+        assert f'name="status" value="{code}" checked' in page
+    for code in ("proposed", "endorsed", "ended"):
+        assert f'name="status" value="{code}" >' in page
+    assert '<input type="hidden" name="status" value="">' in page
+    assert "Proposed and nationally endorsed designations are not yet official." in page
+    assert db.session.query(Appointment).count() == 4
+
+
+def test_the_page_counts_what_the_files_will_hold(client, login_as, registry, make_appointment):
+    make_appointment("CMS-SCC", person=registry["arabic"])
+    make_appointment("CBD-FP1", country_code="FR", status=Status.PROPOSED)
+    login_as(role="secretariat", country_code=None)
+    page = client.get("/exports?country=KE").data.decode()
+    assert "The files will hold 5 designations (rows in Excel and CSV), for 3 people or" in page
+    assert 'data-count-url="/exports/count"' in page
+    assert "/static/js/filter_count.js" in page
+    count = client.get("/exports/count?country=KE&status=&status=notified").get_json()
+    assert (count["designations"], count["people"]) == (5, 3)
+    assert count["text"].startswith("The files will hold 5 designations")
+    count = client.get("/exports/count?country=FR&status=proposed").get_json()
+    assert (count["designations"], count["people"]) == (1, 1)
+    assert count["text"] == (
+        "The files will hold 1 designation (a row in Excel and CSV), "
+        "for 1 person or institution (a vCard)."
+    )
+    french = client.get("/exports/count?country=KE", headers={"Accept-Language": "fr"})
+    assert french.get_json()["text"].startswith(
+        in_language("fr", "The files will hold %(rows)s, for %(cards)s.", rows="5", cards="3")[:20]
+    )
+    assert "5 désignations" in french.get_json()["text"]
+    bad = client.get("/exports/count?role=NOPE")
+    assert bad.status_code == 400 and "NOPE" in bad.get_json()["error"]
+    assert client.get("/exports/count?status=").status_code == 400
+    # A national user counts their own country only, as their files hold.
+    client.post("/logout")
+    login_as(role="coordinator", country_code="FR")
+    assert client.get("/exports/count?country=KE&status=all").get_json()["designations"] == 2
+
+
+def test_download_buttons_send_the_forms_filters(client, login_as, registry):
+    """The buttons are the form's own submit buttons: the browser sends what the form shows."""
     login_as(role="secretariat", country_code=None)
     html = client.get("/exports?convention=CMS&status=stale").data.decode()
-    assert "/exports/contacts.xlsx?convention=CMS&amp;status=stale" in html
+    start = html.index('<form method="get" action="/exports"')
+    form = html[start : html.index("</form>", start)]
+    for value in ("xlsx", "csv", "vcf", "txt", "directory"):
+        assert re.search(
+            rf'<button type="submit" [^>]*formaction="/exports/download" name="format" '
+            rf'value="{value}">',
+            form,
+        ), value
+    assert form.index("Apply the filters") < form.index('name="format"')  # Enter applies
+    assert '<option value="CMS" selected>' in form
+    assert 'id="stale" name="stale" value="yes" checked' in form
+    response = client.get(
+        "/exports/download?convention=RAMSAR&role=RAMSAR-NFP&region=africa&status="
+        "&status=notified&status=acknowledged&language=&format=xlsx"
+    )
+    location = response.headers["Location"]
+    assert location.startswith("/exports/contacts.xlsx?")
+    assert "role=RAMSAR-NFP" in location and "region=africa" in location
+    assert "status=notified&status=acknowledged" in location and "format" not in location
+    response = client.get("/exports/download?format=directory&country=KE")
+    assert response.headers["Location"] == "/exports/directory?country=KE"
+    assert client.get("/exports/download?format=exe").status_code == 404
+
+
+def test_every_role_is_named_with_its_instrument(client, login_as):
+    """Several instruments have a National Focal Point: each option names its instrument."""
+    login_as(role="secretariat", country_code=None)
+    for url in ("/exports", "/coverage"):
+        html = client.get(url).data.decode()
+        select = html[
+            html.index('<select id="role"') : html.index(
+                "</select>", html.index('<select id="role"')
+            )
+        ]
+        options = re.findall(r'<option value="[^"]+"[^>]*>([^<]+)</option>', select)
+        assert options and all(" · " in o for o in options), url
+        assert "CMS · National Focal Point" in options and "CBD · National Focal Point" in options
+        assert len(options) == len(set(options)), url
 
 
 def test_vcards_and_the_api_never_carry_a_script_link(
@@ -269,3 +452,9 @@ def test_vcards_and_the_api_never_carry_a_script_link(
     assert "javascript" not in card.lower() and "BEGIN:VCARD" in card
     conventions = client.get("/api/v1/conventions").get_json()
     assert "javascript" not in json.dumps(conventions).lower()
+
+
+def test_the_appointment_form_names_the_roles_instrument(client, login_as):
+    login_as(role="coordinator", country_code="KE")
+    page = client.get("/countries/KE/roles/CBD-FP1/appoint").data.decode()
+    assert '<h1 class="h3 mb-1">CBD · National Focal Point</h1>' in page

@@ -592,3 +592,45 @@ def test_operations_refuse_a_script_link_whatever_calls_them(app, country):
         nbsap_operations.save_nbsap(
             country("KE"), None, {"title": "N", "document_url": "javascript:alert(1)"}
         )
+
+
+@pytest.mark.parametrize(
+    "url,name",
+    [
+        ("/countries/KE/people/new", "languages"),
+        ("/countries/KE/nbsap/targets/new", "responsible"),
+        ("/countries/KE/nbsap/targets/new", "conventions"),
+    ],
+)
+def test_several_choices_are_check_boxes_in_a_fieldset(client, login_as, make_person, url, name):
+    """No Ctrl-click multiple select: a fieldset whose legend is the label, one box per choice."""
+    login_as()
+    make_person("KE")
+    page = client.get(url).data.decode()
+    assert "<select multiple" not in page and " multiple" not in page.split("<form")[1]
+    fieldset = re.search(rf'<fieldset[^>]*id="{name}"[^>]*>(.*?)</fieldset>', page, re.S)
+    assert fieldset and "<legend" in fieldset.group(1)
+    boxes = re.findall(r'<input[^>]*type="checkbox"[^>]*>', fieldset.group(1))
+    assert boxes and all(f'name="{name}"' in box for box in boxes)
+    for box in boxes:
+        box_id = re.search(r'id="([^"]+)"', box).group(1)
+        assert f'for="{box_id}"' in fieldset.group(1)  # each box has its own label
+    assert "/static/js/checkbox_lists.js" in page
+
+
+def test_a_long_check_box_list_gets_a_filter_and_languages_are_marked(client, login_as):
+    login_as()
+    page = client.get("/countries/KE/people/new").data.decode()
+    fieldset = re.search(r'<fieldset[^>]*id="languages"[^>]*>', page).group(0)
+    assert "data-filter" not in fieldset  # six languages: no filter box needed
+    assert re.search(r'<label class="form-check-label" for="languages-\d+" lang="ar">', page)
+    from focalpoints.forms import BaseForm as Base
+    from focalpoints.forms import CheckboxList, CheckboxListField, choices
+
+    class Form(Base):
+        many = CheckboxListField("Many", choices=choices((i, f"Option {i}") for i in range(12)))
+
+    with client.application.test_request_context():
+        html = str(Form(meta={"csrf": False}).many())
+    assert CheckboxList.LONG <= 12 and 'data-filter="Filter the list"' in html
+    assert 'class="checkbox-list-options"' in html

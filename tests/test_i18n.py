@@ -10,8 +10,9 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from focalpoints import PROJECT_ROOT, config
+from focalpoints.extensions import db
 from focalpoints.translations import extract
-from tests.conftest import in_language, sample_working_group
+from tests.conftest import in_language, login, sample_working_group
 
 CATALOGUES = PROJECT_ROOT / "translations"
 SHIPPED = [language for language in config.LANGUAGES if language != "en"]
@@ -90,6 +91,41 @@ def test_switcher_saves_the_choice_of_a_logged_in_user(client, login_as):
     response = client.post("/language", data={"language": "fr", "next": "/account"})
     assert response.headers["Location"] == "/account"
     assert 'lang="fr"' in client.get("/account").data.decode()
+
+
+def test_a_language_given_to_the_account_leaves_pages_in_the_browser_language(client, make_user):
+    """An administrator (or the demo data) gave French: that is for e-mails, not for pages."""
+    user = make_user(role="editor", language="fr", language_chosen=False)
+    login(client, user)
+    english = {"Accept-Language": "en-GB,en;q=0.9"}
+    assert 'lang="en"' in client.get("/account", headers=english).data.decode()
+    assert 'lang="es"' in client.get("/account", headers={"Accept-Language": "es"}).data.decode()
+    # Chosen on the switcher, it wins over the browser's, in this session and the next.
+    client.post("/language", data={"language": "ru", "next": "/account"})
+    db.session.refresh(user)
+    assert (user.language, user.language_chosen) == ("ru", True)
+    client.post("/logout")
+    login(client, user)
+    assert 'lang="ru"' in client.get("/account", headers=english).data.decode()
+
+
+def test_account_page_chooses_a_language_or_the_browser_one(client, make_user):
+    user = make_user(role="editor", language="fr", language_chosen=False)
+    login(client, user)
+    english = {"Accept-Language": "en"}
+    page = client.get("/account", headers=english).data.decode()
+    assert '<option selected value="">The browser&#39;s language</option>' in page
+    client.post("/account", data={"name": "Hélène", "language": ""}, headers=english)
+    db.session.refresh(user)
+    assert (user.name, user.language, user.language_chosen) == ("Hélène", "fr", False)
+    assert 'lang="en"' in client.get("/account", headers=english).data.decode()
+    client.post("/account", data={"name": "Hélène", "language": "es"}, headers=english)
+    db.session.refresh(user)
+    assert (user.language, user.language_chosen) == ("es", True)
+    page = client.get("/account", headers=english).data.decode()
+    assert 'lang="es"' in page and 'selected value="es"' in page
+    client.post("/account", data={"name": "Hélène", "language": ""}, headers=english)
+    assert 'lang="en"' in client.get("/account", headers=english).data.decode()
 
 
 def test_switcher_refuses_unknown_languages_and_foreign_next(client):
@@ -230,3 +266,19 @@ def test_template_gettext_escapes_the_values_not_the_catalogue(app):
             "{% for i in [1] %}{% set x = i %}{{ _('Countries') }}{% endfor %}"
         )
     assert page == "Unknown role: &lt;b&gt;|Unknown role: &amp;|2 countries|Countries"
+
+
+def test_french_writes_the_first_of_the_month_1er(app):
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from focalpoints.i18n import format_date
+
+    with app.test_request_context(), force_locale("fr"):
+        assert format_date(date(2026, 12, 1), "long") == "1er décembre 2026"
+        assert format_date(date(2026, 12, 2), "long") == "2 décembre 2026"
+        assert format_date(date(2026, 12, 11), "long") == "11 décembre 2026"
+        assert format_date(date(2026, 12, 1), "medium") == "1 déc. 2026"
+    with app.test_request_context(), force_locale("es"):
+        assert format_date(date(2026, 12, 1), "long") == "1 de diciembre de 2026"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,37 @@ def test_cli_import_with_dry_run(app, runner):
     result = runner.invoke(args=["import", "contacts", str(path), "--country", "BB"])
     assert "row 2: error" in result.output  # the Bolivian row is not Barbados
     assert _count(Person) == 1
+
+
+@pytest.mark.parametrize(
+    ("treaty", "label", "role"),
+    [
+        ("cbd", "CBD Primary NFP", "CBD-FP1"),
+        ("cartagena", "Cartagena Protocol Primary NFP", "CPB-FP1"),
+        ("cartagena", "BCH NFP", "BCH-FP"),
+        ("nagoya", "Nagoya Protocol Primary NFP", "ABS-FP"),
+        ("cms", "National Focal Point", "CMS-NFP"),
+        ("cms", "Scientific Councillor", "CMS-SCC"),
+        ("cites", "Management Authority", "CITES-MA"),
+        ("cites", "Scientific Authority", "CITES-SA"),
+        ("ramsar", "Administrative Authority", "RAMSAR-AA"),
+        ("ramsar", "STRP National Focal Point", "RAMSAR-STRP-FP"),
+    ],
+)
+def test_informea_role_names_of_every_convention_and_protocol(app, treaty, label, role):
+    feed = {
+        "d": {
+            "results": [
+                {
+                    "id": "1",
+                    "country": "KE",
+                    "firstName": "Amina",
+                    "lastName": "Otieno",
+                    "treaties": [treaty],
+                    "roles": [{"treaty": treaty, "roles": [label]}],
+                }
+            ]
+        }
+    }
+    [row] = importing.read_contacts(json.dumps(feed).encode(), "feed.json")
+    assert row.roles == [role] and not row.warnings

@@ -215,7 +215,7 @@ def test_national_targets_with_people_conventions_and_languages(
         "fr": "Protéger 30 % des terres et des mers",
     }
     assert target.language == "en"
-    user.language = "fr"
+    user.language, user.language_chosen = "fr", True  # as if chosen on the switcher
     db.session.commit()
     page = client.get(f"/countries/KE/nbsap/targets/{target.id}").data.decode()
     assert '<span lang="fr">Protéger 30 % des terres et des mers</span>' in page
@@ -497,3 +497,26 @@ def test_measures_for_a_convention_take_a_fixed_number_of_queries(app, country, 
     counter.statements.clear()
     assert len(queries.measures_for_convention(country("KE"), cms)) == 6
     assert counter.count == baseline
+
+
+def test_several_global_targets_are_linked_at_once(client, login_as, country):
+    login_as()
+    target = _target(country, _nbsap(country), "T1")
+    url = f"/countries/KE/nbsap/targets/{target.id}/alignments"
+    page = client.get(f"/countries/KE/nbsap/targets/{target.id}").data.decode()
+    fieldset = re.search(r'<fieldset[^>]*id="element"[^>]*>', page).group(0)
+    assert "data-filter" in fieldset  # dozens of targets: a filter box
+    gbf3, gbf6, gbf8 = (_element(f"GBF-TARGET-0{n}") for n in (3, 6, 8))
+    ids = [str(gbf3.id), str(gbf6.id), str(gbf8.id)]
+    assert client.post(url, data={"element": ids, "degree": "high"}).status_code == 302
+    assert _count(Alignment) == 3
+    # A goal among them: nothing is linked.
+    goal = _element("GBF-GOAL-A")
+    other = _target(country, _nbsap(country), "T2")
+    response = client.post(
+        f"/countries/KE/nbsap/targets/{other.id}/alignments",
+        data={"element": [str(gbf3.id), str(goal.id)], "degree": "low"},
+    )
+    assert response.status_code == 200 and _count(Alignment) == 3
+    response = client.post(url, data={"degree": "low"})
+    assert "Choose at least one global target." in response.data.decode()

@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from focalpoints.extensions import db
@@ -375,7 +376,8 @@ def test_consultation_with_answers(client, login_as, make_position, make_appoint
     position = make_position("KE")
     url = f"/countries/KE/positions/{position.id}"
     page = client.get(f"{url}/consult").data.decode()
-    assert cms.person.display_name in page and "(CMS)" in page
+    assert cms.person.display_name in page and "(CMS · National Focal Point)" in page
+    assert "(CBD · National Focal Point)" in page  # each role with its instrument
     past = (date.today() - timedelta(days=1)).isoformat()
     response = client.post(
         f"{url}/consult",
@@ -664,3 +666,83 @@ def test_odd_filters_are_ignored(client, login_as, query):
     assert client.get(f"/countries/KE/positions?{query}").status_code == 200
     assert client.get(f"/countries/KE/positions/new?item=²&{query}").status_code == 200
     assert client.get(f"/countries/KE/positions/coherence?issue=²&{query}").status_code == 200
+
+
+def test_meetings_are_offered_with_their_dates_coming_first(app):
+    from focalpoints.positions.views import meeting_choices
+
+    meetings = list(db.session.scalars(select(Meeting)))
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        offered = meeting_choices(meetings, date(2026, 1, 1))
+    groups = [c.optgroup for c in offered]
+    assert groups == sorted(groups, key=lambda g: g != "Coming meetings")  # coming, then past
+    coming = [c for c in offered if c.optgroup == "Coming meetings"]
+    past = [c for c in offered if c.optgroup == "Past meetings"]
+    by_id = {str(m.id): m for m in meetings}
+    starts = [by_id[c.value].start_date for c in coming]
+    assert starts == sorted(starts) and starts[0] >= date(2026, 1, 1)  # the soonest first
+    ends = [by_id[c.value].start_date for c in past]
+    assert ends == sorted(ends, reverse=True)  # the latest first
+    assert all(c.render_kw == {"data-ended": "1"} for c in past)
+    assert not any(c.render_kw for c in coming)
+    cms = next(c for c in offered if by_id[c.value].code == "CMS-COP15")
+    assert "CMS" in cms.label and "Mar" in cms.label and "2026" in cms.label
+    with app.test_request_context(), force_locale("fr"):
+        french = meeting_choices(meetings, date(2026, 1, 1))
+    assert "mars" in next(c.label for c in french if c.value == cms.value)
+
+
+def test_the_form_groups_meetings_and_warns_about_one_that_has_ended(client, login_as):
+    login_as()
+    page = client.get("/countries/KE/positions/new").data.decode()
+    select_ = re.search(r'<select[^>]*id="meeting"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert select_.index('<optgroup label="Coming meetings">') < select_.index(
+        '<optgroup label="Past meetings">'
+    )
+    past = _meeting("CMS-COP14")
+    assert re.search(rf'<option data-ended="1"[^>]*value="{past.id}"', select_)
+    warning = re.search(r"<div[^>]*data-ended-warning-for=\"meeting\"[^>]*>", page).group(0)
+    assert " hidden" in warning  # no meeting chosen yet
+    page = client.get(f"/countries/KE/positions/new?meeting={past.id}").data.decode()
+    warning = re.search(r"<div[^>]*data-ended-warning-for=\"meeting\"[^>]*>", page).group(0)
+    assert " hidden" not in warning
+    assert "/static/js/ended_meeting.js" in page
+
+
+def test_a_draft_for_a_meeting_that_has_ended_is_saved_with_a_warning(client, login_as):
+    login_as()
+    item = _item("CMS-COP14", "climate-change")
+    response = client.post("/countries/KE/positions/new", data=_form(item), follow_redirects=True)
+    page = response.data.decode()
+    assert "The position has been recorded." in page
+    assert "CMS COP14 ended on February 17, 2024" in page and "alert-warning" in page
+    coming = _item("CBD-SBSTTA-28", "climate-change")
+    page = client.post(
+        "/countries/KE/positions/new", data=_form(coming), follow_redirects=True
+    ).data.decode()
+    assert "The position has been recorded." in page and "ended on" not in page
+    agreed = _form(item, status="agreed", agreed_on="2024-02-16")
+    page = client.post(
+        "/countries/KE/positions/new", data=agreed, follow_redirects=True
+    ).data.decode()
+    assert "ended on" not in page  # an agreed position of a past meeting is the record
+
+
+def test_long_text_is_refused_with_its_count_never_cut(client, login_as):
+    login_as()
+    page = client.get("/countries/KE/positions/new").data.decode()
+    textarea = re.search(r"<textarea[^>]*id=\"text\"[^>]*>", page).group(0)
+    assert "maxlength" not in page  # the browser would drop pasted text silently
+    assert 'data-limit="20000"' in textarea
+    assert re.search(r'aria-describedby="[^"]*text-limit', textarea)
+    assert 'id="text-limit"' in page and "At most 20,000 characters." in page
+    assert "/static/js/text_limits.js" in page
+    item = _item("CBD-SBSTTA-28", "climate-change")
+    response = client.post("/countries/KE/positions/new", data=_form(item, text="x" * 20_001))
+    assert "Enter at most 20,000 characters: this text has 20,001." in response.data.decode()
+    assert _count(Position) == 0
+    # Line breaks arrive as CR LF and count as one character, as the page's count shows them.
+    lines = "\r\n".join(["y" * 99] * 200)  # 19,800 + 199 line breaks
+    response = client.post("/countries/KE/positions/new", data=_form(item, text=lines))
+    assert response.status_code == 302
+    assert db.session.scalar(select(Position)).texts["en"] == lines.replace("\r\n", "\n")

@@ -238,6 +238,134 @@ def test_replace_in_one_step(client, login_as, make_appointment, make_person):
     assert new.person_id == successor.id and new.start_date == date(2025, 7, 1)
 
 
+def _newcomer(**values) -> dict:
+    """The new holder's details as the replacement form posts them."""
+    fields = {k: v for k, v in PERSON.items() if k != "version"}
+    fields.update(values)
+    return {f"new-{k}": v for k, v in fields.items()}
+
+
+def test_replace_with_someone_new_and_the_letter_in_one_step(
+    client, app, login_as, make_appointment
+):
+    import io
+
+    old = make_appointment("CMS-NFP", start=date(2020, 1, 1))
+    login_as()
+    url = f"/countries/KE/appointments/{old.id}/replace"
+    page = client.get(url).data.decode()
+    assert 'value="new"' in page and 'name="new-family_name"' in page
+    assert 'enctype="multipart/form-data"' in page and 'name="letter_file"' in page
+    people = _people()
+    response = client.post(
+        url,
+        data={
+            "version": "1",
+            "person": "new",
+            "start_date": "2025-07-01",
+            "status": "notified",
+            "letter_reference": "MENR/CMS/2025/14",
+            "letter_date": "2025-06-20",
+            "letter_file": (io.BytesIO(b"%PDF-1.7 scan"), "designation.pdf"),
+            **_newcomer(),
+        },
+    )
+    assert response.status_code == 302
+    new = db.session.scalar(select(Appointment).where(Appointment.predecessor_id == old.id))
+    assert response.headers["Location"] == f"/countries/KE/appointments/{new.id}"
+    assert _people() == people + 1
+    assert new.person.family_name == "Muta" and new.person.email == "w.muta@kws.go.ke"
+    assert new.person.phone == "+254206000800"  # the person form's own checks and clean-up
+    assert new.person.languages == ["en", "fr"]
+    assert (new.status, new.letter_reference, new.letter_date) == (
+        "notified",
+        "MENR/CMS/2025/14",
+        date(2025, 6, 20),
+    )
+    assert new.letter_filename == "designation.pdf"
+    assert operations.letter_path(new).read_bytes() == b"%PDF-1.7 scan"
+    assert _reload(old).status == "ended"
+
+
+def test_a_refused_replacement_leaves_no_new_person_nor_letter(
+    client, app, login_as, make_appointment, make_person
+):
+    import io
+    from pathlib import Path
+
+    old = make_appointment("CMS-NFP", start=date(2020, 1, 1))
+    login_as()
+    url = f"/countries/KE/appointments/{old.id}/replace"
+    letters = Path(app.instance_path) / "letters"
+    before = set(letters.glob("*")) if letters.exists() else set()
+    people = _people()
+    base = {"version": "1", "person": "new", "start_date": "2025-07-01", **_newcomer()}
+    # Refused by the operation after the person was added: the start is not after the old one's.
+    response = client.post(
+        url,
+        data={
+            **base,
+            "start_date": "2019-01-01",
+            "letter_file": (io.BytesIO(b"%PDF-1.7 scan"), "designation.pdf"),
+        },
+    )
+    assert "must start after the current holder started" in response.data.decode()
+    # A notification without its letter's reference and date.
+    response = client.post(url, data={**base, "status": "notified"})
+    assert "needs the letter" in response.data.decode()
+    # The new person's details are checked as on the person form.
+    response = client.post(url, data={**base, "new-email": "not an address"})
+    assert "Enter a valid e-mail address." in response.data.decode()
+    response = client.post(url, data={**base, "new-given_names": "", "new-family_name": ""})
+    assert "Give at least a given name or a family name." in response.data.decode()
+    assert _people() == people
+    assert (set(letters.glob("*")) if letters.exists() else set()) == before
+    assert _reload(old).status != "ended" and _reload(old).version == 1
+    # Someone recorded already is chosen as before, and the new person's fields are ignored.
+    known = make_person("KE", family_name="Kamau")
+    response = client.post(url, data={**base, "person": str(known.id), "new-email": "junk"})
+    assert response.status_code == 302 and _people() == people + 1
+
+
+def test_a_new_holder_who_may_be_recorded_already_is_pointed_out(
+    client, login_as, make_appointment, make_person
+):
+    old = make_appointment("CMS-NFP", start=date(2020, 1, 1))
+    twin = make_person("KE", given_names="Wangari", family_name="Muta", email="other@example.org")
+    login_as()
+    url = f"/countries/KE/appointments/{old.id}/replace"
+    people = _people()
+    data = {"version": "1", "person": "new", "start_date": "2025-07-01", **_newcomer()}
+    page = client.post(url, data=data).data.decode()
+    assert "look like the same person" in page and f"/people/{twin.id}" in page
+    assert _people() == people
+    response = client.post(url, data={**data, "new-confirm_new": "y"})
+    assert response.status_code == 302 and _people() == people + 1
+
+
+def test_an_operation_failing_after_the_new_person_is_added_saves_nothing(
+    app, make_appointment, monkeypatch
+):
+    old = make_appointment("CMS-NFP", start=date(2020, 1, 1))
+    people = _people()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(operations, "_keep_letter", fail)
+    with pytest.raises(RuntimeError):
+        operations.replace_in_one_step(
+            old,
+            {"kind": "person", "family_name": "Otieno"},
+            date(2025, 7, 1),
+            1,
+            letter=(b"%PDF-1.7", "scan.pdf"),
+        )
+    assert _people() == people
+    assert _reload(old).status == "proposed" and _reload(old).version == 1
+    assert db.session.scalar(select(func.count()).select_from(Appointment)) == 1
+
+
 def test_confirm_and_stale(client, app, login_as, make_appointment):
     appointment = make_appointment("CMS-NFP", start=date(2020, 1, 1))
     appointment.last_confirmed_on = date.today() - timedelta(days=400)

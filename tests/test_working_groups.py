@@ -635,3 +635,28 @@ def test_a_persons_data_includes_their_working_groups(client, login_as, group, m
             "removed": False,
         }
     ]
+
+
+def test_time_zones_are_canonical_with_offsets_and_the_countrys_first(app):
+    from datetime import UTC, datetime
+
+    from focalpoints.working_groups import calendar
+
+    moment = datetime(2026, 1, 15, 12, tzinfo=UTC)
+    with app.test_request_context():
+        options = calendar.zone_options("KE", moment=moment)
+        kept = calendar.zone_options("US", keep="US/Eastern", moment=moment)
+    values = [o.value for o in options]
+    assert values[0] == "Africa/Nairobi" and options[0].optgroup == "Zones of this country"
+    assert options[0].label == "Africa/Nairobi (UTC+03:00)"
+    assert {o.optgroup for o in options[1:]} == {"Other zones"} and values[1] == "UTC"
+    for alias in ("US/Eastern", "Asia/Calcutta", "Europe/Kiev", "GB", "Etc/GMT+3"):
+        assert alias not in values
+    assert "Asia/Kolkata" in values and "Europe/Kyiv" in values
+    labels = {o.value: o.label for o in options}
+    assert labels["America/New_York"] == "America/New York (UTC-05:00)"
+    assert labels["Asia/Kathmandu"] == "Asia/Kathmandu (UTC+05:45)"
+    assert len(values) == len(set(values)) < 450
+    # A meeting saved with an old alias keeps it offered.
+    assert "US/Eastern" in [o.value for o in kept]
+    assert kept[0].value == "America/New_York"

@@ -27,10 +27,30 @@ _FILTERS = [
         "schema": _TEXT,
         "description": "CMS, CBD, CITES, RAMSAR",
     },
-    {"name": "role", "in": "query", "schema": _TEXT, "description": "role code, such as CMS-NFP"},
+    {
+        "name": "role",
+        "in": "query",
+        "schema": _TEXT,
+        "description": "role code, such as CMS-NFP (each instrument's roles: /api/v1/conventions)",
+    },
     {"name": "region", "in": "query", "schema": _TEXT, "description": "CMS/CITES region"},
     {"name": "country", "in": "query", "schema": _TEXT, "description": "ISO 3166-1 alpha-2"},
-    {"name": "status", "in": "query", "schema": {"type": "string", "enum": list(STATUS_CHOICES)}},
+    {
+        "name": "status",
+        "in": "query",
+        "style": "form",
+        "explode": True,
+        "schema": {"type": "array", "items": {"type": "string", "enum": list(STATUS_CHOICES)}},
+        "description": "designation statuses, repeatable (status=proposed&status=notified); "
+        "without it, notified and acknowledged (current focal points as the Secretariats count "
+        "them); all: every status",
+    },
+    {
+        "name": "stale",
+        "in": "query",
+        "schema": {"type": "string", "enum": ["yes"]},
+        "description": "yes: only holders not confirmed for a year",
+    },
     {"name": "language", "in": "query", "schema": {"type": "string", "enum": list(NATIVE_NAMES)}},
 ]
 _ERROR = {

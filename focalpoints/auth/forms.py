@@ -31,6 +31,9 @@ class LoginForm(BaseForm):
 
 
 class NewPasswordForm(BaseForm):
+    # The user whose password it is (set by the view): PasswordPolicy refuses their name.
+    account: object = None
+
     password = PasswordField(
         _l("New password"),
         validators=[InputRequired(message=_l("Enter a password.")), PasswordPolicy()],

@@ -15,6 +15,8 @@ from focalpoints.extensions import db, login_manager
 from focalpoints.secret_digests import digest
 
 SESSION_KEY = "sid"
+# How the session passed the second step of log-in (see focalpoints/two_factor/gate.py).
+SECOND_FACTOR_KEY = "second_factor"
 
 
 # Built once: every request runs it. The session's columns, not an object: only read.

@@ -14,8 +14,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from focalpoints.audit import record_event
 from focalpoints.auth import tokens
-from focalpoints.auth.loading import SESSION_KEY
+from focalpoints.auth.loading import SECOND_FACTOR_KEY, SESSION_KEY
 from focalpoints.auth.models import LoginSession, LoginThrottle, User, UserRole, new_session_token
+from focalpoints.auth.password_policy import check_password
 from focalpoints.auth.passwords import hash_password, verify_password
 from focalpoints.countries.models import Country
 from focalpoints.db_types import utcnow
@@ -71,7 +72,7 @@ def authenticate(email: str, password: str, address: str | None) -> LoginResult:
         return LoginResult(LoginOutcome.THROTTLED, retry_after=blocked_until - now)
     valid = verify_password(row.password_hash if row else None, password)
     if row is None or not valid:
-        _record_failure(key, now)
+        record_failure(key, now)
         _log(row.id if row else None, "login_failed", email)
         return LoginResult(LoginOutcome.INVALID)
     user = db.session.get(User, row.id)
@@ -98,7 +99,7 @@ def _throttle_key(email: str, address: str | None) -> str:
     return digest(f"login\n{normalise_email(email)}\n{address or ''}")
 
 
-def _record_failure(key: str, now: datetime) -> None:
+def record_failure(key: str, now: datetime) -> None:
     """Count a failure of the pair (atomically, whatever other workers do) and set its wait."""
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     failures = db.session.execute(
@@ -128,14 +129,35 @@ def _log(user_id: int | None, action: str, email: str) -> None:
     db.session.commit()
 
 
-def start_session(user: User) -> None:
-    """Log ``user`` in on a fresh session (no state carried over from before log-in)."""
+def throttle_wait(key: str, now: datetime) -> timedelta | None:
+    """How long the throttled pair ``key`` must still wait, or None if it may try now."""
+    blocked_until = db.session.scalar(
+        select(LoginThrottle.blocked_until).where(LoginThrottle.key == key)
+    )
+    db.session.commit()
+    if blocked_until is not None and blocked_until > now:
+        return blocked_until - now
+    return None
+
+
+def clear_throttle(key: str) -> None:
+    """Forget the failures of ``key`` after a success."""
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
+
+
+def start_session(user: User, second_factor: str = "none") -> None:
+    """Log ``user`` in on a fresh session (no state carried over from before log-in).
+
+    ``second_factor`` says how the second step was passed ("totp", "recovery", "device"), or
+    "none" when the user has none; the two-step gate trusts it for the session's life.
+    """
     language = session.get("language")
     session.clear()
     if language:
         session["language"] = language
     sid = new_secret()
     session[SESSION_KEY] = sid
+    session[SECOND_FACTOR_KEY] = second_factor
     db.session.add(LoginSession(id=digest(sid), user_id=user.id))
     user.last_login_at = utcnow()
     login_user(user)
@@ -157,18 +179,28 @@ def end_session(user: User) -> None:
 
 
 def set_password(user: User, password: str) -> None:
-    """Set a new password and end the user's other sessions (older links die too)."""
+    """Set a new password and end the user's other sessions (older links die too), and forget
+    the devices remembered for two-step log-in.
+
+    PasswordRefused if the policy refuses it (forms check first, with the same function)."""
+    from focalpoints.two_factor.operations import forget_devices
+
+    check_password(password, user.name, user.email)
     db.session.commit()  # no transaction held while hashing
     password_hash = hash_password(password)
     user.password_hash = password_hash
     user.session_token = new_session_token()
+    forget_devices(user)
     db.session.commit()
 
 
 def deactivate(user: User) -> None:
-    """Deactivate an account and end all its sessions."""
+    """Deactivate an account, end all its sessions and forget its remembered devices."""
+    from focalpoints.two_factor.operations import forget_devices
+
     user.active = False
     user.session_token = new_session_token()
+    forget_devices(user)
     db.session.commit()
 
 
@@ -190,6 +222,8 @@ def create_user(
     """Create an account; without a password it can only be entered through an invitation."""
     if role.is_national and country is None:
         raise ValueError("a national role needs a country")
+    if password:
+        check_password(password, name, email)
     password_hash = hash_password(password) if password else None
     user = User(
         email=normalise_email(email),

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from focalpoints.auth import operations, tokens
 from focalpoints.auth.forms import (
@@ -32,10 +33,12 @@ from focalpoints.auth.forms import (
     LoginForm,
     NewPasswordForm,
 )
+from focalpoints.auth.loading import SECOND_FACTOR_KEY
 from focalpoints.auth.passwords import verify_password
 from focalpoints.extensions import db, limiter
 from focalpoints.forms import language_choices
 from focalpoints.i18n import SESSION_KEY, available_languages
+from focalpoints.two_factor.views import account_section, continue_log_in
 from focalpoints.urls import home_url, safe_next_url
 
 bp = Blueprint("auth", __name__)
@@ -79,8 +82,7 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
             retry = {"Retry-After": str(math.ceil(wait.total_seconds()))}
             return render_template("auth/login.html", form=form), 429, retry
         if result.outcome is operations.LoginOutcome.OK and result.user is not None:
-            operations.start_session(result.user)
-            return redirect(safe_next_url(request.args.get("next")) or home_url(result.user))
+            return continue_log_in(result.user, safe_next_url(request.args.get("next")))
         if result.outcome is operations.LoginOutcome.INACTIVE:
             form.email.errors.append(_("This account has been deactivated."))
         else:
@@ -89,11 +91,14 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
 
 
 @bp.post("/logout")
-@login_required
 def logout() -> Response:
-    """Log the current user out (a POST, so that no link can do it)."""
-    operations.end_session(current_user._get_current_object())
-    flash(_("You have logged out."), "info")
+    """Log the current user out (a POST, so that no link can do it), or give up a log-in
+    between its two steps."""
+    if current_user.is_authenticated:
+        operations.end_session(current_user._get_current_object())
+        flash(_("You have logged out."), "info")
+    else:
+        session.clear()
     return redirect(url_for("auth.login"))
 
 
@@ -104,11 +109,12 @@ def accept_invitation(token: str) -> str | Response:
     if user is None:
         return render_template("auth/link_invalid.html"), 400  # type: ignore[return-value]
     form = NewPasswordForm()
+    form.account = user
     if form.validate_on_submit():
         operations.set_password(user, form.password.data)
-        operations.start_session(user)
+        response = continue_log_in(user, None)  # a fresh session: the message goes after
         flash(_("Welcome to focalpoints. Your password is set."), "success")
-        return redirect(home_url(user))
+        return response
     return render_template("auth/set_password.html", form=form, user=user, invitation=True)
 
 
@@ -134,6 +140,7 @@ def reset_password(token: str) -> str | Response:
     if user is None:
         return render_template("auth/link_invalid.html"), 400  # type: ignore[return-value]
     form = NewPasswordForm()
+    form.account = user
     if form.validate_on_submit():
         operations.set_password(user, form.password.data)
         flash(_("Your password has been changed. Log in with the new one."), "success")
@@ -146,14 +153,24 @@ def reset_password(token: str) -> str | Response:
 def account() -> str | Response:
     """Let users change their own name and language."""
     form = AccountForm(obj=current_user)
-    form.language.choices = language_choices(available_languages())
+    form.language.choices = _account_language_choices()
+    if not form.is_submitted() and not current_user.language_chosen:
+        form.language.data = ""
     if form.validate_on_submit():
         current_user.name = form.name.data or ""
-        current_user.language = form.language.data
+        if form.language.data:
+            current_user.language = form.language.data
+        # The browser's language: the saved one still serves for e-mails.
+        current_user.language_chosen = bool(form.language.data)
         db.session.commit()
         flash(_("Your account has been saved."), "success")
         return redirect(url_for("auth.account"))
     return render_account(form=form)
+
+
+def _account_language_choices() -> list[SelectChoice]:
+    """The shipped languages, after "the browser's", which leaves pages in the browser's."""
+    return [SelectChoice("", _("The browser's language")), *language_choices(available_languages())]
 
 
 def render_account(form: AccountForm | None = None, notices_form: object = None) -> str:
@@ -166,7 +183,9 @@ def render_account(form: AccountForm | None = None, notices_form: object = None)
 
     if form is None:
         form = AccountForm(formdata=None, obj=current_user)
-        form.language.choices = language_choices(available_languages())
+        form.language.choices = _account_language_choices()
+        if not current_user.language_chosen:
+            form.language.data = ""
     if notices_form is None:
         notices_form = preferences_form(
             current_user, current_preferences(current_user), formdata=None
@@ -177,6 +196,7 @@ def render_account(form: AccountForm | None = None, notices_form: object = None)
         notices_form=notices_form,
         calendar_link=active_link(current_user),
         calendar_form=CalendarLinkForm(formdata=None),
+        **account_section(current_user._get_current_object()),
     )
 
 
@@ -185,6 +205,7 @@ def render_account(form: AccountForm | None = None, notices_form: object = None)
 def change_password() -> str | Response:
     """Change the user's password; other sessions end, this one is renewed."""
     form = ChangePasswordForm()
+    form.account = current_user
     if form.validate_on_submit():
         user = current_user._get_current_object()
         password_hash = user.password_hash
@@ -192,8 +213,9 @@ def change_password() -> str | Response:
         if not verify_password(password_hash, form.current.data):
             form.current.errors.append(_("The current password is wrong."))
         else:
+            second_factor = session.get(SECOND_FACTOR_KEY, "none")
             operations.set_password(user, form.password.data)
-            operations.start_session(user)
+            operations.start_session(user, second_factor)  # this session passed both steps
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form)
@@ -209,5 +231,6 @@ def set_language() -> Response:
     session[SESSION_KEY] = form.language.data
     if current_user.is_authenticated:
         current_user.language = form.language.data
+        current_user.language_chosen = True
         db.session.commit()
     return redirect(safe_next_url(request.form.get("next")) or url_for("countries.index"))

@@ -22,7 +22,7 @@ from focalpoints import permissions
 from focalpoints.calendar_feeds.operations import Reader
 from focalpoints.countries.models import Country, Membership
 from focalpoints.extensions import db
-from focalpoints.i18n import format_date, is_supported
+from focalpoints.i18n import format_day, is_supported
 from focalpoints.nbsap.labels import REPORT_STATES, choice_label
 from focalpoints.reporting.models import ReportDeadline, ReportState, ReportStatus
 from focalpoints.reporting.queries import deadlines
@@ -152,7 +152,7 @@ def _deadline_event(
             )
         )
         if status and status.submitted_on:
-            lines.append(_("Submitted on %(date)s", date=format_date(status.submitted_on, "long")))
+            lines.append(_("Submitted on %(date)s", date=format_day(status.submitted_on, "prose")))
         page = external_url("reporting.calendar", code=country.iso2)
     else:
         page = external_url("reporting.index")

@@ -13,10 +13,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
+from focalpoints.db_types import in_enum
 from focalpoints.extensions import db
 from focalpoints.i18n import translated
 
@@ -44,17 +45,12 @@ class Requirement(StrEnum):
     OPTIONAL = "optional"
 
 
-def _in_enum(column: str, enum: type[StrEnum]) -> str:
-    values = ", ".join(f"'{member.value}'" for member in enum)
-    return f"{column} IN ({values})"
-
-
 class Convention(Audited, db.Model):
     """An instrument: a convention (CMS, CBD, CITES, Ramsar), or a protocol, agreement or
     memorandum of understanding under one (``parent``)."""
 
     __tablename__ = "conventions"
-    __table_args__ = (CheckConstraint(_in_enum("kind", InstrumentKind), name="kind"),)
+    __table_args__ = (CheckConstraint(in_enum("kind", InstrumentKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -101,10 +97,18 @@ class Role(Audited, db.Model):
     """A national role of a convention, such as the CMS National Focal Point."""
 
     __tablename__ = "roles"
-    __table_args__ = (CheckConstraint(_in_enum("requirement", Requirement), name="requirement"),)
+    __table_args__ = (
+        CheckConstraint(in_enum("requirement", Requirement), name="requirement"),
+        CheckConstraint(in_enum("holder_kind", HOLDER_KINDS), name="holder_kind"),
+        # Appointments refer to (id, multiple_holders), so that the database itself knows which
+        # of them hold a single-holder role (see Appointment).
+        UniqueConstraint("id", "multiple_holders"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("conventions.id"), index=True)
+    convention_id: Mapped[int] = mapped_column(
+        ForeignKey("conventions.id", ondelete="RESTRICT"), index=True
+    )
     code: Mapped[str] = mapped_column(String(40), unique=True)
     names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     multiple_holders: Mapped[bool] = mapped_column(default=False)
@@ -123,6 +127,12 @@ class Role(Audited, db.Model):
     def name(self) -> str:
         """The role's name in the reader's language."""
         return translated(self.names)
+
+    @property
+    def label(self) -> str:
+        """The role named with its instrument ("CMS · National Focal Point"): several
+        instruments have a role of the same name."""
+        return f"{self.convention.acronym} · {self.name}"
 
     @property
     def required(self) -> bool:

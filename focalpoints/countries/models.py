@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
 from focalpoints.conventions.models import Convention
 from focalpoints.countries import names
+from focalpoints.db_types import in_enum
 from focalpoints.extensions import db
 from focalpoints.i18n import current_language
 
@@ -20,6 +21,7 @@ class Country(Audited, db.Model):
     """A state or entity that can be a Party (UN members, observers, associated states, the EU)."""
 
     __tablename__ = "countries"
+    __table_args__ = (CheckConstraint(in_enum("kind", ENTITY_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     iso2: Mapped[str] = mapped_column(String(2), unique=True)
@@ -36,6 +38,8 @@ class Country(Audited, db.Model):
     un_formal_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     # Common English names that search finds ("Turkey", "Vatican", "South Korea").
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # An administrator may require two-step log-in of the country's national users.
+    two_factor_required: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="country", order_by="Membership.entry_into_force"
@@ -76,8 +80,12 @@ class Membership(Audited, db.Model):
     __table_args__ = (UniqueConstraint("country_id", "convention_id", "entry_into_force"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("conventions.id"), index=True)
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
+    convention_id: Mapped[int] = mapped_column(
+        ForeignKey("conventions.id", ondelete="RESTRICT"), index=True
+    )
     # ratification, accession, acceptance, approval, succession, continuation, signature ...
     kind: Mapped[str] = mapped_column(String(30))
     signed: Mapped[date | None]

@@ -112,6 +112,16 @@ def vacancies() -> dict[int, list[RoleRecord]]:
     return vacant
 
 
+def counted_role_ids() -> list[int]:
+    """The roles coverage counts: active, and required or expected."""
+    return [
+        role.id
+        for convention in reference_snapshot().conventions
+        for role in convention.roles
+        if role.is_active and role.counted
+    ]
+
+
 def _holdings(today: date, role_ids: Iterable[int]) -> dict[tuple[int, int], str]:
     """(country, role) -> filled or stale, from the latest confirmation of current holders of
     the roles counted (the required and expected ones).
@@ -144,13 +154,19 @@ class CoverageData:
     def read(cls, today: date | None = None) -> CoverageData:
         """The current holdings of every counted role, and every open working group."""
         today = today or date.today()
-        counted = [
-            role.id
-            for convention in reference_snapshot().conventions
-            for role in convention.roles
-            if role.is_active and role.counted
-        ]
-        return cls(today, _holdings(today, counted), group_status_by_country())
+        return cls(today, _holdings(today, counted_role_ids()), group_status_by_country())
+
+    @classmethod
+    def as_of(cls, day: date) -> CoverageData:
+        """The holdings as they were at the end of ``day`` (from the audit trail for a past
+        day; see :mod:`focalpoints.coverage.history`), and today's working groups."""
+        from focalpoints.coverage.history import holdings_on, timelines
+
+        today = date.today()
+        if day >= today:
+            return cls.read(today)
+        held = holdings_on(day, timelines(counted_role_ids(), today))
+        return cls(day, {key: h.level for key, h in held.items()}, group_status_by_country())
 
     @property
     def key(self) -> Hashable:

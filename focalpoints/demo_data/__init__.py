@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import icu
 from babel.core import get_global
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -97,9 +98,8 @@ def load_demo_data(scale: str = "small") -> list[str]:
         summary.append(full_scale_nbsaps() if scale == "full" else demo_nbsaps(_language))
         summary.append(demo_notices({demo.email for demo in DEMO_USERS}))
         calendar_links = demo_calendar_links()
-    lines[1:1] = summary
-    lines += calendar_links
-    return lines
+    # The log-ins come last: the last lines a terminal shows before the server starts.
+    return lines + summary + calendar_links + demo_log_ins()
 
 
 def _demo_accounts() -> list[str]:
@@ -129,15 +129,41 @@ def _demo_accounts() -> list[str]:
             created += 1
         db.session.commit()
     lines = [f"Demo data: {created} accounts created, {len(DEMO_USERS) - created} existed."]
-    lines.append(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
-    shown: set[UserRole] = set()
-    for demo in DEMO_USERS:
-        if demo.role in shown:
-            continue
-        shown.add(demo.role)
-        where = f" of {demo.country}" if demo.country else ""
-        lines.append(f"  {demo.role.value:<12} {demo.email}{where}")
     return lines
+
+
+def demo_log_ins() -> list[str]:
+    """Every demo account as a line of a table: role, e-mail, country and the script of its name.
+
+    The script tells which accounts show names in Arabic, Chinese or Cyrillic, which a terminal
+    may not render.
+    """
+    countries = {
+        c.iso2: c.name_in("en")
+        for c in db.session.scalars(
+            select(Country).where(Country.iso2.in_([d.country for d in DEMO_USERS if d.country]))
+        )
+    }
+    rows = [
+        (demo.role.value, demo.email, countries.get(demo.country or "", "—"), name_script(name))
+        for demo in DEMO_USERS
+        for name in [demo.name]
+    ]
+    email_width = max(len(email) for _, email, _, _ in rows)
+    country_width = max(len(country) for _, _, country, _ in rows)
+    lines = [f"Demo log-ins ({len(rows)} accounts, password for all: {DEMO_PASSWORD}):"]
+    for role, email, country, script in rows:
+        lines.append(f"  {role:<12} {email:<{email_width}}  {country:<{country_width}}  ({script})")
+    return lines
+
+
+def name_script(name: str) -> str:
+    """The Unicode script a name is written in ("Latin", "Arabic", "Han", "Cyrillic"...)."""
+    for character in name:
+        script = icu.Script.getScript(character)
+        if script.getShortName() not in ("Zyyy", "Zinh"):  # not common or inherited
+            return script.getName()
+    return "Latin"
 
 
 SEED = 2026

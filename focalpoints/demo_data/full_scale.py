@@ -86,6 +86,7 @@ def load_full_scale() -> str:
                             "person_id": next_person,
                             "role_id": role.id,
                             "status": rng.choice([s.value for s in Status if s != Status.ENDED]),
+                            "multiple_holders": role.multiple_holders,
                             "is_primary": role.has_primary and index == 0,
                             "start_date": start,
                             "last_confirmed_on": today - timedelta(days=rng.randint(0, 500)),

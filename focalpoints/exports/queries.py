@@ -7,17 +7,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, case, cast, distinct, func, or_, select
 
 from focalpoints import permissions
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country
-from focalpoints.exports.filters import ContactFilters
+from focalpoints.exports.filters import STATUSES, ContactFilters
 from focalpoints.extensions import db
 from focalpoints.focal_points.columns import LIST_SEPARATOR
-from focalpoints.focal_points.models import Appointment, Person, Status
+from focalpoints.focal_points.models import Appointment, Person
 from focalpoints.focal_points.operations import PERSON_FIELDS
-from focalpoints.i18n import translated
+from focalpoints.i18n import current_language, translated
+from focalpoints.reference.snapshot import reference_snapshot
 
 # The person's columns of the contact table (kind, gender and notes are not exported).
 PERSON_COLUMNS = tuple(f for f in PERSON_FIELDS if f not in ("kind", "gender", "notes"))
@@ -34,8 +35,31 @@ def visible_to(user: Any) -> Any:
     )
 
 
-def statement(filters: ContactFilters, user: Any) -> Any:
-    """The filtered contact rows query, ordered by country, convention, role and person."""
+def _ranks(language: str | None) -> tuple[Any, Any]:
+    """Sort expressions for countries by name in ``language`` (ICU collation) and for
+    instruments in display order (each convention, then the instruments under it)."""
+    reference = reference_snapshot()
+    countries = {c.id: n for n, c in enumerate(reference.sorted_countries(language))}
+    instruments = {c.id: n for n, c in enumerate(reference.conventions)}
+    country = case(countries, value=Country.id, else_=len(countries)) if countries else Country.id
+    instrument = (
+        case(instruments, value=Convention.id, else_=len(instruments))
+        if instruments
+        else Convention.id
+    )
+    return country, instrument
+
+
+def statement(
+    filters: ContactFilters, user: Any, language: str | None = None, by_person: bool = False
+) -> Any:
+    """The filtered contact rows query, ordered by country name in the reader's language, then
+    instrument, role and person; ``by_person`` keeps each person's rows together instead."""
+    country_rank, instrument_rank = _ranks(language)
+    if by_person:
+        order = (country_rank, Person.family_name, Person.id, instrument_rank, Role.sort_order)
+    else:
+        order = (country_rank, instrument_rank, Role.sort_order, Person.family_name, Person.id)
     query = (
         select(
             Appointment.id.label("appointment_id"),
@@ -57,14 +81,7 @@ def statement(filters: ContactFilters, user: Any) -> Any:
         .join(Convention, Role.convention_id == Convention.id)
         .join(Country, Appointment.country_id == Country.id)
         .where(Person.deleted_at.is_(None))
-        .order_by(
-            Country.iso2,
-            Convention.sort_order,
-            Role.sort_order,
-            Person.family_name,
-            Person.id,
-            Appointment.id,
-        )
+        .order_by(*order, Role.code, Appointment.id)
     )
     if filters.convention:
         query = query.where(Convention.code == filters.convention)
@@ -74,17 +91,15 @@ def statement(filters: ContactFilters, user: Any) -> Any:
         query = query.where(Country.mea_region == filters.region)
     if filters.country:
         query = query.where(Country.iso2 == filters.country)
-    if filters.status in ("current", "stale"):
-        query = query.where(Appointment.status != Status.ENDED.value)
-    elif filters.status != "all":
-        query = query.where(Appointment.status == filters.status)
+    if set(filters.status) != set(STATUSES):
+        query = query.where(Appointment.status.in_(filters.status))
     if filters.language:
         # JSON list stored as text on both databases: match the quoted code.
         query = query.where(cast(Person.languages, String).like(f'%"{filters.language}"%'))
     condition = visible_to(user)
     if condition is not None:
         query = query.where(condition)
-    if filters.status == "stale":
+    if filters.stale:
         limit = date.today() - timedelta(days=current_app.config["STALE_AFTER_DAYS"])
         query = query.where(
             func.coalesce(Appointment.last_confirmed_on, Appointment.start_date) < limit
@@ -96,11 +111,15 @@ def contact_rows(
     filters: ContactFilters, user: Any, language: str | None = None, query: Any = None
 ) -> Iterator[dict[str, Any]]:
     """Yield one row per appointment, with the contact columns, streaming from the database."""
-    query = statement(filters, user) if query is None else query
+    language = language or current_language()
+    query = statement(filters, user, language) if query is None else query
+    reference = reference_snapshot()
     result = db.session.execute(query.execution_options(yield_per=500))
     for row in result:
+        country = reference.country_by_code(row.country_code)
         yield {
             "country": row.country_code,
+            "country_name": country.name_in(language) if country else "",
             "convention": row.convention_code,
             "role": row.role_code,
             "role_name": translated(row.role_names, language),
@@ -119,3 +138,12 @@ def contact_rows(
             "holder_kind": row.kind,
             "person_id": row.person_id,
         }
+
+
+def count_contacts(filters: ContactFilters, user: Any) -> tuple[int, int]:
+    """How many rows (designations) and how many people or institutions the filters give."""
+    rows = statement(filters, user).order_by(None).subquery()
+    designations, people = db.session.execute(
+        select(func.count(), func.count(distinct(rows.c.person_id)))
+    ).one()
+    return designations, people

@@ -7,7 +7,18 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -18,8 +29,14 @@ from focalpoints.conventions.models import Convention
 from focalpoints.countries.labels import MEA_REGIONS
 from focalpoints.countries.queries import active_conventions, list_countries
 from focalpoints.exports import formats
-from focalpoints.exports.filters import STATUS_CHOICES, ContactFilters, FilterError, parse_filters
-from focalpoints.exports.queries import contact_rows
+from focalpoints.exports.filters import (
+    CURRENT_STATUSES,
+    STATUSES,
+    ContactFilters,
+    FilterError,
+    parse_filters,
+)
+from focalpoints.exports.queries import contact_rows, count_contacts, statement
 from focalpoints.extensions import db
 from focalpoints.focal_points.columns import CONTACT_COLUMNS
 from focalpoints.focal_points.labels import status_label
@@ -28,8 +45,16 @@ from focalpoints.reference.snapshot import CountryRecord, reference_snapshot
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
-#: Optional columns of CSV and XLSX exports, after the country code.
-COUNTRY_NAME_COLUMNS = ("country_name", "country_formal_name")
+#: Optional column of CSV and XLSX exports, after the country's short name.
+COUNTRY_NAME_COLUMNS = ("country_formal_name",)
+#: The formats the page's download buttons ask for, and the address of each.
+DOWNLOADS = {
+    "xlsx": "exports.contacts_xlsx",
+    "csv": "exports.contacts_csv",
+    "vcf": "exports.contacts_vcf",
+    "txt": "exports.contacts_txt",
+    "directory": "exports.directory",
+}
 
 
 def _filters() -> ContactFilters | Response:
@@ -43,7 +68,16 @@ def _filters() -> ContactFilters | Response:
 
 
 def _filename(filters: ContactFilters, extension: str) -> str:
-    chosen = (v.lower() for k, v in filters.as_args().items() if k != "country_names")
+    chosen: list[str] = []
+    for key, value in filters.as_args().items():
+        if key == "country_names":
+            continue
+        if key == "stale":
+            chosen.append("stale")
+        elif isinstance(value, list):
+            chosen.extend(value)
+        else:
+            chosen.append(value.lower())
     parts = ["contacts", *chosen, date.today().isoformat()]
     return "-".join(parts) + "." + extension
 
@@ -59,12 +93,24 @@ def _download(body, mimetype: str, filters: ContactFilters, extension: str) -> R
 
 
 def _status_choices() -> list[tuple[str, str]]:
-    labels = {
-        "current": _("Current holders"),
-        "stale": _("Stale (not confirmed for a year)"),
-        "all": _("All, including ended"),
-    }
-    return [(code, labels.get(code) or status_label(code)) for code in STATUS_CHOICES]
+    return [(code, status_label(code)) for code in STATUSES]
+
+
+def count_text(designations: int, people: int) -> str:
+    """What a file with these filters holds, in words: rows and people."""
+    rows = ngettext(
+        "%(count)s designation (a row in Excel and CSV)",
+        "%(count)s designations (rows in Excel and CSV)",
+        designations,
+        count=format_number(designations),
+    )
+    cards = ngettext(
+        "%(count)s person or institution (a vCard)",
+        "%(count)s people or institutions (vCards)",
+        people,
+        count=format_number(people),
+    )
+    return _("The files will hold %(rows)s, for %(cards)s.", rows=rows, cards=cards)
 
 
 def _page_context(filters: ContactFilters, error: str | None = None) -> dict:
@@ -76,27 +122,28 @@ def _page_context(filters: ContactFilters, error: str | None = None) -> dict:
         "regions": MEA_REGIONS,
         "countries": list_countries() if permissions.sees_all_countries(current_user) else [],
         "statuses": _status_choices(),
+        "current_statuses": CURRENT_STATUSES,
         "languages": NATIVE_NAMES,
+        "downloads": DOWNLOADS,
     }
 
 
 def _table(filters: ContactFilters) -> tuple[Iterator[dict[str, Any]], tuple[str, ...]]:
     """The rows and columns of a CSV or XLSX export: the contact columns, and the country's UN
-    short and formal names in the reader's language after its code when asked for."""
+    formal name in the reader's language after its short name when asked for."""
     language = current_language()
     rows = contact_rows(filters, current_user, language)
     if not filters.country_names:
         return rows, CONTACT_COLUMNS
-    at = CONTACT_COLUMNS.index("country") + 1
+    at = CONTACT_COLUMNS.index("country_name") + 1
     columns = (*CONTACT_COLUMNS[:at], *COUNTRY_NAME_COLUMNS, *CONTACT_COLUMNS[at:])
-    return _with_country_names(rows, language), columns
+    return _with_formal_names(rows, language), columns
 
 
-def _with_country_names(rows: Iterator[dict[str, Any]], language: str) -> Iterator[dict[str, Any]]:
+def _with_formal_names(rows: Iterator[dict[str, Any]], language: str) -> Iterator[dict[str, Any]]:
     reference = reference_snapshot()
     for row in rows:
         country = reference.country_by_code(row["country"])
-        row["country_name"] = country.name_in(language) if country else ""
         row["country_formal_name"] = country.formal_name_in(language) if country else ""
         yield row
 
@@ -108,7 +155,40 @@ def index() -> str | Response:
     filters = _filters()
     if isinstance(filters, Response):
         return filters
-    return render_template("exports/index.html", **_page_context(filters))
+    designations, people = count_contacts(filters, current_user)
+    return render_template(
+        "exports/index.html",
+        **_page_context(filters),
+        count=count_text(designations, people),
+        empty=not designations,
+    )
+
+
+@bp.get("/count")
+@login_required
+def count() -> tuple[Response, int]:
+    """How many designations and people the filters give, for the page's live count."""
+    try:
+        filters = parse_filters(request.args, current_user)
+    except FilterError as error:
+        return jsonify(error=str(error), text=str(error)), 400
+    designations, people = count_contacts(filters, current_user)
+    return jsonify(
+        designations=designations, people=people, text=count_text(designations, people)
+    ), 200
+
+
+@bp.get("/download")
+@login_required
+def download() -> Response:
+    """The page's download buttons: the chosen format at its own address, with the filters
+    the form showed."""
+    endpoint = DOWNLOADS.get(request.args.get("format", ""))
+    if endpoint is None:
+        abort(404)
+    args = request.args.to_dict(flat=False)
+    args.pop("format")
+    return redirect(url_for(endpoint, **args))
 
 
 @bp.get("/contacts.csv")
@@ -142,7 +222,9 @@ def contacts_vcf() -> Response:
     filters = _filters()
     if isinstance(filters, Response):
         return filters
-    rows = contact_rows(filters, current_user, current_language())
+    language = current_language()
+    query = statement(filters, current_user, language, by_person=True)
+    rows = contact_rows(filters, current_user, language, query=query)
     return _download(formats.vcards(rows), "text/vcard; charset=utf-8", filters, "vcf")
 
 
@@ -158,13 +240,18 @@ def contacts_txt() -> Response:
 
 
 def _by_country(rows: list[dict]) -> list[tuple[CountryRecord, list[dict]]]:
-    """The rows grouped by country, countries in the order of their names (rows come ordered
-    by country code, then convention, role and person)."""
-    by_code: dict[str, list[dict]] = {}
+    """The rows grouped by country, in their order (by country name in the reader's language,
+    then instrument, role and person)."""
+    reference = reference_snapshot()
+    groups: list[tuple[CountryRecord, list[dict]]] = []
     for row in rows:
-        by_code.setdefault(row["country"], []).append(row)
-    countries = reference_snapshot().sorted_countries()
-    return [(c, by_code[c.iso2]) for c in countries if c.iso2 in by_code]
+        if not groups or groups[-1][0].iso2 != row["country"]:
+            country = reference.country_by_code(row["country"])
+            if country is not None:
+                groups.append((country, []))
+        if groups and groups[-1][0].iso2 == row["country"]:
+            groups[-1][1].append(row)
+    return groups
 
 
 @bp.get("/directory")

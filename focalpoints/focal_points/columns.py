@@ -6,6 +6,7 @@ Names are stable and machine-readable; the README documents them. One row is one
 
 CONTACT_COLUMNS = (
     "country",  # ISO 3166-1 alpha-2 of the country represented
+    "country_name",  # its UN short name in the export's language (informative; not imported)
     "convention",  # CMS, CBD, CITES, RAMSAR ...
     "role",  # role code, such as CMS-NFP
     "role_name",  # the role's name (informative; the import reads the code)

@@ -13,7 +13,6 @@ from wtforms import (
     EmailField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
@@ -43,6 +42,7 @@ from focalpoints.focal_points.operations import (
 )
 from focalpoints.forms import (
     BaseForm,
+    CheckboxListField,
     NoFormula,
     WebAddress,
     choices,
@@ -81,7 +81,9 @@ class VersionedForm(BaseForm):
     )
 
 
-class PersonForm(VersionedForm):
+class PersonFields(BaseForm):
+    """A person's or institution's details: the person form, and the new holder in a replacement."""
+
     kind = SelectField(_l("Holder"), choices=choices(HOLDER_KINDS.items()))
     honorific = text(_l("Honorific (Mr, Ms, Dr, H.E.)"), 40)
     given_names = text(_l("Given name(s)"), 200)
@@ -121,7 +123,7 @@ class PersonForm(VersionedForm):
         validators=[text_length(300), WebAddress()],
         render_kw=LTR,
     )
-    languages = SelectMultipleField(
+    languages = CheckboxListField(
         _l("Correspondence languages"),
         choices=language_choices(NATIVE_NAMES.items()),
     )
@@ -177,6 +179,10 @@ class PersonForm(VersionedForm):
         }
 
 
+class PersonForm(PersonFields, VersionedForm):
+    """Add or edit a person, at the version the user saw."""
+
+
 class LetterMixin:
     """Checks an uploaded designation letter before anything is written."""
 
@@ -196,6 +202,17 @@ def person_field(label: Any = None) -> SelectField:
     return SelectField(label or _l("Person or institution"), choices=[])
 
 
+def designation_status_field() -> SelectField:
+    """The status a new designation starts at (never acknowledged: that is the Secretariat's)."""
+    return SelectField(
+        _l("Designation status"),
+        choices=choices(
+            (s.value, STATUSES[s]) for s in (Status.PROPOSED, Status.ENDORSED, Status.NOTIFIED)
+        ),
+        default=Status.PROPOSED.value,
+    )
+
+
 class AppointForm(LetterMixin, BaseForm):
     person = person_field()
     start_date = DateField(
@@ -203,12 +220,7 @@ class AppointForm(LetterMixin, BaseForm):
         default=date.today,
         validators=[DataRequired(message=_l("Enter the date the appointment starts."))],
     )
-    status = SelectField(
-        _l("Designation status"),
-        choices=choices(
-            (s.value, STATUSES[s]) for s in (Status.PROPOSED, Status.ENDORSED, Status.NOTIFIED)
-        ),
-    )
+    status = designation_status_field()
     is_primary = BooleanField(_l("Primary holder (authorised to communicate)"))
     letter_reference = text(_l("Reference of the designation letter"), 200)
     letter_date = DateField(_l("Date of the letter"), validators=[Optional()])
@@ -234,13 +246,24 @@ class EndForm(VersionedForm):
     reason = text(_l("Reason"), 500, DataRequired(message=_l("Give a reason.")))
 
 
-class ReplaceForm(VersionedForm):
+#: The choice of new holder that stands for someone not yet in the registry.
+NEW_PERSON = "new"
+
+
+class ReplaceForm(LetterMixin, VersionedForm):
+    """The new holder (recorded already, or NEW_PERSON with PersonFields prefixed "new"), the
+    date, and the new designation's status and letter: the whole replacement in one form."""
+
     person = person_field(_l("New holder"))
     start_date = DateField(
         _l("From"),
         default=date.today,
         validators=[DataRequired(message=_l("Enter the date the new holder starts."))],
     )
+    status = designation_status_field()
+    letter_reference = text(_l("Reference of the designation letter"), 200)
+    letter_date = DateField(_l("Date of the letter"), validators=[Optional()])
+    letter_file = FileField(_l("Scanned letter (PDF, at most 10 MB)"))
 
 
 class MergeForm(BaseForm):

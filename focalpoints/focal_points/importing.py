@@ -209,11 +209,19 @@ def _read_informea(data: bytes) -> list[SourceRow]:
         raise ImportFileError(_("This is not an InforMEA contact feed."))
     if len(records) > MAX_ROWS:
         raise ImportFileError(_("The file may have at most %(n)d rows.", n=MAX_ROWS))
-    known = {
-        (role.convention.code, name.casefold()): role.code
-        for role in db.session.scalars(select(Role).options(selectinload(Role.convention)))
-        for name in role.informea_names
-    }
+    # Roles by the names InforMEA's feeds give them, then (as the public directory's feed names
+    # roles that have none) by their English name and their code.
+    known: dict[tuple[str, str], str] = {}
+    instruments = set()
+    for role in db.session.scalars(select(Role).options(selectinload(Role.convention))):
+        instruments.add(role.convention.code)
+        for name in (*role.informea_names, role.names.get("en", ""), role.code):
+            if name:
+                known.setdefault((role.convention.code, name.casefold()), role.code)
+
+    def instrument(treaty: str) -> str | None:
+        return TREATIES.get(treaty) or (treaty.upper() if treaty.upper() in instruments else None)
+
     rows = []
     for number, record in enumerate(records, start=1):
         if not isinstance(record, dict):
@@ -230,12 +238,18 @@ def _read_informea(data: bytes) -> list[SourceRow]:
             "email": _text(record.get("email")),
             "phone": _text(record.get("phoneNumber")),
             "fax": _text(record.get("fax")),
+            "website": _text(record.get("website")),
         }
+        if any(key in record for key in ("street", "postalCode", "city")):
+            # The public directory's feed gives the parts of the address it joins.
+            values["street"] = _text(record.get("street"))
+            values["postal_code"] = _text(record.get("postalCode"))
+            values["city"] = _text(record.get("city"))
         roles, warnings = [], []
         for entry in record.get("roles") or []:
             if not isinstance(entry, dict):
                 continue
-            convention = TREATIES.get(_text(entry.get("treaty")).lower())
+            convention = instrument(_text(entry.get("treaty")).lower())
             for name in entry.get("roles") or []:
                 code = known.get((convention, _text(name).casefold()))
                 if code:
@@ -246,7 +260,7 @@ def _read_informea(data: bytes) -> list[SourceRow]:
             _text(t.get("value") if isinstance(t, dict) else t).lower()
             for t in record.get("treaties") or []
         ]
-        if treaties and not any(t in TREATIES for t in treaties):
+        if treaties and not any(instrument(t) for t in treaties):
             warnings.append(
                 _(
                     "Listed for %(treaties)s, not for a convention kept here.",

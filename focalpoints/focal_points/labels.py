@@ -1,11 +1,13 @@
 """Translated labels of the registry's codes and fields."""
 
 import re
+from datetime import date, datetime
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from focalpoints.focal_points.models import Status
+from focalpoints.i18n import NATIVE_NAMES, format_day, format_timestamp
 
 STATUSES = {
     Status.PROPOSED: _l("Proposed"),
@@ -95,6 +97,16 @@ FIELDS = {
     "answer": _l("Answer"),
     "answer_note": _l("Comment or objection"),
     "answered_on": _l("Answered on"),
+    "position_id": _l("Position"),
+    "message_language": _l("Language of the message"),
+    "requested_by": _l("Asked by"),
+    "answer_language": _l("Language of the answer"),
+    # Accounts.
+    "role": _l("Role"),
+    "language_chosen": _l("Language chosen by the user"),
+    "active": _l("Active"),
+    "invited_by_id": _l("Invited by"),
+    "user_id": _l("User"),
 }
 
 
@@ -156,6 +168,8 @@ def history_value(name: str, value: object, entity: str = "") -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list):
+        if name == "languages":
+            return ", ".join(NATIVE_NAMES.get(str(v), str(v)) for v in value)
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):  # texts per language
         return "; ".join(f"{language}: {text}" for language, text in value.items())
@@ -171,15 +185,19 @@ def history_value(name: str, value: object, entity: str = "") -> str:
     if name.endswith("_id"):
         return f"#{value}"
     text = str(value)
-    if _TIMESTAMP.match(text):  # a stored moment: shown in the reader's format
-        from datetime import datetime
-
-        from flask_babel import format_datetime
-
-        return format_datetime(datetime.fromisoformat(text), "short")
+    if _TIMESTAMP.match(text):  # a stored moment, in the reader's style for moments
+        return format_timestamp(datetime.fromisoformat(text))
+    if _DATE.match(text):  # a calendar date, as table cells show dates
+        try:
+            return format_day(date.fromisoformat(text), "cell")
+        except ValueError:
+            return text
+    if name == "language" or name.endswith("_language"):
+        return NATIVE_NAMES.get(text, text)
     return text if len(text) <= HISTORY_TEXT_LIMIT else text[:HISTORY_TEXT_LIMIT] + "…"
 
 
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?$")
+_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 # Long texts (minutes, mandates) are cut in the history table; the record shows them whole.
 HISTORY_TEXT_LIMIT = 400

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Text,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
 from focalpoints.conventions.models import Role
 from focalpoints.countries.models import Country
-from focalpoints.db_types import UTCDateTime, utcnow
+from focalpoints.db_types import UTCDateTime, in_enum, utcnow
 from focalpoints.extensions import db
 
 
@@ -52,11 +63,19 @@ class Person(Audited, db.Model):
     """A person, or an institution, who holds or may hold national roles for one country."""
 
     __tablename__ = "people"
-    __table_args__ = (Index("ix_people_country_match", "country_id", "match_key"),)
-    __audit_ignore__ = frozenset({"updated_at", "match_key"})
+    __table_args__ = (
+        Index("ix_people_country_match", "country_id", "match_key"),
+        CheckConstraint(in_enum("kind", HolderKind), name="kind"),
+        CheckConstraint(in_enum("visibility", Visibility), name="visibility"),
+    )
+    __audit_ignore__ = frozenset(
+        {"updated_at", "match_key", "email_refused_at", "email_refused_reason"}
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20), default=HolderKind.PERSON.value)
     honorific: Mapped[str] = mapped_column(String(40), default="")
     given_names: Mapped[str] = mapped_column(String(200), default="")
@@ -85,7 +104,11 @@ class Person(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"))
+    # When the mail server last refused ``email`` outright, and what it said (cleared when the
+    # address changes): coordinators see it on the person's page.
+    email_refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_refused_reason: Mapped[str] = mapped_column(String(300), default="")
 
     country: Mapped[Country] = relationship()
     appointments: Mapped[list[Appointment]] = relationship(
@@ -111,16 +134,65 @@ class Person(Audited, db.Model):
         return f"<Person {self.id} {self.display_name!r}>"
 
 
+# An appointment is current until it ends; the partial indexes below hold only current ones.
+CURRENT = text("status <> 'ended'")
+CURRENT_SINGLE = text("status <> 'ended' AND NOT multiple_holders")
+
+
+def _role_allows_many(context: Any) -> bool | None:
+    """The role's ``multiple_holders``, copied into a new appointment that does not give it."""
+    role_id = context.get_current_parameters()["role_id"]
+    return context.connection.scalar(select(Role.multiple_holders).where(Role.id == role_id))
+
+
 class Appointment(Audited, db.Model):
-    """A person's holding of one national role, through its designation lifecycle."""
+    """A person's holding of one national role, through its designation lifecycle.
+
+    The database keeps the registry's rules even when two people save at the same moment: a
+    person holds a role at most once at a time, and a role that allows one holder has at most
+    one current holder per country. The second rule needs to know the role's
+    ``multiple_holders``, which a partial index cannot look up in ``roles``: each appointment
+    carries a copy, tied to the role by a foreign key on (role_id, multiple_holders) that
+    cascades a change of the role to its appointments (and refuses it where it would break the
+    rule).
+    """
 
     __tablename__ = "appointments"
-    __table_args__ = (Index("ix_appointments_country_role", "country_id", "role_id"),)
+    __table_args__ = (
+        Index("ix_appointments_country_role", "country_id", "role_id"),
+        ForeignKeyConstraint(
+            ["role_id", "multiple_holders"],
+            ["roles.id", "roles.multiple_holders"],
+            onupdate="CASCADE",
+            ondelete="RESTRICT",
+        ),
+        Index(
+            "uq_appointments_current_person_role",
+            "person_id",
+            "role_id",
+            unique=True,
+            sqlite_where=CURRENT,
+            postgresql_where=CURRENT,
+        ),
+        Index(
+            "uq_appointments_current_single_holder",
+            "country_id",
+            "role_id",
+            unique=True,
+            sqlite_where=CURRENT_SINGLE,
+            postgresql_where=CURRENT_SINGLE,
+        ),
+        CheckConstraint(in_enum("status", Status), name="status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"), index=True)
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
+    role_id: Mapped[int] = mapped_column(index=True)
+    # A copy of the role's multiple_holders (see the class's docstring).
+    multiple_holders: Mapped[bool] = mapped_column(default=_role_allows_many)
     status: Mapped[str] = mapped_column(String(20), default=Status.PROPOSED.value)
     is_primary: Mapped[bool] = mapped_column(default=False)
     start_date: Mapped[date]
@@ -132,12 +204,16 @@ class Appointment(Audited, db.Model):
     letter_filename: Mapped[str | None] = mapped_column(String(255))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_confirmed_on: Mapped[date | None]
-    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
+    predecessor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="RESTRICT")
+    )
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="appointments")
-    role: Mapped[Role] = relationship()
+    role: Mapped[Role] = relationship(
+        primaryjoin="Appointment.role_id == Role.id", foreign_keys="Appointment.role_id"
+    )
     country: Mapped[Country] = relationship()
 
     @property

@@ -6,19 +6,22 @@ message and, where it belongs to one, the name of the form field) instead of wri
 
 from __future__ import annotations
 
+import contextlib
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from focalpoints.concurrency import claim_version
 from focalpoints.conventions.models import Role
 from focalpoints.countries.models import Country
+from focalpoints.database import lock, lost_race, writing
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.contacts import name_key
@@ -72,6 +75,32 @@ class RegistryError(ValueError):
         self.field = field
 
 
+@contextlib.contextmanager
+def refusing_lost_races(recheck: Callable[[], Any]) -> Iterator[None]:
+    """Turn a write that lost a race into the refusal the operation's own checks give.
+
+    The database refuses what two concurrent requests could each find allowed (a unique index,
+    or SQLite's write lock). The transaction is rolled back and ``recheck`` runs the checks
+    again: they now see the other request's change and raise their own message. Should they
+    find nothing, the user is told that someone else saved at the same moment.
+    """
+    try:
+        yield
+    except (IntegrityError, OperationalError) as error:
+        if not lost_race(error):
+            raise
+        db.session.rollback()
+        # As a writer (SQLite: BEGIN IMMEDIATE), so as to wait for the other request to commit.
+        with writing():
+            try:
+                recheck()
+            finally:
+                db.session.rollback()
+        raise RegistryError(
+            _l("Someone else saved a change here at the same moment. Check the page and try again.")
+        ) from error
+
+
 # People ---------------------------------------------------------------------------------------
 
 
@@ -108,11 +137,16 @@ def _check_person(values: dict[str, Any]) -> None:
 
 def create_person(country: Country, values: dict[str, Any]) -> Person:
     """Add a person (or institution) to the country's registry."""
+    person = _add_person(country, values)
+    db.session.commit()
+    return person
+
+
+def _add_person(country: Country, values: dict[str, Any]) -> Person:
     _check_person(values)
     person = Person(country_id=country.id, **{k: values[k] for k in PERSON_FIELDS if k in values})
     person.match_key = name_key(person.given_names, person.family_name, person.organisation)
     db.session.add(person)
-    db.session.commit()
     return person
 
 
@@ -120,12 +154,51 @@ def update_person(person: Person, values: dict[str, Any], seen_version: int) -> 
     """Save an edit made on ``seen_version``; StaleRecord if someone saved in between."""
     _check_person(values)
     claim_version(person, seen_version)
+    apply_person_values(person, values)
+    db.session.commit()
+    return person
+
+
+def apply_person_values(person: Person, values: dict[str, Any]) -> None:
+    """Set the record's fields from ``values`` (checked already); a new address is no longer
+    known to be refused."""
+    if "email" in values and values["email"] != person.email:
+        person.email_refused_at = None
+        person.email_refused_reason = ""
     for key in PERSON_FIELDS:
         if key in values:
             setattr(person, key, values[key])
     person.match_key = name_key(person.given_names, person.family_name, person.organisation)
-    db.session.commit()
-    return person
+
+
+def check_person(values: dict[str, Any]) -> None:
+    """Refuse values a record cannot hold (RegistryError)."""
+    _check_person(values)
+
+
+def mark_address_refused(address: str, reason: str) -> int:
+    """Mark the people whose address the mail server refused, in a transaction of its own (mail
+    is sent outside the request's); return how many."""
+    from focalpoints.audit import record_now
+
+    now = utcnow()
+    with db.engine.begin() as connection:
+        people = connection.execute(
+            select(Person.id, Person.country_id).where(
+                func.lower(Person.email) == address.strip().lower(), Person.deleted_at.is_(None)
+            )
+        ).all()
+        if people:
+            connection.execute(
+                update(Person)
+                .where(Person.id.in_([p.id for p in people]))
+                .values(email_refused_at=now, email_refused_reason=reason[:300])
+            )
+    for person in people:
+        record_now(
+            "email_refused", "people", person.id, person.country_id, {"reason": reason[:300]}
+        )
+    return len(people)
 
 
 def delete_person(person: Person) -> None:
@@ -143,10 +216,32 @@ def restore_person(person: Person) -> None:
     db.session.commit()
 
 
-def merge_people(keep: Person, other: Person) -> Person:
-    """Merge ``other`` into ``keep``: appointments move, empty fields are filled, history stays."""
+def _check_merge(keep: Person, other: Person) -> None:
     if keep.id == other.id or keep.country_id != other.country_id:
         raise RegistryError(_l("Choose another person of the same country."), "other")
+    if keep.is_deleted or other.is_deleted:
+        raise RegistryError(
+            _l("One of the two records has just been merged or deleted. Reload the page."), "other"
+        )
+
+
+def merge_people(keep: Person, other: Person) -> Person:
+    """Merge ``other`` into ``keep``: appointments move, empty fields are filled, history stays."""
+    _check_merge(keep, other)
+    # The country's appointments change hands, and both records change: another merge or
+    # appointment of the same people waits, then sees this one (and the checks refuse).
+    lock(Country, keep.country_id)
+    lock(Person, keep.id, other.id)
+    for person in (keep, other):
+        db.session.expire(person, ["appointments"])
+    _check_merge(keep, other)
+    with refusing_lost_races(lambda: _check_merge(keep, other)):
+        _merge(keep, other)
+        db.session.commit()
+    return keep
+
+
+def _merge(keep: Person, other: Person) -> None:
     held = {a.role_id for a in keep.appointments if a.is_current}
     for appointment in list(other.appointments):
         if appointment.is_current and appointment.role_id in held:
@@ -163,8 +258,6 @@ def merge_people(keep: Person, other: Person) -> Person:
         hook(keep, other)
     other.merged_into_id = keep.id
     other.deleted_at = utcnow()
-    db.session.commit()
-    return keep
 
 
 # Appointments ---------------------------------------------------------------------------------
@@ -193,8 +286,57 @@ def appoint(
     letter_reference: str = "",
     letter_date: date | None = None,
     predecessor: Appointment | None = None,
+    commit: bool = True,
 ) -> Appointment:
-    """Appoint ``person`` to ``role``, refusing what the role or the lifecycle does not allow."""
+    """Appoint ``person`` to ``role``, refusing what the role or the lifecycle does not allow.
+
+    The country's row is locked first, so that two appointments in one country are decided one
+    after the other; the partial unique indexes on appointments hold the rules in any case. With
+    ``commit=False`` the appointment is only flushed, for a caller that commits more.
+    """
+    lock(Country, country.id)
+
+    def check() -> list[Appointment]:
+        return _check_appointment(
+            country, person, role, status, letter_reference, letter_date, predecessor
+        )
+
+    holders = check()
+    with refusing_lost_races(check):
+        appointment = Appointment(
+            country_id=country.id,
+            person=person,
+            role=role,
+            start_date=start_date,
+            status=status.value,
+            letter_reference=letter_reference,
+            letter_date=letter_date,
+            predecessor_id=predecessor.id if predecessor else None,
+            last_confirmed_on=date.today(),
+        )
+        db.session.add(appointment)
+        if role.has_primary and (is_primary or not holders):
+            for other in holders:
+                other.is_primary = False
+            appointment.is_primary = True
+        if commit:
+            db.session.commit()
+        else:
+            db.session.flush()
+    return appointment
+
+
+def _check_appointment(
+    country: Country,
+    person: Person,
+    role: Role,
+    status: Status,
+    letter_reference: str,
+    letter_date: date | None,
+    predecessor: Appointment | None,
+) -> list[Appointment]:
+    """Refuse an appointment the role or the lifecycle does not allow; return the current
+    holders it joins."""
     if person.country_id != country.id or person.is_deleted:
         raise RegistryError(_l("Choose a person of this country."), "person")
     if not role.is_active:
@@ -223,24 +365,7 @@ def appoint(
             _l("An official notification needs the letter's reference and date."),
             "letter_reference",
         )
-    appointment = Appointment(
-        country_id=country.id,
-        person=person,
-        role=role,
-        start_date=start_date,
-        status=status.value,
-        letter_reference=letter_reference,
-        letter_date=letter_date,
-        predecessor_id=predecessor.id if predecessor else None,
-        last_confirmed_on=date.today(),
-    )
-    db.session.add(appointment)
-    if role.has_primary and (is_primary or not holders):
-        for other in holders:
-            other.is_primary = False
-        appointment.is_primary = True
-    db.session.commit()
-    return appointment
+    return holders
 
 
 def advance(
@@ -302,9 +427,17 @@ def end_appointment(
 
 
 def replace_holder(
-    old: Appointment, successor: Person, start_date: date, seen_version: int
+    old: Appointment,
+    successor: Person,
+    start_date: date,
+    seen_version: int,
+    commit: bool = True,
+    **designation: Any,
 ) -> Appointment:
-    """``successor`` replaces the holder of ``old`` from ``start_date``, in one step."""
+    """``successor`` replaces the holder of ``old`` from ``start_date``, in one step.
+
+    ``designation`` (status, letter_reference, letter_date) goes to the new appointment.
+    """
     if not old.is_current:
         raise RegistryError(_l("This appointment has ended already."))
     if successor.id == old.person_id:
@@ -313,6 +446,7 @@ def replace_holder(
         raise RegistryError(
             _l("The replacement must start after the current holder started."), "start_date"
         )
+    lock(Country, old.country_id)
     claim_version(old, seen_version)
     old.status = Status.ENDED.value
     old.end_date = start_date
@@ -320,11 +454,64 @@ def replace_holder(
     db.session.flush()
     try:
         return appoint(
-            old.country, successor, old.role, start_date, is_primary=old.is_primary, predecessor=old
+            old.country,
+            successor,
+            old.role,
+            start_date,
+            is_primary=old.is_primary,
+            predecessor=old,
+            commit=commit,
+            **designation,
         )
     except RegistryError:
         db.session.rollback()
         raise
+
+
+def replace_in_one_step(
+    old: Appointment,
+    successor: Person | dict[str, Any],
+    start_date: date,
+    seen_version: int,
+    status: Status = Status.PROPOSED,
+    letter_reference: str = "",
+    letter_date: date | None = None,
+    letter: tuple[bytes, str] | None = None,
+) -> Appointment:
+    """Replace the holder of ``old`` by a recorded person or, given their values, a new one,
+    with the new designation's status and letter: all of it is saved, or none of it.
+
+    One commit at the end: a refused step (or a failure) leaves neither a new person without a
+    role, nor an ended appointment without a successor, nor a stored letter without a record.
+    """
+    if letter is not None:
+        check_letter(letter[0])
+    if letter_date and letter_date > date.today():
+        raise RegistryError(_l("The letter cannot be dated in the future."), "letter_date")
+    stored: Path | None = None
+    try:
+        if isinstance(successor, dict):
+            successor = _add_person(old.country, successor)
+            db.session.flush()
+        new = replace_holder(
+            old,
+            successor,
+            start_date,
+            seen_version,
+            commit=False,
+            status=status,
+            letter_reference=letter_reference,
+            letter_date=letter_date,
+        )
+        if letter is not None:
+            stored = _keep_letter(new, *letter)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        if stored is not None:
+            stored.unlink(missing_ok=True)
+        raise
+    return new
 
 
 def make_primary(appointment: Appointment, seen_version: int) -> Appointment:
@@ -380,11 +567,18 @@ def check_letter(data: bytes) -> None:
 def store_letter(appointment: Appointment, data: bytes, filename: str) -> None:
     """Keep a scanned letter (a PDF up to 10 MB, checked by content) under a random name."""
     check_letter(data)
+    _keep_letter(appointment, data, filename)
+    db.session.commit()
+
+
+def _keep_letter(appointment: Appointment, data: bytes, filename: str) -> Path:
+    """Write the letter's file and name it on the appointment (uncommitted); return its path."""
     name = secrets.token_hex(16) + ".pdf"
-    (letters_folder() / name).write_bytes(data)
+    path = letters_folder() / name
+    path.write_bytes(data)
     appointment.letter_file = name
     appointment.letter_filename = Path(filename or "letter.pdf").name[:255]
-    db.session.commit()
+    return path
 
 
 def letter_path(appointment: Appointment) -> Path | None:

@@ -20,14 +20,17 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
+from focalpoints.audit.history import history_rows
 from focalpoints.concurrency import StaleRecord
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import get_country_or_404, list_countries
+from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
 from focalpoints.focal_points import importing, operations, queries, uploads
 from focalpoints.focal_points.contacts import format_phone
 from focalpoints.focal_points.forms import (
+    NEW_PERSON,
     ActionForm,
     AdvanceForm,
     AppointForm,
@@ -36,6 +39,7 @@ from focalpoints.focal_points.forms import (
     EndForm,
     ImportForm,
     MergeForm,
+    PersonFields,
     PersonForm,
     ReplaceForm,
 )
@@ -70,6 +74,7 @@ def _template_helpers(state: Any) -> None:
             "native_language_name": lambda code: NATIVE_NAMES.get(code, code),
             "import_action_label": import_action_label,
             "history_value": history_value,
+            "history_rows": history_rows,
         }
     )
 
@@ -95,6 +100,8 @@ def _chosen_person(country: Country, value: str | None) -> Person | None:
 @login_required
 def people(code: str) -> str:
     """List each person of the country once, with all their roles across conventions."""
+    from focalpoints.self_service.operations import count_pending
+
     country = get_country_or_404(code)
     everyone = queries.people_of(country)
     deleted = (
@@ -109,11 +116,16 @@ def people(code: str) -> str:
         hidden=len(everyone) - len(queries.visible(everyone)),
         deleted=deleted,
         restore_form=DeleteForm(),
+        pending_changes=count_pending(country.id)
+        if permissions.can_review_changes(current_user, country)
+        else 0,
     )
 
 
-def _person_form(country: Country, person: Person | None) -> PersonForm:
-    form = PersonForm(obj=person)
+def _person_form(
+    country: Country, person: Person | None, form_class: type[PersonFields] = PersonForm, **kw: Any
+) -> Any:
+    form = form_class(obj=person, **kw)
     form.region = country.iso2
     form.address_country.choices = choices(
         [("", "—")] + [(c.iso2, c.name) for c in list_countries()]
@@ -123,7 +135,8 @@ def _person_form(country: Country, person: Person | None) -> PersonForm:
             optional.data = ""
     if not form.is_submitted():
         if person is None:
-            form.version.data = 0
+            if isinstance(form, PersonForm):
+                form.version.data = 0
             form.address_country.data = country.iso2 if country.kind != "reio" else ""
         else:
             form.other_emails.data = "\n".join(person.other_emails)
@@ -166,14 +179,23 @@ def new_person(code: str) -> str | Response:
 @login_required
 def person(code: str, person_id: int) -> str:
     """Show a person's details, roles and change history."""
+    from focalpoints.self_service import operations as self_service
+
     country = get_country_or_404(code)
     record = queries.get_person_or_404(country, person_id)
+    # Who was asked to confirm the record, and what is waiting: for the country's officials.
+    officials = permissions.can_edit_country(current_user, country)
     return render_template(
         "focal_points/person.html",
         country=country,
         person=record,
         history=queries.history(record, record.appointments),
         delete_form=DeleteForm(),
+        confirmation_requests=self_service.requests_to_confirm(country.id, record.id)
+        if officials
+        else None,
+        pending_changes=self_service.count_pending(country.id, record.id) if officials else 0,
+        now=utcnow(),
     )
 
 
@@ -477,21 +499,41 @@ def acknowledge(code: str, appointment_id: int) -> Response:
 @bp.route("/appointments/<int:appointment_id>/replace", methods=["GET", "POST"])
 @login_required
 def replace(code: str, appointment_id: int) -> str | Response:
-    """One step: a new holder replaces the current one from a date."""
+    """One step: a new holder, recorded already or entered here, replaces the current one from
+    a date, with the new designation's status and letter."""
     country = get_country_or_404(code, for_edit=True)
     record = queries.get_appointment_or_404(country, appointment_id, for_edit=True)
     form = ReplaceForm()
     _person_choices(form.person, country, exclude=record.person_id)
+    form.person.choices[1:1] = choices(  # type: ignore[index]
+        [(NEW_PERSON, _("Someone not in the registry yet (enter them below)"))]
+    )
+    # The new person's details, under names of their own ("new-family_name", ...).
+    newcomer = _person_form(country, None, PersonFields, prefix="new", meta={"csrf": False})
     if not form.is_submitted():
         form.version.data = record.version
+        if record.role.holder_kind != "either":
+            newcomer.kind.data = record.role.holder_kind
+    duplicates: list[Person] = []
     if form.validate_on_submit():
-        successor = _chosen_person(country, form.person.data)
-        if successor is None:
-            form.person.errors.append(_("Choose a person."))
-        else:
+        successor = _successor(country, form, newcomer, duplicates)
+        if successor is not None:
+            upload = form.letter_file.data
+            letter = (
+                (upload.read(), upload.filename)
+                if upload and getattr(upload, "filename", "")
+                else None
+            )
             try:
-                new = operations.replace_holder(
-                    record, successor, form.start_date.data, form.version.data
+                new = operations.replace_in_one_step(
+                    record,
+                    successor,
+                    form.start_date.data,
+                    form.version.data,
+                    status=Status(form.status.data),
+                    letter_reference=form.letter_reference.data or "",
+                    letter_date=form.letter_date.data,
+                    letter=letter,
                 )
             except StaleRecord:
                 flash_stale()
@@ -499,12 +541,12 @@ def replace(code: str, appointment_id: int) -> str | Response:
                     url_for(".appointment", code=country.iso2, appointment_id=record.id)
                 )
             except operations.RegistryError as error:
-                refuse(form, error)
+                refuse(newcomer if error.field in newcomer else form, error)
             else:
                 flash(
                     _(
                         "%(new)s replaces %(old)s from %(date)s.",
-                        new=successor.display_name,
+                        new=new.person.display_name,
                         old=record.person.display_name,
                         date=form.start_date.data.isoformat(),
                     ),
@@ -512,8 +554,36 @@ def replace(code: str, appointment_id: int) -> str | Response:
                 )
                 return redirect(url_for(".appointment", code=country.iso2, appointment_id=new.id))
     return render_template(
-        "focal_points/replace.html", country=country, appointment=record, form=form
+        "focal_points/replace.html",
+        country=country,
+        appointment=record,
+        form=form,
+        newcomer=newcomer,
+        duplicates=duplicates,
+        new_person=NEW_PERSON,
     )
+
+
+def _successor(
+    country: Country, form: ReplaceForm, newcomer: PersonFields, duplicates: list[Person]
+) -> Person | dict[str, Any] | None:
+    """The chosen new holder, or the new person's values; None (with the errors shown) if
+    neither is valid, or if the new person may be someone recorded already."""
+    if form.person.data != NEW_PERSON:
+        person = _chosen_person(country, form.person.data)
+        if person is None:
+            form.person.errors.append(_("Choose a person."))
+        return person
+    if not newcomer.validate():
+        return None
+    values = newcomer.values()
+    duplicates.extend(operations.find_duplicates(country, values))
+    if duplicates and not newcomer.confirm_new.data:
+        newcomer.confirm_new.errors.append(
+            _("Someone with this name or e-mail address is in the registry already.")
+        )
+        return None
+    return values
 
 
 @bp.get("/appointments/<int:appointment_id>/letter")

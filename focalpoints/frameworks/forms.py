@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, SelectMultipleField
+from wtforms import BooleanField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
 from focalpoints.admin.forms import add_translation_fields
 from focalpoints.focal_points.forms import VersionedForm
+from focalpoints.forms import CheckboxListField
 
 
 def year_field(label: object) -> IntegerField:
@@ -24,7 +25,7 @@ def year_field(label: object) -> IntegerField:
 class FrameworkForm(VersionedForm):
     start_year = year_field(_l("From (year)"))
     end_year = year_field(_l("To (year)"))
-    conventions = SelectMultipleField(_l("Conventions it belongs to"), choices=[])
+    conventions = CheckboxListField(_l("Conventions it belongs to"), choices=[])
     is_active = BooleanField(_l("In use"), default=True)
 
 

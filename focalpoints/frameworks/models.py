@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
 from focalpoints.conventions.models import Convention
+from focalpoints.db_types import in_enum
 from focalpoints.extensions import db
 from focalpoints.i18n import current_language, translated
 
@@ -23,8 +24,8 @@ class ElementKind(enum.StrEnum):
 framework_conventions = Table(
     "framework_conventions",
     db.metadata,
-    Column("framework_id", ForeignKey("frameworks.id"), primary_key=True),
-    Column("convention_id", ForeignKey("conventions.id"), primary_key=True),
+    Column("framework_id", ForeignKey("frameworks.id", ondelete="RESTRICT"), primary_key=True),
+    Column("convention_id", ForeignKey("conventions.id", ondelete="RESTRICT"), primary_key=True),
 )
 
 
@@ -41,7 +42,9 @@ class Framework(Audited, db.Model):
     end_year: Mapped[int | None]
     adopted_year: Mapped[int | None]
     # The framework this one succeeds (the Samarkand plan succeeds the 2015-2023 CMS plan).
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("frameworks.id"))
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("frameworks.id", ondelete="RESTRICT")
+    )
     website: Mapped[str | None] = mapped_column(String(300))
     # The resolution or decision that adopted it, and where its texts were read ({id: {title,
     # url, read_on}}); an element names one of these.
@@ -83,14 +86,19 @@ class FrameworkElement(Audited, db.Model):
     """A goal or a target of a framework, with its code and short title in each language."""
 
     __tablename__ = "framework_elements"
+    __table_args__ = (CheckConstraint(in_enum("kind", ElementKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"), index=True)
+    framework_id: Mapped[int] = mapped_column(
+        ForeignKey("frameworks.id", ondelete="RESTRICT"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20), default=ElementKind.TARGET.value)
     code: Mapped[str] = mapped_column(String(20))
     # The identifier the Secretariats use (GBF-TARGET-01), unique across frameworks.
     identifier: Mapped[str] = mapped_column(String(60), unique=True)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("framework_elements.id"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("framework_elements.id", ondelete="RESTRICT")
+    )
     # Short titles, only where the Secretariat publishes one in that language.
     titles: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # The adopted text in each language it was read in.

@@ -10,7 +10,6 @@ from wtforms import (
     DateField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, NumberRange, Optional, Regexp
@@ -22,7 +21,7 @@ from focalpoints.admin.forms import (
     upper_filter,
 )
 from focalpoints.focal_points.forms import VersionedForm, text
-from focalpoints.forms import choices, strip_filter, text_length
+from focalpoints.forms import CheckboxListField, choices, strip_filter, text_length
 from focalpoints.i18n import NATIVE_NAMES
 from focalpoints.meetings.labels import BODIES
 
@@ -92,7 +91,7 @@ class IssueForm(VersionedForm):
         ),
         filters=(lower_filter,),
     )
-    conventions = SelectMultipleField(_l("Conventions concerned"), choices=[])
+    conventions = CheckboxListField(_l("Conventions concerned"), choices=[])
     in_resolution = BooleanField(_l("Named in paragraph 18 of Resolution 10.21"))
     sort_order = sort_order_field()
     is_active = BooleanField(_l("In use"), default=True)

@@ -17,8 +17,8 @@ from focalpoints.i18n import translated
 issue_conventions = Table(
     "issue_conventions",
     db.metadata,
-    Column("issue_id", ForeignKey("issues.id"), primary_key=True),
-    Column("convention_id", ForeignKey("conventions.id"), primary_key=True),
+    Column("issue_id", ForeignKey("issues.id", ondelete="RESTRICT"), primary_key=True),
+    Column("convention_id", ForeignKey("conventions.id", ondelete="RESTRICT"), primary_key=True),
 )
 
 
@@ -62,7 +62,9 @@ class Meeting(Audited, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("conventions.id"), index=True)
+    convention_id: Mapped[int] = mapped_column(
+        ForeignKey("conventions.id", ondelete="RESTRICT"), index=True
+    )
     body: Mapped[str] = mapped_column(String(40))
     number: Mapped[int | None]
     names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
@@ -112,10 +114,14 @@ class AgendaItem(Audited, db.Model):
     __table_args__ = (UniqueConstraint("meeting_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="RESTRICT"), index=True
+    )
     code: Mapped[str] = mapped_column(String(20))
     titles: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    issue_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id"), index=True)
+    issue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("issues.id", ondelete="RESTRICT"), index=True
+    )
     sort_order: Mapped[int] = mapped_column(default=100)
     is_active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)

@@ -10,7 +10,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 from focalpoints.focal_points.forms import VersionedForm, text
 from focalpoints.forms import (
     BaseForm,
+    CheckboxListField,
     NoFormula,
     WebAddress,
     choices,
@@ -101,12 +101,12 @@ class TargetForm(VersionedForm):
     title = text(_l("Title"), 500, DataRequired(message=_l("Give a title.")))
     description = long_text(_l("Description"), 10_000)
     lead_institution = text(_l("Lead institution"), 300)
-    responsible = SelectMultipleField(_l("Responsible people"), choices=[])
+    responsible = CheckboxListField(_l("Responsible people"), choices=[])
     start_date = DateField(_l("Start"), validators=[Optional()])
     end_date = DateField(_l("End"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=choices(TARGET_STATUSES.items()))
     indicators = long_text(_l("Indicators"), 5000, Optional())
-    conventions = SelectMultipleField(_l("Conventions served"), choices=[])
+    conventions = CheckboxListField(_l("Conventions served"), choices=[])
 
     def values(self) -> dict[str, Any]:
         parent = self.parent.data or ""
@@ -128,7 +128,11 @@ class TargetForm(VersionedForm):
 
 
 class AlignmentForm(BaseForm):
-    element = SelectField(_l("Global target"), choices=[])
+    element = CheckboxListField(
+        _l("Global targets"),
+        choices=[],
+        validators=[DataRequired(message=_l("Choose at least one global target."))],
+    )
     degree = SelectField(_l("Degree of alignment"), choices=choices(DEGREES.items()))
 
 

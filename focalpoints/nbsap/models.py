@@ -5,13 +5,23 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
 from focalpoints.conventions.models import Convention
 from focalpoints.countries.models import Country
-from focalpoints.db_types import UTCDateTime, utcnow
+from focalpoints.db_types import UTCDateTime, in_enum, utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Person
 from focalpoints.frameworks.models import FrameworkElement
@@ -63,9 +73,12 @@ class Nbsap(Audited, db.Model):
     """A country's National Biodiversity Strategy and Action Plan (one per period)."""
 
     __tablename__ = "nbsaps"
+    __table_args__ = (CheckConstraint(in_enum("status", NbsapStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
     title: Mapped[str] = mapped_column(String(300))
     language: Mapped[str] = mapped_column(String(10), default="en")
     start_year: Mapped[int | None]
@@ -97,14 +110,27 @@ class Nbsap(Audited, db.Model):
 national_target_people = Table(
     "national_target_people",
     db.metadata,
-    Column("national_target_id", ForeignKey("national_targets.id"), primary_key=True),
-    Column("person_id", ForeignKey("people.id"), primary_key=True, index=True),
+    Column(
+        "national_target_id",
+        ForeignKey("national_targets.id", ondelete="RESTRICT"),
+        primary_key=True,
+    ),
+    Column("person_id", ForeignKey("people.id", ondelete="RESTRICT"), primary_key=True, index=True),
 )
 national_target_conventions = Table(
     "national_target_conventions",
     db.metadata,
-    Column("national_target_id", ForeignKey("national_targets.id"), primary_key=True),
-    Column("convention_id", ForeignKey("conventions.id"), primary_key=True, index=True),
+    Column(
+        "national_target_id",
+        ForeignKey("national_targets.id", ondelete="RESTRICT"),
+        primary_key=True,
+    ),
+    Column(
+        "convention_id",
+        ForeignKey("conventions.id", ondelete="RESTRICT"),
+        primary_key=True,
+        index=True,
+    ),
 )
 
 
@@ -112,15 +138,23 @@ class NationalTarget(Audited, db.Model):
     """A national target of an NBSAP, or a measure (an action) that serves one."""
 
     __tablename__ = "national_targets"
-    __table_args__ = (Index("ix_national_targets_country_nbsap", "country_id", "nbsap_id"),)
+    __table_args__ = (
+        Index("ix_national_targets_country_nbsap", "country_id", "nbsap_id"),
+        CheckConstraint(in_enum("kind", TargetKind), name="kind"),
+        CheckConstraint(in_enum("status", TargetStatus), name="status"),
+    )
     __audit_ignore__ = frozenset({"updated_at"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
-    nbsap_id: Mapped[int] = mapped_column(ForeignKey("nbsaps.id"), index=True)
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
+    nbsap_id: Mapped[int] = mapped_column(ForeignKey("nbsaps.id", ondelete="RESTRICT"), index=True)
     kind: Mapped[str] = mapped_column(String(20), default=TargetKind.TARGET.value)
     # A measure may serve a national target of the same NBSAP.
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("national_targets.id"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("national_targets.id", ondelete="RESTRICT")
+    )
     code: Mapped[str] = mapped_column(String(40))
     # Texts per language ({"fr": "...", "en": "..."}); ``language`` is the one written first.
     titles: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
@@ -175,12 +209,21 @@ class Alignment(Audited, db.Model):
     """A national target's link to a global target, with the degree of alignment."""
 
     __tablename__ = "alignments"
-    __table_args__ = (UniqueConstraint("national_target_id", "element_id"),)
+    __table_args__ = (
+        UniqueConstraint("national_target_id", "element_id"),
+        CheckConstraint(in_enum("degree", Degree), name="degree"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
-    national_target_id: Mapped[int] = mapped_column(ForeignKey("national_targets.id"), index=True)
-    element_id: Mapped[int] = mapped_column(ForeignKey("framework_elements.id"), index=True)
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
+    national_target_id: Mapped[int] = mapped_column(
+        ForeignKey("national_targets.id", ondelete="RESTRICT"), index=True
+    )
+    element_id: Mapped[int] = mapped_column(
+        ForeignKey("framework_elements.id", ondelete="RESTRICT"), index=True
+    )
     degree: Mapped[str] = mapped_column(String(10), default=Degree.MEDIUM.value)
 
     national_target: Mapped[NationalTarget] = relationship(back_populates="alignments")
@@ -193,8 +236,12 @@ class ProgressNote(Audited, db.Model):
     __tablename__ = "progress_notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
-    national_target_id: Mapped[int] = mapped_column(ForeignKey("national_targets.id"), index=True)
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
+    national_target_id: Mapped[int] = mapped_column(
+        ForeignKey("national_targets.id", ondelete="RESTRICT"), index=True
+    )
     noted_on: Mapped[date]
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(10), default="en")

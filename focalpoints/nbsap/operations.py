@@ -300,29 +300,41 @@ def restore_target(target: NationalTarget) -> None:
 
 def align(target: NationalTarget, element: FrameworkElement, degree: Degree) -> Alignment:
     """Link a national target to a global target with a degree, or change the degree."""
+    return align_many(target, [element], degree)[0]
+
+
+def align_many(
+    target: NationalTarget, elements: list[FrameworkElement], degree: Degree
+) -> list[Alignment]:
+    """Link a national target to several global targets with one degree (or change the degree
+    of links it has): all of them are saved, or none."""
     if target.is_deleted:
         raise NbsapError(_l("This target has been deleted."))
     from focalpoints.nbsap.queries import alignable
 
-    if element not in alignable(element.framework):
-        raise NbsapError(_l("Choose a target, not a goal."), "element")
-    alignment = db.session.scalar(
-        select(Alignment).where(
-            Alignment.national_target_id == target.id, Alignment.element_id == element.id
+    for element in elements:
+        if element not in alignable(element.framework):
+            raise NbsapError(_l("Choose a target, not a goal."), "element")
+    alignments = []
+    for element in elements:
+        alignment = db.session.scalar(
+            select(Alignment).where(
+                Alignment.national_target_id == target.id, Alignment.element_id == element.id
+            )
         )
-    )
-    if alignment is None:
-        alignment = Alignment(
-            country_id=target.country_id, national_target_id=target.id, element_id=element.id
-        )
-        db.session.add(alignment)
-    alignment.degree = degree.value
+        if alignment is None:
+            alignment = Alignment(
+                country_id=target.country_id, national_target_id=target.id, element_id=element.id
+            )
+            db.session.add(alignment)
+        alignment.degree = degree.value
+        alignments.append(alignment)
     try:
         db.session.commit()
     except IntegrityError as error:  # the same link, made at the same moment by someone else
         db.session.rollback()
         raise StaleRecord(None) from error
-    return alignment
+    return alignments
 
 
 def unalign(alignment: Alignment) -> None:

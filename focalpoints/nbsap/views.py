@@ -292,7 +292,8 @@ def restore_target(code: str, target_id: int) -> Response:
 @bp.post("/targets/<int:target_id>/alignments")
 @login_required
 def align(code: str, target_id: int) -> str | Response:
-    """Link the target to a global target with a degree of alignment (or change the degree)."""
+    """Link the target to one or several global targets with a degree of alignment (or change
+    the degree)."""
     country = _country(code, for_edit=True)
     record = queries.get_target_or_404(country, target_id)
     form = AlignmentForm()
@@ -300,9 +301,9 @@ def align(code: str, target_id: int) -> str | Response:
         (str(e.id), e.code) for _f, elements in queries.element_choices() for e in elements
     ]
     if form.validate_on_submit():
-        element = db.session.get(FrameworkElement, int(form.element.data))
+        elements = [db.session.get(FrameworkElement, int(i)) for i in form.element.data]
         try:
-            operations.align(record, element, Degree(form.degree.data))
+            operations.align_many(record, elements, Degree(form.degree.data))
         except StaleRecord:
             flash_stale()
         except operations.NbsapError as error:

@@ -6,12 +6,12 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
 from focalpoints.auth.models import User
-from focalpoints.db_types import UTCDateTime, utcnow
+from focalpoints.db_types import UTCDateTime, in_enum, utcnow
 from focalpoints.extensions import db
 
 
@@ -47,14 +47,17 @@ class Notice(db.Model):
         UniqueConstraint("user_id", "kind", "key"),
         Index("ix_notices_user_kind_subject", "user_id", "kind", "subject"),
         Index("ix_notices_email_state", "email_state"),
+        CheckConstraint(in_enum("email_state", EmailState), name="email_state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     kind: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(100))
     key: Mapped[str] = mapped_column(String(120))
-    country_id: Mapped[int | None] = mapped_column(ForeignKey("countries.id"), index=True)
+    country_id: Mapped[int | None] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
     items: Mapped[list[Any]] = mapped_column(JSON, default=list)
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -74,10 +77,13 @@ class NotificationPreference(Audited, db.Model):
     """A user's choice for one kind of notice; without a row, the kind's default applies."""
 
     __tablename__ = "notification_preferences"
-    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind"),
+        CheckConstraint(in_enum("delivery", Delivery), name="delivery"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     delivery: Mapped[str] = mapped_column(String(12))
 

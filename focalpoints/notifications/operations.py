@@ -116,16 +116,20 @@ def _is_due(previous: Notice | None, items: list[Any], kind: NoticeKind, today: 
     return repeat is not None and age >= repeat
 
 
-def find_due(today: date) -> list[Notice]:
-    """The notices that the recorded state calls for and that were not recorded before.
+def find_due(today: date, only: Any = None) -> list[Notice]:
+    """The notices that the recorded state calls for and that were not recorded before (of the
+    kinds ``only`` names, if given).
 
     They are returned unsaved; a fixed number of queries per kind, whatever the data.
     """
+    kinds = [kind for kind in KINDS.values() if only is None or kind.code in only]
+    if not kinds:
+        return []
     recipients = Recipients.load()
     chosen = preferences()
     latest = _latest_notices()
     notices = []
-    for kind in KINDS.values():
+    for kind in kinds:
         for due in kind.due(today, recipients):
             user = due.user
             if not kind.audience(user) or not may_receive(user, due.country_id):
@@ -297,15 +301,17 @@ def compose(batch: Batch, prepared: dict[str, Any]) -> Any:
                 "%(num)d notices from focalpoints",
                 len(rendered),
             )
+        preferences_link = _absolute(url_for("auth.account", _anchor="notices"))
         return compose_template_mail(
             user.email,
             subject,
             "notices",
             language,
+            unsubscribe=preferences_link,
             user=user,
             notices=rendered,
             digest=batch.digest,
-            preferences_link=_absolute(url_for("auth.account", _anchor="notices")),
+            preferences_link=preferences_link,
             notices_link=_absolute(url_for("notifications.index")),
         )
 
@@ -343,17 +349,19 @@ def _record_outcome(ids: list[int], error: str | None, now: datetime) -> None:
         db.session.commit()
 
 
-def send_pending(now: datetime, report: NotifyReport) -> None:
-    """Mail every pending notice that is due to go, one e-mail per user and batch."""
+def send_pending(now: datetime, report: NotifyReport, only: Any = None) -> None:
+    """Mail every pending notice that is due to go (those of ids ``only``, if given), one
+    e-mail per user and batch."""
+    query = (
+        select(Notice)
+        .where(Notice.email_state == EmailState.PENDING.value)
+        .options(joinedload(Notice.user).joinedload(User.country))
+        .order_by(Notice.user_id, Notice.id)
+    )
+    if only is not None:
+        query = query.where(Notice.id.in_(list(only)))
     with writing():
-        pending = list(
-            db.session.scalars(
-                select(Notice)
-                .where(Notice.email_state == EmailState.PENDING.value)
-                .options(joinedload(Notice.user).joinedload(User.country))
-                .order_by(Notice.user_id, Notice.id)
-            )
-        )
+        pending = list(db.session.scalars(query))
         batches, not_sent, report.waiting = _batches(pending, now)
         for notice in not_sent:
             notice.email_state = EmailState.NOT_SENT.value

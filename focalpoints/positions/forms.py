@@ -6,11 +6,17 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from focalpoints.focal_points.forms import VersionedForm, text
-from focalpoints.forms import choices, language_choices, strip_filter, text_length
+from focalpoints.forms import (
+    CheckboxListField,
+    choices,
+    language_choices,
+    strip_filter,
+    text_length,
+)
 from focalpoints.positions.labels import ANSWERS, STATUSES
 from focalpoints.positions.operations import TEXT_LANGUAGES
 
@@ -42,7 +48,7 @@ class PositionForm(VersionedForm):
 
 
 class ConsultForm(VersionedForm):
-    people = SelectMultipleField(
+    people = CheckboxListField(
         _l("Focal points to consult"),
         choices=[],
         description=_l("People of the country who hold a role of any convention."),
@@ -50,6 +56,14 @@ class ConsultForm(VersionedForm):
     deadline = DateField(_l("Answer wanted by (optional)"), validators=[Optional()])
     message = long_text(_l("Message"), 5_000)
     language = language_field(_l("Language of the message"))
+    share_text = BooleanField(
+        _l("Focal points without an account may read the position's text"),
+        default=True,
+        description=_l(
+            "They are mailed a personal link to read the message and answer; without this, "
+            "the link shows the title and the message only."
+        ),
+    )
 
 
 class AnswerForm(VersionedForm):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
 from focalpoints.countries.models import Country
-from focalpoints.db_types import UTCDateTime, utcnow
+from focalpoints.db_types import UTCDateTime, in_enum, utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Person
 from focalpoints.meetings.models import AgendaItem, Issue, Meeting
@@ -79,20 +79,29 @@ class Position(Audited, db.Model):
     __table_args__ = (
         Index("ix_positions_country_meeting", "country_id", "meeting_id"),
         CheckConstraint("agenda_item_id IS NOT NULL OR issue_id IS NOT NULL", name="item_or_issue"),
+        CheckConstraint(in_enum("status", PositionStatus), name="status"),
     )
     __audit_ignore__ = frozenset({"updated_at"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"), index=True)
-    issue_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id"), index=True)
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="RESTRICT"), index=True
+    )
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="RESTRICT"), index=True
+    )
+    issue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("issues.id", ondelete="RESTRICT"), index=True
+    )
     # Title and text per language; ``language`` is the one the author wrote in.
     titles: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     texts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     language: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(20), default=PositionStatus.DRAFT.value)
-    lead_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    lead_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"))
     agreed_on: Mapped[date | None]
     shared: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
@@ -144,19 +153,26 @@ class PositionVersion(db.Model):
     """One saved state of a position, kept for users to read (rows are only ever inserted)."""
 
     __tablename__ = "position_versions"
-    __table_args__ = (UniqueConstraint("position_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("position_id", "number"),
+        CheckConstraint(in_enum("status", PositionStatus), name="status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id"), index=True)
+    position_id: Mapped[int] = mapped_column(
+        ForeignKey("positions.id", ondelete="RESTRICT"), index=True
+    )
     number: Mapped[int]
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
-    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"))
-    issue_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id"))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="RESTRICT")
+    )
+    issue_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id", ondelete="RESTRICT"))
     titles: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     texts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     language: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(20))
-    lead_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    lead_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"))
     agreed_on: Mapped[date | None]
     shared: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -179,11 +195,16 @@ class Consultation(Audited, db.Model):
     """A focal point asked for their view of a position, and their answer once recorded."""
 
     __tablename__ = "consultations"
+    __table_args__ = (CheckConstraint(in_enum("answer", Answer), name="answer"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id"), index=True)
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    position_id: Mapped[int] = mapped_column(
+        ForeignKey("positions.id", ondelete="RESTRICT"), index=True
+    )
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
     requested_on: Mapped[date]
     deadline: Mapped[date | None]
     message: Mapped[str] = mapped_column(Text, default="")
@@ -193,6 +214,12 @@ class Consultation(Audited, db.Model):
     answer_note: Mapped[str] = mapped_column(Text, default="")
     answer_language: Mapped[str | None] = mapped_column(String(8))
     answered_on: Mapped[date | None]
+    # Whether the focal point answered themselves (through their link), rather than a user
+    # recording the answer on their behalf.
+    answered_by_self: Mapped[bool] = mapped_column(default=False)
+    # Whether a focal point without an account may read the position's text through their link
+    # (the message is always theirs to read).
+    share_text: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -180,11 +180,14 @@ def request_consultation(
     message: str,
     language: str,
     seen_version: int,
+    share_text: bool = False,
 ) -> list[Consultation]:
     """Ask focal points of the country for their view; a draft moves into consultation
     (a new version, so ``seen_version`` must be current then).
 
-    People whose standing request on this position is unanswered are not asked twice.
+    People whose standing request on this position is unanswered are not asked twice. Those
+    without an account read the message, and the position's text if ``share_text``, through
+    the link they are mailed.
     """
     if not people:
         raise PositionError(_l("Choose at least one focal point."), "people")
@@ -211,6 +214,7 @@ def request_consultation(
             message=message,
             message_language=language,
             requested_by=_actor_label(),
+            share_text=share_text,
             version=1,
         )
         db.session.add(consultation)
@@ -231,7 +235,23 @@ def record_answer(
     answered_on: date,
     seen_version: int,
 ) -> Consultation:
-    """Record a consulted focal point's answer (agree, comment, object), entered for them."""
+    """Record a consulted focal point's answer (agree, comment, object), entered on their
+    behalf by the user."""
+    check_answer(consultation, answer, note, language, answered_on)
+    claim_version(consultation, seen_version)
+    consultation.answer = answer
+    consultation.answer_note = note
+    consultation.answer_language = language
+    consultation.answered_on = answered_on
+    consultation.answered_by_self = False
+    db.session.commit()
+    return consultation
+
+
+def check_answer(
+    consultation: Consultation, answer: str, note: str, language: str, answered_on: date
+) -> None:
+    """Refuse an answer that does not hold together (PositionError)."""
     if answer not in {a.value for a in Answer}:
         raise PositionError(_l("Choose an answer."), "answer")
     if answer != Answer.AGREE and not note:
@@ -242,13 +262,6 @@ def record_answer(
         raise PositionError(_l("The answer cannot come before the request."), "answered_on")
     if language not in TEXT_LANGUAGES:
         raise PositionError(_l("Choose a language."), "language")
-    claim_version(consultation, seen_version)
-    consultation.answer = answer
-    consultation.answer_note = note
-    consultation.answer_language = language
-    consultation.answered_on = answered_on
-    db.session.commit()
-    return consultation
 
 
 # Merged and erased people -----------------------------------------------------------------------

@@ -7,14 +7,16 @@ Positions are negotiating positions: every page loads its country through
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import date
 from typing import Any
 
+from babel.dates import format_interval
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -30,7 +32,7 @@ from focalpoints.focal_points.forms import ActionForm, DeleteForm
 from focalpoints.focal_points.models import Person
 from focalpoints.focal_points.queries import people_of
 from focalpoints.forms import choices
-from focalpoints.i18n import current_language
+from focalpoints.i18n import current_language, format_date
 from focalpoints.meetings.models import AgendaItem, Issue, Meeting
 from focalpoints.positions import operations, queries
 from focalpoints.positions.coherence import coherence as build_coherence
@@ -44,6 +46,7 @@ from focalpoints.positions.labels import (
 )
 from focalpoints.positions.models import Position, PositionStatus
 
+logger = logging.getLogger(__name__)
 bp = Blueprint("positions", __name__, url_prefix="/countries/<code>/positions")
 
 
@@ -136,6 +139,55 @@ def index(code: str) -> str:
 # Recording and editing ------------------------------------------------------------------------
 
 
+def meeting_dates(meeting: Meeting) -> str:
+    """The meeting's dates as a range in the reader's language (21 Oct to 1 Nov 2024)."""
+    if meeting.end_date <= meeting.start_date:
+        return format_date(meeting.start_date, "medium")
+    return format_interval(meeting.start_date, meeting.end_date, "yMMMd", locale=get_locale())
+
+
+def meeting_choices(meetings: list[Meeting], today: date) -> list[SelectChoice]:
+    """The meetings with their dates, those to come first (soonest first), then those that
+    have ended (latest first); an ended meeting's option is marked for the form's warning."""
+    coming = sorted((m for m in meetings if m.is_coming(today)), key=lambda m: m.start_date)
+    past = sorted(
+        (m for m in meetings if not m.is_coming(today)), key=lambda m: m.start_date, reverse=True
+    )
+    groups = ((_("Coming meetings"), coming, {}), (_("Past meetings"), past, {"data-ended": "1"}))
+    return [
+        SelectChoice(
+            str(m.id),
+            f"{m.title} · {m.name} · {meeting_dates(m)}",
+            render_kw=marks,
+            optgroup=label,
+        )
+        for label, group, marks in groups
+        for m in group
+    ]
+
+
+def _chosen_meeting_ended(form: PositionForm) -> bool:
+    """Whether the meeting chosen in the form is one that has ended."""
+    return any(
+        c.value == form.meeting.data and "data-ended" in c.render_kw
+        for c in form.meeting.choices  # type: ignore[union-attr]
+    )
+
+
+def _warn_if_ended(position: Position) -> None:
+    """Tell the user that a draft was saved for a meeting that is over."""
+    meeting = position.meeting
+    if position.status == PositionStatus.DRAFT.value and not meeting.is_coming(date.today()):
+        flash(
+            _(
+                "%(meeting)s ended on %(date)s: this draft is no longer for a coming meeting.",
+                meeting=meeting.title,
+                date=format_date(meeting.end_date, "long"),
+            ),
+            "warning",
+        )
+
+
 def _position_form(country: Country, position: Position | None) -> PositionForm:
     form = PositionForm(obj=None)
     meetings, issues = _catalogue()
@@ -147,7 +199,7 @@ def _position_form(country: Country, position: Position | None) -> PositionForm:
         .options(joinedload(AgendaItem.meeting).joinedload(Meeting.convention))
         .order_by(AgendaItem.meeting_id, AgendaItem.sort_order, AgendaItem.id)
     ).all()
-    form.meeting.choices = choices((m.id, f"{m.title} · {m.name}") for m in meetings)
+    form.meeting.choices = meeting_choices(meetings, date.today())
     # Each item names its meeting, for the script that lists only the chosen meeting's items.
     form.agenda_item.choices = choices([("", "—")]) + [
         SelectChoice(
@@ -232,8 +284,15 @@ def new(code: str) -> str | Response:
             _refused(form, error)
         else:
             flash(_("The position has been recorded."), "success")
+            _warn_if_ended(position)
             return redirect(url_for(".detail", code=country.iso2, position_id=position.id))
-    return render_template("positions/form.html", country=country, form=form, position=None)
+    return render_template(
+        "positions/form.html",
+        country=country,
+        form=form,
+        position=None,
+        meeting_ended=_chosen_meeting_ended(form),
+    )
 
 
 @bp.route("/<int:position_id>/edit", methods=["GET", "POST"])
@@ -253,8 +312,15 @@ def edit(code: str, position_id: int) -> str | Response:
             _refused(form, error)
         else:
             flash(_("The position has been saved."), "success")
+            _warn_if_ended(position)
             return redirect(url_for(".detail", code=country.iso2, position_id=position.id))
-    return render_template("positions/form.html", country=country, form=form, position=position)
+    return render_template(
+        "positions/form.html",
+        country=country,
+        form=form,
+        position=position,
+        meeting_ended=_chosen_meeting_ended(form),
+    )
 
 
 # Reading --------------------------------------------------------------------------------------
@@ -366,9 +432,10 @@ def restore(code: str, position_id: int) -> Response:
 
 
 def _consultee_label(person: Person) -> str:
-    """A person and the conventions whose roles they hold: "Dr Amina Diallo (CBD, CMS)"."""
-    held = sorted({a.role.convention.acronym for a in person.appointments if a.is_current})
-    return f"{person.display_name} ({', '.join(held)})"
+    """A person and the roles they hold, each with its instrument:
+    "Dr Amina Diallo (CBD · National Focal Point; CMS · Scientific Councillor)"."""
+    held = sorted({a.role.label for a in person.appointments if a.is_current})
+    return f"{person.display_name} ({'; '.join(held)})"
 
 
 @bp.route("/<int:position_id>/consult", methods=["GET", "POST"])
@@ -394,6 +461,7 @@ def consult(code: str, position_id: int) -> str | Response:
                 form.message.data or "",
                 form.language.data,
                 form.version.data,
+                share_text=bool(form.share_text.data),
             )
         except StaleRecord:
             flash_stale()
@@ -401,6 +469,7 @@ def consult(code: str, position_id: int) -> str | Response:
         except operations.PositionError as error:
             _refused(form, error)
         else:
+            _mail_links([c.id for c in created])
             flash(
                 ngettext(
                     "%(num)d focal point has been asked for their view.",
@@ -411,6 +480,29 @@ def consult(code: str, position_id: int) -> str | Response:
             )
             return redirect(url_for(".detail", code=country.iso2, position_id=position.id))
     return render_template("positions/consult.html", country=country, position=position, form=form)
+
+
+def _mail_links(consultation_ids: list[int]) -> None:
+    """Mail the focal points without an account their personal link, now (``notify`` sends
+    what fails here)."""
+    from focalpoints.self_service.operations import send_links
+
+    if not consultation_ids:
+        return
+    try:
+        report = send_links(confirmations=False, consultation_ids=set(consultation_ids))
+    except Exception:  # the request is recorded; the next `focalpoints notify` sends the links
+        logger.exception("Consultation links for %s to be sent by notify", consultation_ids)
+        return
+    if report.consultations:
+        flash(
+            ngettext(
+                "%(num)d focal point without an account has been sent a personal link to answer.",
+                "%(num)d focal points without an account have been sent a personal link to answer.",
+                report.consultations,
+            ),
+            "info",
+        )
 
 
 @bp.route("/<int:position_id>/consultations/<int:consultation_id>/answer", methods=["GET", "POST"])

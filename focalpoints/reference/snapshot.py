@@ -51,6 +51,8 @@ class RoleRecord:
     holder_kind: str
     sort_order: int
     is_active: bool
+    # The names InforMEA's contact feeds give the role (the public directory's feed uses them).
+    informea_names: list[str]
 
     @property
     def name(self) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
 from focalpoints.conventions.models import Convention
-from focalpoints.db_types import UTCDateTime, utcnow
+from focalpoints.db_types import UTCDateTime, in_enum, utcnow
 from focalpoints.extensions import db
 from focalpoints.i18n import translated
 
@@ -27,7 +27,9 @@ class ReportDeadline(Audited, db.Model):
     __tablename__ = "report_deadlines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("conventions.id"), index=True)
+    convention_id: Mapped[int] = mapped_column(
+        ForeignKey("conventions.id", ondelete="RESTRICT"), index=True
+    )
     code: Mapped[str] = mapped_column(String(40), unique=True)
     titles: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     due_date: Mapped[date]
@@ -49,12 +51,19 @@ class ReportStatus(Audited, db.Model):
     """Where a country stands on one national report; no row means not started."""
 
     __tablename__ = "report_statuses"
-    __table_args__ = (UniqueConstraint("country_id", "deadline_id"),)
+    __table_args__ = (
+        UniqueConstraint("country_id", "deadline_id"),
+        CheckConstraint(in_enum("status", ReportState), name="status"),
+    )
     __audit_ignore__ = frozenset({"updated_at"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
-    deadline_id: Mapped[int] = mapped_column(ForeignKey("report_deadlines.id"), index=True)
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
+    deadline_id: Mapped[int] = mapped_column(
+        ForeignKey("report_deadlines.id", ondelete="RESTRICT"), index=True
+    )
     status: Mapped[str] = mapped_column(String(20), default=ReportState.NOT_STARTED.value)
     submitted_on: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)

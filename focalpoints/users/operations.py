@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from focalpoints.audit import acting_as
 from focalpoints.auth import operations, tokens
-from focalpoints.auth.models import UserRole
+from focalpoints.auth.models import UserRole, new_session_token
+from focalpoints.auth.password_policy import password_problem
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
 from focalpoints.forms import FORMULA_PREFIXES
@@ -43,9 +44,10 @@ def create_user_from_cli(
             raise UserCreationError(f"Unknown country code: {country_code}")
     if operations.email_taken(email):
         raise UserCreationError(f"An account for {email} exists already.")
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if password is not None and len(password) < minimum:
-        raise UserCreationError(f"The password must have at least {minimum} characters.")
+    if password is not None:
+        problem = password_problem(password, name, email)
+        if problem is not None:
+            raise UserCreationError(f"Password refused: {problem}")
     if name.strip().startswith(FORMULA_PREFIXES):
         raise UserCreationError("The name may not start with =, +, -, @ or a tab.")
     if language and language not in current_app.config["LANGUAGES"]:
@@ -56,3 +58,17 @@ def create_user_from_cli(
         return f"Created {user.email} ({role})."
     link = external_url("auth.accept_invitation", token=tokens.make_token(user, tokens.INVITATION))
     return f"Created {user.email} ({role}). Set a password at: {link}"
+
+
+def reset_two_step_from_cli(email: str) -> str:
+    """Remove an account's two-step verification from the command line."""
+    from focalpoints.two_factor.operations import remove
+
+    user = operations.find_user(email)
+    if user is None:
+        raise UserCreationError(f"No account for {email}.")
+    with acting_as("system:cli"):
+        remove(user, "two_step_reset")
+        user.session_token = new_session_token()
+        db.session.commit()
+    return f"Two-step verification of {user.email} has been reset."

@@ -17,6 +17,7 @@ from focalpoints.countries.queries import list_countries
 from focalpoints.extensions import db, limiter
 from focalpoints.forms import choices, language_choices
 from focalpoints.i18n import available_languages, current_language
+from focalpoints.two_factor.operations import is_enrolled
 from focalpoints.users.forms import InviteForm, UserForm
 
 bp = Blueprint("users", __name__, url_prefix="/users")
@@ -109,7 +110,9 @@ def edit(user_id: int) -> str | Response:
         )
         flash(_("The account has been saved."), "success")
         return redirect(url_for("users.index"))
-    return render_template("users/edit.html", form=form, user=user)
+    return render_template(
+        "users/edit.html", form=form, user=user, two_step_enrolled=is_enrolled(user)
+    )
 
 
 @bp.post("/<int:user_id>/deactivate")

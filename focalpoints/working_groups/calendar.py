@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from flask import Response
+from flask_babel import gettext as _
 from icalendar import Calendar, Event
+from wtforms import SelectChoice
 
 from focalpoints.countries.models import Country
 from focalpoints.urls import external_url
@@ -32,13 +34,36 @@ def _zones_by_country() -> dict[str, list[str]]:
 
 @cache
 def _all_zones() -> tuple[str, ...]:
-    return tuple(sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc")))
+    """Every zone a country uses (zone.tab's canonical names; no alias such as US/Eastern or
+    Asia/Calcutta, which available_timezones() also lists), sorted."""
+    return tuple(sorted({z for zones in _zones_by_country().values() for z in zones}))
 
 
-def zone_choices(country_code: str) -> list[str]:
-    """The country's own zones first, then UTC, then every other zone."""
+def zone_label(zone: str, moment: datetime | None = None) -> str:
+    """A zone as the form offers it: its name, readable, and its UTC offset now (UTC+03:00)."""
+    offset = (moment or datetime.now(UTC)).astimezone(ZoneInfo(zone)).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign = "+" if minutes >= 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    name = zone.replace("_", " ")
+    return f"{name} (UTC{sign}{hours:02d}:{minutes:02d})" if zone != "UTC" else "UTC"
+
+
+def zone_options(
+    country_code: str, keep: str | None = None, moment: datetime | None = None
+) -> list[SelectChoice]:
+    """The time zones for a meeting form: the country's own first, then UTC and the others, each
+    with its offset; ``keep`` (a meeting's zone, which may be an old alias) stays offered."""
     own = _zones_by_country().get(country_code.upper(), [])
-    return [*own, "UTC", *(z for z in _all_zones() if z not in own)]
+    others = ["UTC", *(z for z in _all_zones() if z not in own)]
+    if keep and keep not in own and keep not in others:
+        others.insert(1, keep)
+    mine, rest = _("Zones of this country"), _("Other zones")
+    return [
+        SelectChoice(z, zone_label(z, moment), optgroup=group)
+        for group, zones in ((mine, own), (rest, others))
+        for z in zones
+    ]
 
 
 def default_zone(country_code: str) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
 from focalpoints.countries.models import Country
-from focalpoints.db_types import UTCDateTime, utcnow
+from focalpoints.db_types import UTCDateTime, in_enum, utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Person
 
@@ -45,22 +45,37 @@ class ActionStatus(enum.StrEnum):
 
 
 OPEN_ACTION_STATUSES = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value)
+OPEN_MEMBER = text("deleted_at IS NULL AND left_on IS NULL")
 
 
 class WorkingGroup(Audited, db.Model):
     """A national biodiversity working group; a closed group stays readable."""
 
     __tablename__ = "working_groups"
+    # A country has at most one open group at a time.
+    __table_args__ = (
+        Index(
+            "uq_working_groups_open_country",
+            "country_id",
+            unique=True,
+            sqlite_where=text("closed_on IS NULL"),
+            postgresql_where=text("closed_on IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
     name: Mapped[str] = mapped_column(String(300))
     mandate: Mapped[str] = mapped_column(Text, default="")
     mandate_language: Mapped[str] = mapped_column(String(8), default="")
     legal_basis: Mapped[str] = mapped_column(String(500), default="")
     established_on: Mapped[date | None]
     coordinating_institution: Mapped[str] = mapped_column(String(300), default="")
-    secretariat_contact_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    secretariat_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="RESTRICT")
+    )
     # Minutes and documents are the country's own unless it shares them with the Secretariat.
     papers_shared: Mapped[bool] = mapped_column(default=False)
     closed_on: Mapped[date | None]
@@ -87,11 +102,28 @@ class GroupMember(Audited, db.Model):
     """A person's (or institution's) place in a working group."""
 
     __tablename__ = "working_group_members"
+    __table_args__ = (
+        # A person has at most one open-ended place in a group (not removed, no date left).
+        Index(
+            "uq_working_group_members_open",
+            "group_id",
+            "person_id",
+            unique=True,
+            sqlite_where=OPEN_MEMBER,
+            postgresql_where=OPEN_MEMBER,
+        ),
+        CheckConstraint(in_enum("category", MemberCategory), name="category"),
+        CheckConstraint(in_enum("group_role", GroupRole), name="group_role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"), index=True)
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="RESTRICT"), index=True
+    )
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
     category: Mapped[str] = mapped_column(String(20), default=MemberCategory.OTHER.value)
     group_role: Mapped[str] = mapped_column(String(20), default=GroupRole.MEMBER.value)
     joined_on: Mapped[date | None]
@@ -113,8 +145,12 @@ class GroupMeeting(Audited, db.Model):
     __tablename__ = "working_group_meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"), index=True)
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="RESTRICT"), index=True
+    )
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
     title: Mapped[str] = mapped_column(String(300))
     # Stored in UTC; shown in the meeting's own time zone.
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -145,13 +181,20 @@ class ActionItem(Audited, db.Model):
     """A follow-up action decided at a meeting: who does what by when."""
 
     __tablename__ = "working_group_actions"
+    __table_args__ = (CheckConstraint(in_enum("status", ActionStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("working_group_meetings.id"), index=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"), index=True)
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("working_group_meetings.id", ondelete="RESTRICT"), index=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="RESTRICT"), index=True
+    )
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
     description: Mapped[str] = mapped_column(String(1000))
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"))
     due_on: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default=ActionStatus.OPEN.value)
     completed_on: Mapped[date | None]
@@ -176,11 +219,15 @@ class Document(Audited, db.Model):
     __audit_ignore__ = frozenset({"stored_name"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"), index=True)
-    meeting_id: Mapped[int | None] = mapped_column(
-        ForeignKey("working_group_meetings.id"), index=True
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="RESTRICT"), index=True
     )
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("working_group_meetings.id", ondelete="RESTRICT"), index=True
+    )
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("countries.id", ondelete="RESTRICT"), index=True
+    )
     title: Mapped[str] = mapped_column(String(300), default="")
     filename: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(80))

@@ -19,12 +19,13 @@ from focalpoints import documents
 from focalpoints.concurrency import claim_version
 from focalpoints.conventions.models import Convention, Requirement, Role
 from focalpoints.countries.models import Country
+from focalpoints.database import lock
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points import operations as registry
 from focalpoints.focal_points.contacts import InvalidContact, parse_email
 from focalpoints.focal_points.models import Appointment, Person, Status
-from focalpoints.focal_points.operations import RegistryError
+from focalpoints.focal_points.operations import RegistryError, refusing_lost_races
 from focalpoints.urls import is_web_address
 from focalpoints.working_groups.models import (
     ActionItem,
@@ -111,14 +112,20 @@ def _check_person_of(country: Country, person_id: int | None, field: str) -> Non
 
 def create_group(country: Country, values: dict[str, Any]) -> WorkingGroup:
     """Set up a working group; a country has at most one open group at a time."""
-    if current_group(country) is not None:
-        raise RegistryError(_l("Close the current working group before setting up a new one."))
+
+    def check() -> None:
+        if current_group(country) is not None:
+            raise RegistryError(_l("Close the current working group before setting up a new one."))
+
+    lock(Country, country.id)
+    check()
     _check_group(country, values)
-    group = WorkingGroup(
-        country_id=country.id, **{k: values[k] for k in GROUP_FIELDS if k in values}
-    )
-    db.session.add(group)
-    db.session.commit()
+    with refusing_lost_races(check):
+        group = WorkingGroup(
+            country_id=country.id, **{k: values[k] for k in GROUP_FIELDS if k in values}
+        )
+        db.session.add(group)
+        db.session.commit()
     return group
 
 
@@ -150,11 +157,17 @@ def reopen_group(group: WorkingGroup) -> None:
     """Undo a closing, as long as no newer group has been set up."""
     if group.is_open:
         return
-    if current_group(group.country) is not None:
-        raise RegistryError(_l("The country has another open working group."))
-    group.closed_on = None
-    group.closing_note = ""
-    db.session.commit()
+
+    def check() -> None:
+        if current_group(group.country) is not None:
+            raise RegistryError(_l("The country has another open working group."))
+
+    lock(Country, group.country_id)
+    check()
+    with refusing_lost_races(check):
+        group.closed_on = None
+        group.closing_note = ""
+        db.session.commit()
 
 
 def check_writable(group: WorkingGroup) -> None:
@@ -206,14 +219,24 @@ def add_member(
     joined_on: date | None = None,
     commit: bool = True,
 ) -> GroupMember:
-    """Add a person of the group's country; refuse one who is a member already."""
-    check_writable(group)
-    if person.country_id != group.country_id or person.is_deleted:
-        raise RegistryError(_l("Choose a person of this country."), "person")
-    if _current_member(group, person.id) is not None:
-        raise RegistryError(
-            _l("%(name)s is a member of the group already.", name=person.display_name), "person"
-        )
+    """Add a person of the group's country; refuse one who is a member already.
+
+    The group's row is locked first (unless the caller did, ``commit=False``): two requests
+    adding the same person are decided one after the other, and the second is refused."""
+
+    def check() -> None:
+        check_writable(group)
+        if person.country_id != group.country_id or person.is_deleted:
+            raise RegistryError(_l("Choose a person of this country."), "person")
+        if _current_member(group, person.id) is not None:
+            raise RegistryError(
+                _l("%(name)s is a member of the group already.", name=person.display_name),
+                "person",
+            )
+
+    if commit:
+        _lock_group(group)
+    check()
     _check_member_values(group, {"joined_on": joined_on})
     member = GroupMember(
         group=group,
@@ -225,12 +248,20 @@ def add_member(
     )
     db.session.add(member)
     if commit:
-        db.session.commit()
+        with refusing_lost_races(lambda: (db.session.expire(group, ["members"]), check())):
+            db.session.commit()
     return member
+
+
+def _lock_group(group: WorkingGroup) -> None:
+    """Lock and reload the group and its members (see focalpoints.database.lock)."""
+    lock(WorkingGroup, group.id)
+    db.session.expire(group, ["members"])
 
 
 def add_focal_points(group: WorkingGroup) -> int:
     """Add every current national focal point who is not a member yet; return how many."""
+    _lock_group(group)
     check_writable(group)
     added: set[int] = set()
     for appointment in national_focal_points(group.country):
@@ -244,7 +275,8 @@ def add_focal_points(group: WorkingGroup) -> int:
             commit=False,
         )
         added.add(person_id)
-    db.session.commit()
+    with refusing_lost_races(lambda: None):
+        db.session.commit()
     return len(added)
 
 
@@ -293,8 +325,22 @@ def update_member(member: GroupMember, values: dict[str, Any], seen_version: int
     check_writable(member.group)
     _check_member_values(member.group, values)
     _apply(member, values, MEMBER_FIELDS, seen_version)
-    db.session.commit()
+    with refusing_lost_races(lambda: _check_open_twice(member, values)):
+        db.session.commit()
     return member
+
+
+def _check_open_twice(member: GroupMember, values: dict[str, Any]) -> None:
+    """Refuse taking away the date left of a place when the person has another open place."""
+    if values.get("left_on") is None and any(
+        m.id != member.id and m.deleted_at is None and m.left_on is None
+        for m in member.group.members
+        if m.person_id == member.person_id
+    ):
+        raise RegistryError(
+            _l("%(name)s is a member of the group already.", name=member.person.display_name),
+            "left_on",
+        )
 
 
 def remove_member(member: GroupMember) -> None:
@@ -305,9 +351,15 @@ def remove_member(member: GroupMember) -> None:
 def restore_member(member: GroupMember) -> None:
     """Bring back a member taken out by mistake."""
     check_writable(member.group)
-    if _current_member(member.group, member.person_id) is not None:
-        raise RegistryError(_l("This person is a member of the group again already."))
-    _set_removed(member, member.group, False)
+
+    def check() -> None:
+        if _current_member(member.group, member.person_id) is not None:
+            raise RegistryError(_l("This person is a member of the group again already."))
+
+    _lock_group(member.group)
+    check()
+    with refusing_lost_races(check):
+        _set_removed(member, member.group, False)
 
 
 # Meetings -------------------------------------------------------------------------------------

@@ -467,7 +467,9 @@ def _meeting_form(
     country: Country, record: WorkingGroup, meeting: GroupMeeting | None
 ) -> MeetingForm:
     form = MeetingForm(obj=meeting)
-    form.timezone.choices = choices((z, z) for z in calendar.zone_choices(country.iso2))
+    form.timezone.choices = calendar.zone_options(
+        country.iso2, keep=meeting.timezone if meeting else None
+    )
     members = queries.meeting_members(record)
     form.attendees.choices = choices((m.person_id, m.person.display_name) for m in members)
     _language_field(form.text_language)

@@ -49,7 +49,7 @@ def test_main_pages_render_cleanly(page: Page, make_user, shot, language):
     shot("login")
     page.locator("#email").fill(admin.email)
     page.locator("#password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     expect(page.locator("html")).to_have_attribute("lang", language)
     for url in [*PAGES, *working_group.values()]:
         response = page.goto(url)
@@ -65,7 +65,7 @@ def test_the_navigation_never_pushes_the_page_sideways(page: Page, make_user, la
     page.goto("/login")
     page.locator("#email").fill(admin.email)
     page.locator("#password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     expect(page.locator("html")).to_have_attribute("lang", language)
     for width in (1000, 1200, 1280, 1440):
         page.set_viewport_size({"width": width, "height": 800})

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
-from flask_babel import format_date, get_locale, gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload
 from focalpoints.auth.models import User, UserRole
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Person
+from focalpoints.i18n import format_day
 from focalpoints.notifications.kinds import (
     Due,
     Line,
@@ -131,7 +132,7 @@ class ConsultationRequested(NoticeKind):
             if deadline is None
             else gettext(
                 "Read the position and give your view by %(date)s.",
-                date=format_date(deadline, "long"),
+                date=format_day(deadline, "prose"),
             ),
             link=url_for("positions.detail", code=country.iso2, position_id=position.id),
             lines=[Line(position.meeting.title)],

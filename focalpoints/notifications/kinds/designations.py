@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -18,6 +18,7 @@ from focalpoints.auth.models import User, UserRole
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Appointment, Status
+from focalpoints.i18n import format_day
 from focalpoints.notifications.kinds import (
     Due,
     Line,
@@ -94,7 +95,7 @@ class DesignationsNotified(NoticeKind):
                         role=a.role.name,
                         convention=a.role.convention.acronym,
                         reference=a.letter_reference,
-                        date=format_date(a.letter_date, "long") if a.letter_date else "",
+                        date=format_day(a.letter_date, "prose") if a.letter_date else "",
                     ),
                 )
                 for a in shown

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import format_date, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from focalpoints.auth.models import User, UserRole
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
+from focalpoints.i18n import format_day
 from focalpoints.notifications.kinds import (
     Due,
     Line,
@@ -106,7 +107,7 @@ class ReportDeadlines(NoticeKind):
         deadline = deadlines_by_id.get(notice.items[0]) if notice.items else None
         if deadline is None:
             return Rendered(title=gettext("A national report deadline"))
-        due = format_date(deadline.due_date, "long")
+        due = format_day(deadline.due_date, "prose")
         overdue = len(notice.items) > 1 and notice.items[1] == OVERDUE
         title = (
             gettext("Overdue since %(date)s: %(report)s", date=due, report=deadline.title)

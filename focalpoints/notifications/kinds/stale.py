@@ -8,13 +8,14 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from focalpoints.auth.models import User, UserRole
 from focalpoints.coverage.queries import stale_appointments
 from focalpoints.focal_points.models import Appointment
 from focalpoints.focal_points.operations import is_stale
+from focalpoints.i18n import format_day
 from focalpoints.notifications.kinds import (
     Due,
     Line,
@@ -79,7 +80,7 @@ def _line(country: Any, appointment: Appointment) -> Line:
         "person": appointment.person.display_name,
         "role": appointment.role.name,
         "convention": appointment.role.convention.acronym,
-        "date": format_date(appointment.confirmed_or_started(), "long"),
+        "date": format_day(appointment.confirmed_or_started(), "prose"),
     }
     if not appointment.is_current:
         return Line(gettext("%(person)s, %(role)s (%(convention)s): ended", **values))

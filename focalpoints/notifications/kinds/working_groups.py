@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload
 from focalpoints.auth.models import User, UserRole
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Person
+from focalpoints.i18n import format_day
 from focalpoints.notifications.kinds import (
     Due,
     Line,
@@ -119,7 +120,7 @@ class ComingMeeting(NoticeKind):
         return Rendered(
             title=gettext(
                 "Working-group meeting on %(date)s: %(title)s",
-                date=format_date(when, "long"),
+                date=format_day(when, "prose"),
                 title=meeting.title,
             ),
             action=gettext("Check the agenda and add the meeting to your calendar."),
@@ -197,7 +198,7 @@ class OverdueActions(NoticeKind):
                     gettext(
                         "%(action)s (due %(date)s)",
                         action=action.description,
-                        date=format_date(action.due_on, "medium"),
+                        date=format_day(action.due_on, "cell"),
                     ),
                     url_for("working_groups.edit_action", code=country.iso2, action_id=action.id),
                 )

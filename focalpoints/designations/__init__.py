@@ -1,0 +1,1 @@
+"""The Secretariat's queue of designations waiting for its acknowledgement."""

@@ -1,0 +1,1 @@
+"""Handover packs: what a new holder of a role needs, on a page, in Word, and by e-mail."""

@@ -1,0 +1,1 @@
+"""Designation letters to the Secretariats, drafted from the registry."""

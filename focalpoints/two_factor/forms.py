@@ -1,0 +1,47 @@
+"""Forms of two-step log-in."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import InputRequired
+
+from focalpoints.forms import BaseForm, strip_filter, text_length
+
+
+def _code_field(description: object, numeric: bool) -> StringField:
+    attributes = {"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+    if numeric:
+        attributes["inputmode"] = "numeric"
+    return StringField(
+        _l("Code"),
+        filters=[strip_filter],
+        validators=[InputRequired(message=_l("Enter the code.")), text_length(64)],
+        description=description,
+        render_kw=attributes,
+    )
+
+
+class CodeForm(BaseForm):
+    code = _code_field(
+        _l("The six digits that your authenticator application shows, or a recovery code."),
+        numeric=False,
+    )
+    remember = BooleanField()  # labelled in the view: it names the number of days
+
+
+class EnrolForm(BaseForm):
+    code = _code_field(
+        _l("The six digits that the application shows for focalpoints now."), numeric=True
+    )
+
+
+class TurnOffForm(BaseForm):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(message=_l("Enter your current password.")), text_length(256)],
+    )
+
+
+class RequirementForm(BaseForm):
+    required = BooleanField(_l("Require two-step verification of this country's national users"))

@@ -1,0 +1,69 @@
+"""The paperwork in a browser: a letter downloaded from an appointment, the coverage history
+chart, the handover pack and the Secretariat's report, axe clean in English and Arabic."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from docx import Document
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_accessibility import _serious
+from tests.conftest import PASSWORD
+
+
+def _log_in(page: Page, user) -> None:
+    page.goto("/login")
+    page.locator("#email").fill(user.email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+
+
+def test_letter_download_and_history_chart(page: Page, make_user, make_appointment, shot):
+    appointment = make_appointment("CMS-NFP", start=date(2023, 2, 1))
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _log_in(page, make_user(role="coordinator", country_code="KE"))
+    page.goto(f"/countries/KE/appointments/{appointment.id}")
+    page.get_by_label("Language of the letter").select_option("fr")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Draft the letter (Word)").click()
+    data = Path(download.value.path()).read_bytes()
+    assert (
+        "Note verbale".upper()
+        in "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs).upper()
+    )
+    page.get_by_role("link", name="Handover pack").click()
+    expect(page.get_by_role("heading", name="The role")).to_be_visible()
+    page.goto("/coverage")
+    page.get_by_role("link", name="Coverage over time").click()
+    chart = page.get_by_role("img", name="Share of Parties with a confirmed holder")
+    expect(chart).to_be_visible()
+    assert chart.evaluate("image => image.complete && image.naturalWidth > 0")
+    expect(page.get_by_role("region").get_by_role("table")).to_be_visible()
+    shot("history")
+    assert errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_new_pages_are_axe_clean(page: Page, make_user, make_appointment, language):
+    appointment = make_appointment("CMS-NFP")
+    _log_in(page, make_user(role="admin", country_code=None, language=language))
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    axe = Axe()
+    problems = {}
+    for url in (
+        "/coverage/history",
+        "/coverage/history?convention=CMS&from=2024-01",
+        "/coverage/report",
+        "/coverage?on=2025-01-31",
+        f"/countries/KE/appointments/{appointment.id}/handover",
+    ):
+        page.goto(url)
+        problems[url] = _serious(axe.run(page))
+    found = {url: issues for url, issues in problems.items() if issues}
+    assert found == {}, "\n".join(f"{u}: {i}" for u, i in found.items())
