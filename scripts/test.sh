@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the tests need (a virtual environment in .venv) and run the whole suite.
-# Extra arguments go to pytest. Set FOCALPOINTS_TEST_DATABASE_URL to run it on PostgreSQL.
+# Extra arguments go to pytest (-n auto: on every core; -m "not slow": the quick tests only).
+# Set FOCALPOINTS_TEST_DATABASE_URL to run it on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/system-packages.sh --browser

@@ -2,7 +2,11 @@
 
 Each test gets its own database, copied from a template built once per run through the real
 migrations and reference data: SQLite by default, PostgreSQL when FOCALPOINTS_TEST_DATABASE_URL
-names a server (the template is then a PostgreSQL template database).
+names a server (the template is then a PostgreSQL template database). Tests marked ``demo_data``
+start instead from a second template on which ``focalpoints demo-data`` has run once.
+
+Markers (see pyproject.toml): ``database`` is added here to every test that uses a database, so
+that a second pass on PostgreSQL can leave out the rest (``-m "database and not browser"``).
 """
 
 from __future__ import annotations
@@ -53,34 +57,43 @@ def is_postgres() -> bool:
 
 
 class _Databases:
-    """Make per-test databases from a template, for SQLite (file copy) or PostgreSQL."""
+    """Make per-test databases from named templates, for SQLite (file copy) or PostgreSQL."""
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.counter = itertools.count()
         self.prefix = f"fp_test_{uuid.uuid4().hex[:8]}"
+        self.templates: list[str] = []
         if PG_URL:
             url = make_url(PG_URL)
+            if "options" not in url.query:
+                # Throw-away databases: a commit need not wait for the disk (still atomic).
+                url = url.update_query_dict({"options": "-c synchronous_commit=off"})
             self.pg_url = url
             self.admin = create_engine(
                 url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=None
             )
 
-    def template_url(self) -> str:
+    def template_url(self, name: str = "template", source: str | None = None) -> str:
+        """Create the template ``name`` (empty, or a copy of template ``source``); its URL."""
+        self.templates.append(name)
         if PG_URL:
-            name = f"{self.prefix}_template"
-            self._create(name)
-            return self.pg_url.set(database=name).render_as_string(hide_password=False)
-        return f"sqlite:///{self.workdir / 'template.sqlite3'}"
+            self._create(f"{self.prefix}_{name}", template=source and f"{self.prefix}_{source}")
+            return self.pg_url.set(database=f"{self.prefix}_{name}").render_as_string(
+                hide_password=False
+            )
+        if source:
+            shutil.copyfile(self.workdir / f"{source}.sqlite3", self.workdir / f"{name}.sqlite3")
+        return f"sqlite:///{self.workdir / f'{name}.sqlite3'}"
 
-    def copy(self) -> str:
+    def copy(self, template: str = "template") -> str:
         n = next(self.counter)
         if PG_URL:
             name = f"{self.prefix}_{n}"
-            self._create(name, template=f"{self.prefix}_template")
+            self._create(name, template=f"{self.prefix}_{template}")
             return self.pg_url.set(database=name).render_as_string(hide_password=False)
         target = self.workdir / f"db{n}.sqlite3"
-        shutil.copyfile(self.workdir / "template.sqlite3", target)
+        shutil.copyfile(self.workdir / f"{template}.sqlite3", target)
         return f"sqlite:///{target}"
 
     def drop(self, url: str) -> None:
@@ -113,7 +126,8 @@ class _Databases:
 
     def close(self) -> None:
         if PG_URL:
-            self._drop(f"{self.prefix}_template")
+            for name in reversed(self.templates):
+                self._drop(f"{self.prefix}_{name}")
             self.admin.dispose()
 
 
@@ -137,6 +151,21 @@ class Client(FlaskClient):
             _cv_app.reset(token)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        help="save the browser tests' screenshots in test-artifacts/ (off by default: slow)",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that use a database, so that a PostgreSQL pass can select just them."""
+    for item in items:
+        if "databases" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.database)
+
+
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Databases]:
     """Build the template database once: migrations, then reference data, as `focalpoints init`."""
@@ -155,13 +184,44 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Databases]:
     dbs.close()
 
 
+@pytest.fixture(scope="session")
+def demo_database(databases: _Databases, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Build the demo template once (`focalpoints demo-data` on the template); its output."""
+    url = databases.template_url("demo", source="template")
+    instance = tmp_path_factory.mktemp("demo-instance")
+    config = {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance)}
+    app = create_app({**TEST_CONFIG, **config})
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["demo-data"])
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+        db.engine.dispose()
+    return result.output
+
+
 @pytest.fixture
-def app_factory(databases: _Databases, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
-    """Return a function that makes an app on a fresh copy of the template database."""
+def demo_output(request: pytest.FixtureRequest, demo_database: str) -> str:
+    """What the first `focalpoints demo-data` printed, for tests marked ``demo_data``."""
+    assert request.node.get_closest_marker("demo_data"), "mark the test demo_data"
+    return demo_database
+
+
+@pytest.fixture
+def app_factory(
+    databases: _Databases, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Flask]]:
+    """Return a function that makes an app on a fresh copy of the template database.
+
+    In a test marked ``demo_data`` the copy is of the demo template (demo data already in).
+    """
     made: list[tuple[Flask, str]] = []
+    template = "template"
+    if request.node.get_closest_marker("demo_data"):
+        request.getfixturevalue("demo_database")
+        template = "demo"
 
     def make(**config: Any) -> Flask:
-        url = databases.copy()
+        url = databases.copy(template)
         app = create_app(
             {
                 **TEST_CONFIG,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from focalpoints.auth.models import User
@@ -65,12 +66,11 @@ def test_users_create_refuses_a_duplicate(app, runner):
     assert result.exit_code != 0 and "exists already" in result.output
 
 
-def test_demo_data_is_deterministic_idempotent_and_prints_log_ins(app, runner):
-    first = runner.invoke(args=["demo-data"])
-    assert first.exit_code == 0, first.output
+@pytest.mark.demo_data
+def test_demo_data_is_deterministic_idempotent_and_prints_log_ins(app, runner, demo_output):
     for role in ("admin", "secretariat", "coordinator", "editor"):
-        assert role in first.output
-    assert DEMO_PASSWORD in first.output
+        assert role in demo_output
+    assert DEMO_PASSWORD in demo_output
     second = runner.invoke(args=["demo-data"])
     assert "0 accounts created" in second.output
     # Their languages are for e-mails: pages open in the browser's language.
@@ -84,11 +84,10 @@ def test_demo_data_is_deterministic_idempotent_and_prints_log_ins(app, runner):
     assert "é" in scripts
 
 
-def test_demo_data_prints_every_log_in_with_its_country_and_script(app, runner):
-    result = runner.invoke(args=["demo-data"])
-    assert result.exit_code == 0, result.output
-    assert f"{len(DEMO_USERS)} accounts created" in result.output
-    lines = result.output.splitlines()
+@pytest.mark.demo_data
+def test_demo_data_prints_every_log_in_with_its_country_and_script(demo_output):
+    assert f"{len(DEMO_USERS)} accounts created" in demo_output
+    lines = demo_output.splitlines()
     start = lines.index(next(line for line in lines if line.startswith("Demo log-ins")))
     table = lines[start + 1 : start + 1 + len(DEMO_USERS)]
     for demo, line in zip(DEMO_USERS, table, strict=True):
@@ -103,12 +102,13 @@ def test_demo_data_prints_every_log_in_with_its_country_and_script(app, runner):
     assert lines[-1] == table[-1]
 
 
-def test_demo_log_in_works(app, runner, client):
-    runner.invoke(args=["demo-data"])
+@pytest.mark.demo_data
+def test_demo_log_in_works(app, client):
     response = client.post("/login", data={"email": DEMO_USERS[2].email, "password": DEMO_PASSWORD})
     assert response.headers["Location"] == "/countries/KE"
 
 
+@pytest.mark.slow
 def test_full_scale_demo_data(app, runner):
     from sqlalchemy import func, select
 

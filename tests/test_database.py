@@ -55,6 +55,7 @@ def _increment(url: str, instance: str, times: int) -> None:
 
 
 @sqlite_only
+@pytest.mark.slow
 def test_concurrent_read_modify_write_loses_nothing(app, tmp_path):
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     start = db.session.scalar(select(Convention.sort_order).where(Convention.code == "CMS"))
@@ -134,6 +135,7 @@ def _append_notes(url: str, instance: str, person_id: int, marker: str, times: i
         db.engine.dispose()
 
 
+@pytest.mark.slow
 def test_concurrent_edits_through_the_app_lose_nothing(app, tmp_path, make_person):
     """Parallel writers edit one record through the app's operation; every edit survives,
     on SQLite and on PostgreSQL, and none meets 'database is locked'."""

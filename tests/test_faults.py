@@ -97,15 +97,17 @@ def _keep_writing(url: str, instance: str, person_id: int) -> None:
             n += 1
 
 
+@pytest.mark.slow
 def test_writers_killed_mid_write_leave_no_partial_edit_and_no_corruption(
     app, tmp_path, make_person
 ):
     import multiprocessing
     import os
+    import random
     import signal
     import time
 
-    from sqlalchemy import text
+    from sqlalchemy import select, text
 
     from focalpoints.focal_points.models import Person
     from tests.conftest import is_postgres
@@ -113,14 +115,26 @@ def test_writers_killed_mid_write_leave_no_partial_edit_and_no_corruption(
     person_id = make_person("KE", family_name="edit start", notes="edit start").id
     db.session.commit()
     db.engine.dispose()
+
+    def version() -> int:
+        found = db.session.scalar(select(Person.version).where(Person.id == person_id))
+        db.session.commit()  # no read transaction held while the writer works
+        return found
+
     context = multiprocessing.get_context("spawn")
     for round_ in range(3):
         writer = context.Process(
             target=_keep_writing,
             args=(app.config["SQLALCHEMY_DATABASE_URI"], str(tmp_path / f"k{round_}"), person_id),
         )
+        start = version()
         writer.start()
-        time.sleep(2.5 + round_ * 0.37)  # long enough to be mid-way through some edit
+        # Once the writer is editing without pause, kill it at an arbitrary moment: most likely
+        # mid-way through some edit. No fixed sleep: starting the process takes what it takes.
+        deadline = time.monotonic() + 60
+        while version() < start + 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(random.uniform(0, 0.1))
         os.kill(writer.pid, signal.SIGKILL)
         writer.join(10)
         assert writer.exitcode == -signal.SIGKILL

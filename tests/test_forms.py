@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from focalpoints.extensions import db
 from focalpoints.focal_points import operations
@@ -352,6 +353,47 @@ def snapshot() -> str:
         digest.update(json.dumps([list(map(str, row)) for row in rows]).encode())
     db.session.commit()
     return digest.hexdigest()
+
+
+_WRITE = re.compile(
+    r'\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE
+)
+
+
+class WriteDetector:
+    """Record the business tables written by transactions committed on an engine.
+
+    A cheaper test than two ``snapshot()`` digests around each request, and one that names the
+    table: every INSERT, UPDATE or DELETE the engine sends to one of TABLES is noted on its
+    connection, and kept when that connection's transaction commits.
+    """
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.pending: dict[int, list[str]] = {}
+        self.written: list[str] = []
+
+    def __enter__(self) -> WriteDetector:
+        event.listen(self.engine, "before_cursor_execute", self._statement)
+        event.listen(self.engine, "commit", self._commit)
+        event.listen(self.engine, "rollback", self._rollback)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._statement)
+        event.remove(self.engine, "commit", self._commit)
+        event.remove(self.engine, "rollback", self._rollback)
+
+    def _statement(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        match = _WRITE.match(statement)
+        if match and match.group(1).lower() in TABLES:
+            self.pending.setdefault(id(conn), []).append(match.group(1).lower())
+
+    def _commit(self, conn: Any) -> None:
+        self.written += self.pending.pop(id(conn), [])
+
+    def _rollback(self, conn: Any) -> None:
+        self.pending.pop(id(conn), None)
 
 
 def url_values(make_user, make_appointment) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from focalpoints.audit.models import AuditEntry
@@ -445,10 +446,9 @@ def test_the_country_page_and_navigation_lead_to_nbsap_and_reports(client, login
     assert 'href="/countries/TZ/nbsap"' in other and 'href="/countries/TZ/reporting"' not in other
 
 
-def test_demo_data_holds_nbsaps_for_many_countries(app, runner):
-    result = runner.invoke(args=["demo-data"])
-    assert result.exit_code == 0, result.output
-    assert "Demo NBSAPs:" in result.output
+@pytest.mark.demo_data
+def test_demo_data_holds_nbsaps_for_many_countries(app, runner, demo_output):
+    assert "Demo NBSAPs:" in demo_output
     countries = db.session.scalar(select(func.count(func.distinct(Nbsap.country_id))))
     assert countries > 100
     assert _count(Alignment) > 500

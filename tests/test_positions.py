@@ -549,12 +549,11 @@ def test_pages_take_a_fixed_number_of_queries(
     assert counts() == before
 
 
-def test_demo_positions(app, runner):
+@pytest.mark.demo_data
+def test_demo_positions(app, runner, demo_output):
     from focalpoints.countries.models import Country
 
-    result = runner.invoke(args=["demo-data"])
-    assert result.exit_code == 0, result.output
-    assert "Demo positions:" in result.output
+    assert "Demo positions:" in demo_output
     countries = db.session.scalar(select(func.count(func.distinct(Position.country_id))))
     assert 40 <= countries <= 120  # a realistic share, not every country
     kenya = db.session.scalar(select(Country).where(Country.iso2 == "KE"))

@@ -54,10 +54,17 @@ def browser_context_args(live_server: str) -> dict[str, Any]:
 
 @pytest.fixture
 def shot(page: Any, request: pytest.FixtureRequest) -> Any:
-    """Save a named screenshot of the current page as a test artifact."""
-    ARTIFACTS.mkdir(exist_ok=True)
+    """Save a named screenshot of the current page as a test artifact, with --screenshots.
+
+    Without the option nothing is saved: a full-page screenshot of every page in every language
+    is most of the browser tests' time, and the checks do not depend on it.
+    """
+    wanted = request.config.getoption("--screenshots")
+    if wanted:
+        ARTIFACTS.mkdir(exist_ok=True)
 
     def take(name: str) -> None:
-        page.screenshot(path=ARTIFACTS / f"{request.node.name}-{name}.png", full_page=True)
+        if wanted:
+            page.screenshot(path=ARTIFACTS / f"{request.node.name}-{name}.png", full_page=True)
 
     return take

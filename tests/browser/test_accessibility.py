@@ -10,6 +10,8 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD, sample_positions, sample_working_group
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 PAGES = [
     "/countries",
     "/countries/KE",

@@ -13,6 +13,8 @@ from focalpoints.auth.operations import create_user
 from focalpoints.extensions import db
 from tests.conftest import PASSWORD
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 
 def test_invited_coordinator_sets_a_password_and_lands_on_their_country(
     app, page: Page, shot, country

@@ -1,5 +1,5 @@
-"""Every main page in every shipped language, in a real browser: no script or CSP error, and a
-screenshot in test-artifacts/ for people to look at."""
+"""Every main page in every shipped language, in a real browser: no script or CSP error, and
+with --screenshots a screenshot in test-artifacts/ for people to look at."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD, sample_positions, sample_working_group
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PAGES = [
     "/countries",
