@@ -34,6 +34,8 @@ FRAGMENTS = {
         "regions",
         "national",
         "map_names",
+        "on",
+        "today",
     },
 }
 # Context processors' helpers: pure functions of their arguments and the language.
@@ -116,7 +118,11 @@ def test_rendering_reuses_only_an_equal_key(app):
     def context(flag):
         def build():
             renders.append(flag)
-            return {"own": None, "own_name": None, "menus": navigation.Menus(flag, False, False)}
+            return {
+                "own": None,
+                "own_name": None,
+                "menus": navigation.Menus(flag, False, False, False),
+            }
 
         return build
 

@@ -114,8 +114,8 @@ def test_account_page_chooses_a_language_or_the_browser_one(client, make_user):
     login(client, user)
     english = {"Accept-Language": "en"}
     page = client.get("/account", headers=english).data.decode()
-    assert '<option selected value="">The browser&#39;s language</option>' in page
-    client.post("/account", data={"name": "Hélène", "language": ""}, headers=english)
+    assert '<option selected value="browser">The browser&#39;s language</option>' in page
+    client.post("/account", data={"name": "Hélène", "language": "browser"}, headers=english)
     db.session.refresh(user)
     assert (user.name, user.language, user.language_chosen) == ("Hélène", "fr", False)
     assert 'lang="en"' in client.get("/account", headers=english).data.decode()
@@ -124,7 +124,7 @@ def test_account_page_chooses_a_language_or_the_browser_one(client, make_user):
     assert (user.language, user.language_chosen) == ("es", True)
     page = client.get("/account", headers=english).data.decode()
     assert 'lang="es"' in page and 'selected value="es"' in page
-    client.post("/account", data={"name": "Hélène", "language": ""}, headers=english)
+    client.post("/account", data={"name": "Hélène", "language": "browser"}, headers=english)
     assert 'lang="en"' in client.get("/account", headers=english).data.decode()
 
 
@@ -247,7 +247,10 @@ def test_remembered_formats_are_flask_babels(app_factory, language):
         for _ in range(2):  # computed, then remembered
             for value in (day, late):
                 for format in (None, "medium", "long"):
-                    assert i18n.format_date(value, format) == flask_babel.format_date(value, format)
+                    expected = flask_babel.format_date(value, format)
+                    if language == "fr" and format == "long" and expected.startswith("1 "):
+                        expected = "1er" + expected[1:]  # French writes the first "1er"
+                    assert i18n.format_date(value, format) == expected
             for number in (0, 7, 1234, 12.5):
                 assert i18n.format_number(number) == flask_babel.format_number(number)
             for share in (0.0, 0.5, 0.875, 1.0):

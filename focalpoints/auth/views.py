@@ -155,22 +155,31 @@ def account() -> str | Response:
     form = AccountForm(obj=current_user)
     form.language.choices = _account_language_choices()
     if not form.is_submitted() and not current_user.language_chosen:
-        form.language.data = ""
+        form.language.data = BROWSER_LANGUAGE
     if form.validate_on_submit():
         current_user.name = form.name.data or ""
-        if form.language.data:
+        chosen = form.language.data != BROWSER_LANGUAGE
+        if chosen:
             current_user.language = form.language.data
         # The browser's language: the saved one still serves for e-mails.
-        current_user.language_chosen = bool(form.language.data)
+        current_user.language_chosen = chosen
         db.session.commit()
         flash(_("Your account has been saved."), "success")
         return redirect(url_for("auth.account"))
     return render_account(form=form)
 
 
+#: The account form's choice that leaves pages in the browser's language (a value, so that an
+#: empty submission is refused rather than read as this choice).
+BROWSER_LANGUAGE = "browser"
+
+
 def _account_language_choices() -> list[SelectChoice]:
     """The shipped languages, after "the browser's", which leaves pages in the browser's."""
-    return [SelectChoice("", _("The browser's language")), *language_choices(available_languages())]
+    return [
+        SelectChoice(BROWSER_LANGUAGE, _("The browser's language")),
+        *language_choices(available_languages()),
+    ]
 
 
 def render_account(form: AccountForm | None = None, notices_form: object = None) -> str:
@@ -185,7 +194,7 @@ def render_account(form: AccountForm | None = None, notices_form: object = None)
         form = AccountForm(formdata=None, obj=current_user)
         form.language.choices = _account_language_choices()
         if not current_user.language_chosen:
-            form.language.data = ""
+            form.language.data = BROWSER_LANGUAGE
     if notices_form is None:
         notices_form = preferences_form(
             current_user, current_preferences(current_user), formdata=None

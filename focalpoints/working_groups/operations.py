@@ -180,7 +180,7 @@ def check_writable(group: WorkingGroup) -> None:
 
 
 def national_focal_points(country: Country) -> list[Appointment]:
-    """Current holders of the required roles of every active convention (one query)."""
+    """Current holders of the required and expected roles of every active instrument (one query)."""
     return list(
         db.session.scalars(
             select(Appointment)
@@ -190,7 +190,7 @@ def national_focal_points(country: Country) -> list[Appointment]:
             .where(
                 Appointment.country_id == country.id,
                 Appointment.status != Status.ENDED.value,
-                Role.requirement == Requirement.REQUIRED.value,
+                Role.requirement != Requirement.OPTIONAL.value,
                 Role.is_active,
                 Convention.is_active,
                 Person.deleted_at.is_(None),

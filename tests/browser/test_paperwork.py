@@ -20,7 +20,7 @@ def _log_in(page: Page, user) -> None:
     page.goto("/login")
     page.locator("#email").fill(user.email)
     page.locator("#password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
 
 
 def test_letter_download_and_history_chart(page: Page, make_user, make_appointment, shot):
