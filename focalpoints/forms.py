@@ -226,7 +226,7 @@ class CheckboxList:
             if label is not None:
                 html.append("</fieldset>")
         html.append("</div></fieldset>")
-        return Markup("".join(html))  # noqa: S704 (every value above is escaped)
+        return Markup("".join(html))  # noqa: S704  # nosec B704: every value above is escaped
 
 
 class CheckboxListField(SelectMultipleField):
