@@ -66,9 +66,6 @@ class _Databases:
         self.templates: list[str] = []
         if PG_URL:
             url = make_url(PG_URL)
-            if "options" not in url.query:
-                # Throw-away databases: a commit need not wait for the disk (still atomic).
-                url = url.update_query_dict({"options": "-c synchronous_commit=off"})
             self.pg_url = url
             self.admin = create_engine(
                 url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=None
@@ -160,10 +157,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that use a database, so that a PostgreSQL pass can select just them."""
+    """Mark the tests that use a database, so that a PostgreSQL pass can select just them, and
+    every test under tests/browser as a browser test (they run once, on SQLite)."""
+    browser_tests = Path(__file__).parent / "browser"
     for item in items:
         if "databases" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.database)
+        if browser_tests in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
