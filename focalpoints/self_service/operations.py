@@ -57,25 +57,8 @@ logger = logging.getLogger(__name__)
 TOKEN_PREFIX = "fpl_"  # noqa: S105  # nosec B105  (says what a secret opens, not a secret)
 #: The fields of their record a focal point may propose corrections to (not the coordinators'
 #: own notes, visibility or the kind of holder).
-CORRECTABLE = (
-    "honorific",
-    "given_names",
-    "family_name",
-    "job_title",
-    "organisation",
-    "organisation_acronym",
-    "department",
-    "street",
-    "city",
-    "postal_code",
-    "address_country",
-    "email",
-    "other_emails",
-    "phone",
-    "mobile",
-    "fax",
-    "website",
-    "languages",
+CORRECTABLE = tuple(
+    name for name in registry.PERSON_FIELDS if name not in ("kind", "gender", "notes", "visibility")
 )
 NATIONAL = (UserRole.COORDINATOR, UserRole.EDITOR)
 
