@@ -21,7 +21,8 @@ DATA = Path(__file__).resolve().parent.parent / "focalpoints" / "reference" / "d
 PUBLISHED_TOTALS = {
     "CBD": 196,
     "CITES": 185,
-    "RAMSAR": 172,
+    # Ramsar Secretariat news: Saudi Arabia the 173rd Contracting Party, in force 2025-08-02.
+    "RAMSAR": 173,
     "CMS": 133,
     "ACAP": 13,
     "ASCOBANS": 10,
