@@ -69,6 +69,7 @@ def enrol(client: FlaskClient, user: User) -> list[str]:
     assert response.status_code == 200, response.text[:500]
     codes = re.findall(r"<li>([0-9a-z]{4}(?:-[0-9a-z]{4}){4})</li>", response.text)
     assert len(codes) == 10
+    assert 'href="/account#passkeys"' in response.text  # a passkey may be added next
     return codes
 
 

@@ -229,7 +229,9 @@ def enrol() -> str | Response:
             else:
                 session[SECOND_FACTOR_KEY] = "totp"
             flash(_("Two-step verification is on."), "success")
-            return render_template("two_factor/recovery_codes.html", codes=codes, target=target)
+            return render_template(
+                "two_factor/recovery_codes.html", codes=codes, target=target, offer_passkey=True
+            )
         form.code.errors.append(
             _("This code is wrong. Check the time on your phone, and try the next code.")
         )
