@@ -119,6 +119,18 @@ def reset_two_step_command(email: str) -> None:
     click.echo(message)
 
 
+@users_group.command("encrypt-two-step-secrets")
+@with_appcontext
+def encrypt_two_step_secrets_command() -> None:
+    """Encrypt under the current key every authenticator secret stored in clear (before
+    encryption) or under a key of TWO_FACTOR_OLD_KEYS, after which the old key can go."""
+    from focalpoints.two_factor.operations import encrypt_secrets
+
+    with writing():
+        count = encrypt_secrets()
+    click.echo(f"Authenticator secrets encrypted under the current key: {count}.")
+
+
 @click.group("translations")
 def translations_group() -> None:
     """Keep the message catalogues current."""

@@ -36,8 +36,14 @@ TWO_FACTOR_REQUIRED_ROLES = ["admin", "secretariat"]
 TWO_FACTOR_PENDING_MINUTES = 10
 TWO_FACTOR_REMEMBER_DAYS = 30
 TWO_FACTOR_DEVICE_COOKIE = "remembered_device"
-# The name authenticator applications show beside the account.
+# The name authenticator applications show beside the account, and passkeys beside the site.
 TWO_FACTOR_ISSUER = "focalpoints"
+# Authenticator secrets are stored encrypted under a key derived (HKDF) from this setting, or
+# from SECRET_KEY when it is None (focalpoints/two_factor/encryption.py). To change the key (or
+# SECRET_KEY while this is None), put the old value in TWO_FACTOR_OLD_KEYS, a list: secrets
+# under it stay readable until `focalpoints users encrypt-two-step-secrets` re-encrypts them.
+TWO_FACTOR_ENCRYPTION_KEY = None
+TWO_FACTOR_OLD_KEYS = []
 # A rate limit, not a password.
 PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes"  # noqa: S105  # nosec B105
 INVITATION_RATE_LIMIT = "30 per hour"

@@ -15,7 +15,7 @@ from focalpoints.positions.models import Consultation, Position, PositionVersion
 from focalpoints.reference.models import ReferenceDataset
 from focalpoints.reporting.models import ReportDeadline, ReportStatus
 from focalpoints.self_service.models import PendingChange, PersonLink
-from focalpoints.two_factor.models import RecoveryCode, RememberedDevice, TotpCredential
+from focalpoints.two_factor.models import Passkey, RecoveryCode, RememberedDevice, TotpCredential
 from focalpoints.working_groups.models import (
     ActionItem,
     Document,
@@ -48,6 +48,7 @@ __all__ = [
     "Nbsap",
     "Notice",
     "NotificationPreference",
+    "Passkey",
     "PendingChange",
     "Person",
     "PersonLink",

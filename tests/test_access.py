@@ -40,12 +40,19 @@ EXPECTED = {
         "GET",
         dict(anonymous=LOGIN, own=200, other=200, secretariat=200, admin=200),
     ),
+    # A passkey is added or removed only with the authenticator set up (nobody here): each
+    # goes back to the account page. Its log-in steps, like the code page, send users on.
     **{
         endpoint: ("POST", dict(anonymous=LOGIN, own=302, other=302, secretariat=302, admin=302))
         for endpoint in (
             "two_factor.renew_recovery_codes",
             "two_factor.turn_off",
             "two_factor.forget_device",
+            "two_factor.passkey_creation_options",
+            "two_factor.add_passkey",
+            "two_factor.remove_passkey",
+            "two_factor.passkey_challenge",
+            "two_factor.verify_passkey",
         )
     },
     "two_factor.reset": (
@@ -547,6 +554,7 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
         "number": 1,
         "convention_code": "CMS",
         "device_id": 1,
+        "passkey_id": 1,
     }
     fresh = _working_group_records(kenya)
     # One log-in per role, through the real form; each endpoint gets a fresh client carrying its

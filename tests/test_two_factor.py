@@ -3,22 +3,31 @@ an administrator's reset, a country's requirement, and that no step can be skipp
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+import cbor2
 import pyotp
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
+from webauthn.helpers import bytes_to_base64url
 
+from focalpoints.audit.models import AuditEntry
 from focalpoints.auth.loading import SECOND_FACTOR_KEY
 from focalpoints.auth.models import User
 from focalpoints.extensions import db
+from focalpoints.two_factor import encryption
 from focalpoints.two_factor.gate import ALLOWED_ENDPOINTS, PENDING_KEY
-from focalpoints.two_factor.models import RecoveryCode, RememberedDevice, TotpCredential
+from focalpoints.two_factor.models import Passkey, RecoveryCode, RememberedDevice, TotpCredential
 from focalpoints.two_factor.operations import credential_of
 from tests.conftest import PASSWORD, login
 
@@ -60,6 +69,7 @@ def enrol(client: FlaskClient, user: User) -> list[str]:
     assert response.status_code == 200, response.text[:500]
     codes = re.findall(r"<li>([0-9a-z]{4}(?:-[0-9a-z]{4}){4})</li>", response.text)
     assert len(codes) == 10
+    assert 'href="/account#passkeys"' in response.text  # a passkey may be added next
     return codes
 
 
@@ -366,3 +376,426 @@ def test_the_command_line_resets_it_when_no_administrator_can(client, runner, ma
     assert login(client, admin).headers["Location"].endswith("/two-step/setup")
     unknown = runner.invoke(args=["users", "reset-two-step", "nobody@example.org"])
     assert unknown.exit_code != 0 and "No account" in unknown.output
+
+
+# Passkeys. The site in tests is http://focalpoints.test (SERVER_NAME, as BASE_URL is not set).
+ORIGIN = "http://focalpoints.test"
+RP_ID = "focalpoints.test"
+
+
+class SoftAuthenticator:
+    """A passkey made here: an EC P-256 key, with the authenticator data, client data and "none"
+    attestation that a browser and an authenticator would send, signed for real."""
+
+    def __init__(self) -> None:
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.credential_id = os.urandom(32)
+        self.sign_count = 0
+
+    def _cose_key(self) -> bytes:
+        numbers = self.key.public_key().public_numbers()
+        return cbor2.dumps(
+            {
+                1: 2,
+                3: -7,
+                -1: 1,
+                -2: numbers.x.to_bytes(32, "big"),
+                -3: numbers.y.to_bytes(32, "big"),
+            }
+        )
+
+    def _authenticator_data(self, rp_id: str, attested: bool) -> bytes:
+        flags = 0x01 | (0x40 if attested else 0)  # user present; attested credential data
+        data = hashlib.sha256(rp_id.encode()).digest() + bytes([flags])
+        data += self.sign_count.to_bytes(4, "big")
+        if attested:
+            data += bytes(16) + len(self.credential_id).to_bytes(2, "big") + self.credential_id
+            data += self._cose_key()
+        return data
+
+    @staticmethod
+    def _client_data(kind: str, challenge: str, origin: str) -> bytes:
+        return json.dumps(
+            {"type": kind, "challenge": challenge, "origin": origin, "crossOrigin": False}
+        ).encode()
+
+    def create(self, options: dict[str, Any], origin: str = ORIGIN, rp_id: str = RP_ID) -> str:
+        """navigator.credentials.create() with these options, as passkeys.js sends it."""
+        client_data = self._client_data("webauthn.create", options["challenge"], origin)
+        attestation = cbor2.dumps(
+            {"fmt": "none", "attStmt": {}, "authData": self._authenticator_data(rp_id, True)}
+        )
+        return json.dumps(
+            {
+                "id": bytes_to_base64url(self.credential_id),
+                "rawId": bytes_to_base64url(self.credential_id),
+                "type": "public-key",
+                "response": {
+                    "clientDataJSON": bytes_to_base64url(client_data),
+                    "attestationObject": bytes_to_base64url(attestation),
+                    "transports": ["internal", "hybrid"],
+                },
+                "clientExtensionResults": {},
+            }
+        )
+
+    def get(
+        self,
+        options: dict[str, Any],
+        origin: str = ORIGIN,
+        rp_id: str = RP_ID,
+        sign_count: int | None = None,
+    ) -> str:
+        """navigator.credentials.get() with these options: the challenge signed by the key."""
+        self.sign_count = self.sign_count + 1 if sign_count is None else sign_count
+        client_data = self._client_data("webauthn.get", options["challenge"], origin)
+        authenticator_data = self._authenticator_data(rp_id, False)
+        signature = self.key.sign(
+            authenticator_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256())
+        )
+        return json.dumps(
+            {
+                "id": bytes_to_base64url(self.credential_id),
+                "rawId": bytes_to_base64url(self.credential_id),
+                "type": "public-key",
+                "response": {
+                    "clientDataJSON": bytes_to_base64url(client_data),
+                    "authenticatorData": bytes_to_base64url(authenticator_data),
+                    "signature": bytes_to_base64url(signature),
+                },
+                "clientExtensionResults": {},
+            }
+        )
+
+
+def add_passkey(
+    client: FlaskClient, device: SoftAuthenticator, name: str = "Laptop", **kwargs: Any
+) -> Any:
+    """Ask for creation options on the account page, make the passkey, send it with the password."""
+    options = client.post("/account/two-step/passkeys/options")
+    assert options.status_code == 200 and options.mimetype == "application/json"
+    assert options.headers["Cache-Control"] == "no-store"
+    return client.post(
+        "/account/two-step/passkeys",
+        data={
+            "passkey-name": name,
+            "passkey-current": PASSWORD,
+            "passkey-credential": device.create(options.get_json(), **kwargs),
+        },
+    )
+
+
+def passkey_options(client: FlaskClient) -> dict[str, Any]:
+    response = client.post("/login/passkey/options")
+    assert response.status_code == 200, response.status
+    assert response.headers["Cache-Control"] == "no-store"
+    return response.get_json()
+
+
+def log_in_with_passkey(client: FlaskClient, response: str, **form: Any) -> Any:
+    return client.post("/login/passkey", data={"passkey-credential": response, **form})
+
+
+def enrolled_with_passkey(client: FlaskClient, user: User) -> SoftAuthenticator:
+    """Log ``user`` in, set up the authenticator, add a passkey, log out."""
+    login(client, user)
+    enrol(client, user)
+    device = SoftAuthenticator()
+    response = add_passkey(client, device)
+    assert response.headers["Location"].endswith("/account#two-step")
+    logout(client)
+    return device
+
+
+def test_a_passkey_is_added_listed_used_and_removed(client, make_user):
+    admin = make_user(role="admin", country_code=None)
+    login(client, admin)
+    enrol(client, admin)
+    account = client.get("/account")
+    assert 'id="passkey-add"' in account.text and "Add a passkey" in account.text
+    # The form and its script degrade: hidden until passkeys.js finds WebAuthn in the browser.
+    assert re.search(r'<form[^>]*id="passkey-add"[^>]*hidden>', account.text)
+    assert '<script src="/static/js/passkeys.js">' in account.text
+    options = client.post("/account/two-step/passkeys/options").get_json()
+    assert options["rp"] == {"id": RP_ID, "name": "focalpoints"}
+    assert options["user"]["name"] == admin.email
+    assert str(admin.id) not in options["user"]["id"]  # the handle tells nothing
+    device = SoftAuthenticator()
+    # The current password is asked for, as for turning it off.
+    wrong = client.post(
+        "/account/two-step/passkeys",
+        data={
+            "passkey-name": "Laptop",
+            "passkey-current": "not the password",
+            "passkey-credential": device.create(options),
+        },
+    )
+    assert wrong.headers["Location"].endswith("/account#two-step")
+    assert db.session.scalar(select(Passkey)) is None
+    response = add_passkey(client, device, name="Work laptop")
+    assert response.headers["Location"].endswith("/account#two-step")
+    passkey = db.session.scalar(select(Passkey).where(Passkey.user_id == admin.id))
+    assert passkey.credential_id == device.credential_id
+    assert passkey.name == "Work laptop" and passkey.transports == "internal,hybrid"
+    assert passkey.sign_count == 0 and passkey.last_used_at is None
+    page = client.get("/account")
+    assert "The passkey has been added." in page.text
+    assert "Work laptop" in page.text and "never used" in page.text
+    # The same authenticator is not offered twice.
+    again = client.post("/account/two-step/passkeys/options").get_json()
+    assert again["excludeCredentials"][0]["id"] == bytes_to_base64url(device.credential_id)
+    logout(client)
+
+    response = client.post("/login?next=/users", data={"email": admin.email, "password": PASSWORD})
+    assert response.headers["Location"].endswith("/login/code")
+    page = client.get("/login/code")
+    assert "Use a passkey" in page.text
+    assert re.search(r'<form[^>]*id="passkey-login"[^>]*hidden>', page.text)
+    scripts = re.findall(r"<script[^>]*>", page.text)
+    assert all(re.fullmatch(r'<script src="/static/[^"]+">', s) for s in scripts)
+    options = passkey_options(client)
+    assert options["rpId"] == RP_ID
+    assert [c["id"] for c in options["allowCredentials"]] == [
+        bytes_to_base64url(device.credential_id)
+    ]
+    response = log_in_with_passkey(client, device.get(options), **{"passkey-remember": "y"})
+    # Exactly as with a code: where the log-in was going, the device remembered, audited.
+    assert response.headers["Location"].endswith("/users")
+    assert client.get("/users").status_code == 200
+    with client.session_transaction() as session:
+        assert session[SECOND_FACTOR_KEY] == "passkey"
+    assert client.get_cookie("remembered_device", domain="focalpoints.test") is not None
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.entity_id == str(admin.id))
+    ).all()
+    assert {"passkey_added", "passkey_used", "login"} <= set(actions)
+    db.session.expire_all()
+    passkey = db.session.get(Passkey, passkey.id)
+    assert passkey.sign_count == 1 and passkey.last_used_at is not None
+    assert "last used on" in client.get("/account").text
+
+    client.post(f"/account/two-step/passkeys/{passkey.id}/remove")
+    assert db.session.scalar(select(Passkey)) is None
+    assert "passkey_removed" in db.session.scalars(select(AuditEntry.action)).all()
+
+
+def test_the_code_page_offers_no_passkey_to_one_who_has_none(client, make_user):
+    admin = make_user(role="admin", country_code=None)
+    login(client, admin)
+    enrol(client, admin)
+    logout(client)
+    login(client, admin)
+    assert "Use a passkey" not in client.get("/login/code").text
+    assert client.post("/login/passkey/options").status_code == 404
+
+
+def test_passkey_log_in_refuses_what_it_should(app, client, make_user):
+    admin = make_user(role="admin", country_code=None)
+    device = enrolled_with_passkey(client, admin)
+    login(client, admin)
+
+    def refused(response: Any) -> None:
+        assert response.headers["Location"].endswith("/login/code")
+        assert "The passkey was not accepted" in client.get("/login/code").text
+        assert client.get("/countries").headers["Location"].endswith("/login/code")
+
+    # Signed for another site (a look-alike domain relaying the challenge).
+    refused(
+        log_in_with_passkey(client, device.get(passkey_options(client), origin="http://evil.test"))
+    )
+    refused(log_in_with_passkey(client, device.get(passkey_options(client), rp_id="evil.test")))
+    # A challenge the server did not give.
+    forged = {"challenge": bytes_to_base64url(os.urandom(32))}
+    passkey_options(client)
+    refused(log_in_with_passkey(client, device.get(forged)))
+    # A challenge answers once: refused after a wrong answer, and with no options asked at all.
+    options = passkey_options(client)
+    tampered = json.loads(device.get(options))
+    tampered["response"]["signature"] = bytes_to_base64url(os.urandom(70))
+    refused(log_in_with_passkey(client, json.dumps(tampered)))
+    refused(log_in_with_passkey(client, device.get(options)))
+    passkey_options(client)
+    refused(log_in_with_passkey(client, "not a credential"))
+    assert db.session.scalar(select(Passkey.sign_count)) == 0
+    # Each refusal counted as a wrong code: after more than LOGIN_FREE_FAILURES, a wait.
+    assert app.config["LOGIN_FREE_FAILURES"] < 6
+    response = log_in_with_passkey(client, device.get(passkey_options(client)))
+    assert response.status_code == 429 and "Too many wrong codes" in response.text
+
+
+def test_a_used_challenge_and_a_backward_counter_are_refused(client, make_user):
+    admin = make_user(role="admin", country_code=None)
+    device = enrolled_with_passkey(client, admin)
+    login(client, admin)
+    options = passkey_options(client)
+    good = device.get(options, sign_count=10)
+    assert log_in_with_passkey(client, good).headers["Location"].endswith("/countries")
+    logout(client)
+    # The same response again, on the next log-in: its challenge is spent.
+    login(client, admin)
+    passkey_options(client)
+    response = log_in_with_passkey(client, good)
+    assert response.headers["Location"].endswith("/login/code")
+    # A counter at or below the last one seen: a cloned authenticator.
+    response = log_in_with_passkey(client, device.get(passkey_options(client), sign_count=10))
+    assert response.headers["Location"].endswith("/login/code")
+    response = log_in_with_passkey(client, device.get(passkey_options(client), sign_count=3))
+    assert response.headers["Location"].endswith("/login/code")
+    assert db.session.scalar(select(Passkey.sign_count)) == 10
+    response = log_in_with_passkey(client, device.get(passkey_options(client), sign_count=11))
+    assert response.headers["Location"].endswith("/countries")
+
+
+def test_another_users_passkey_opens_nothing(app, client, make_user):
+    admin = make_user(role="admin", country_code=None)
+    other = make_user(role="secretariat", country_code=None)
+    enrolled_with_passkey(client, admin)
+    second = app.test_client()
+    their_device = enrolled_with_passkey(second, other)
+    login(client, admin)
+    response = log_in_with_passkey(client, their_device.get(passkey_options(client)))
+    assert response.headers["Location"].endswith("/login/code")
+    assert client.get("/countries").headers["Location"].endswith("/login/code")
+    # Nor can one passkey be registered to a second account.
+    login(second, other)
+    second.post("/login/code", data={"code": next_code(other)})
+    copy = add_passkey(second, their_device)
+    assert copy.headers["Location"].endswith("/account#two-step")
+    assert "could not be added" in second.get("/account").text
+    assert len(db.session.scalars(select(Passkey)).all()) == 2
+
+
+def test_a_passkey_made_for_another_site_or_challenge_is_not_added(client, make_user):
+    admin = make_user(role="admin", country_code=None)
+    login(client, admin)
+    enrol(client, admin)
+    add_passkey(client, SoftAuthenticator(), origin="http://evil.test")
+    add_passkey(client, SoftAuthenticator(), rp_id="evil.test")
+    client.post("/account/two-step/passkeys/options")
+    forged = {"challenge": bytes_to_base64url(os.urandom(32))}
+    client.post(
+        "/account/two-step/passkeys",
+        data={
+            "passkey-name": "Forged",
+            "passkey-current": PASSWORD,
+            "passkey-credential": SoftAuthenticator().create(forged),
+        },
+    )
+    assert db.session.scalar(select(Passkey)) is None
+    # Without TOTP set up there is nothing to add a passkey to.
+    coordinator = make_user(role="coordinator", country_code="KE")
+    other = client.application.test_client()
+    login(other, coordinator)
+    response = other.post("/account/two-step/passkeys/options")
+    assert response.headers["Location"].endswith("/account")
+
+
+def test_passkey_steps_need_the_pending_log_in(client, make_user):
+    admin = make_user(role="admin", country_code=None)
+    device = enrolled_with_passkey(client, admin)
+    assert client.post("/login/passkey/options").headers["Location"].endswith("/login")
+    assert (
+        log_in_with_passkey(client, device.get({"challenge": "x"}))
+        .headers["Location"]
+        .endswith("/login")
+    )
+    assert "two_factor.verify_passkey" in ALLOWED_ENDPOINTS
+
+
+def test_resetting_or_turning_off_two_step_removes_passkeys(app, client, make_user):
+    admin = make_user(role="admin", country_code=None)
+    user = make_user(role="secretariat", country_code=None)
+    enrolled_with_passkey(client, user)
+    other = app.test_client()
+    login(other, admin)
+    enrol(other, admin)
+    other.post(f"/users/{user.id}/two-step/reset")
+    assert db.session.scalar(select(Passkey).where(Passkey.user_id == user.id)) is None
+    coordinator = make_user(role="coordinator", country_code="KE")
+    third = app.test_client()
+    enrolled_with_passkey(third, coordinator)
+    login(third, coordinator)
+    third.post("/login/code", data={"code": next_code(coordinator)})
+    third.post("/account/two-step/turn-off", data={"current": PASSWORD})
+    assert db.session.scalar(select(Passkey)) is None
+
+
+# Authenticator secrets at rest.
+
+
+def test_the_authenticator_secret_is_stored_encrypted(client, make_user):
+    admin = make_user(role="admin", country_code=None)
+    login(client, admin)
+    enrol(client, admin)
+    stored = db.session.scalar(select(TotpCredential.stored_secret))
+    secret = credential(admin).secret
+    assert stored.startswith("v1:") and secret not in stored
+    assert re.fullmatch(r"[A-Z2-7]{32}", secret)
+
+
+def _store_raw(user: User, value: str) -> None:
+    db.session.execute(
+        update(TotpCredential).where(TotpCredential.user_id == user.id).values(stored_secret=value)
+    )
+    db.session.commit()
+
+
+def test_a_secret_stored_in_clear_still_works_and_is_encrypted_at_its_next_use(client, make_user):
+    admin = make_user(role="admin", country_code=None)
+    login(client, admin)
+    enrol(client, admin)
+    logout(client)
+    plain = credential(admin).secret
+    _store_raw(admin, plain)  # as stored before encryption
+    assert credential(admin).secret == plain
+    log_in_fully(client, admin)
+    assert client.get("/countries").status_code == 200
+    stored = db.session.scalar(select(TotpCredential.stored_secret))
+    assert stored.startswith("v1:") and credential(admin).secret == plain
+
+
+def test_old_keys_still_open_secrets_and_the_command_re_encrypts_them(
+    app, client, runner, make_user
+):
+    admin = make_user(role="admin", country_code=None)
+    login(client, admin)
+    enrol(client, admin)
+    logout(client)
+    plain = credential(admin).secret
+    other = make_user(role="secretariat", country_code=None)
+    db.session.add(TotpCredential(user_id=other.id, secret="JBSWY3DPEHPK3PXP"))
+    db.session.commit()
+    _store_raw(other, "JBSWY3DPEHPK3PXP")  # legacy, in clear
+    under_old = db.session.scalar(
+        select(TotpCredential.stored_secret).where(TotpCredential.user_id == admin.id)
+    )
+    app.config["TWO_FACTOR_ENCRYPTION_KEY"] = "a new key of at least thirty-two characters"
+    app.config["TWO_FACTOR_OLD_KEYS"] = [app.config["SECRET_KEY"]]
+    assert credential(admin).secret == plain
+    result = runner.invoke(args=["users", "encrypt-two-step-secrets"])
+    assert result.exit_code == 0, result.output
+    assert "current key: 2." in result.output
+    rows = {
+        row.user_id: row.stored_secret
+        for row in db.session.execute(select(TotpCredential.user_id, TotpCredential.stored_secret))
+    }
+    assert rows[admin.id] != under_old and all(v.startswith("v1:") for v in rows.values())
+    app.config["TWO_FACTOR_OLD_KEYS"] = []  # the old key can go now
+    assert credential(admin).secret == plain
+    assert credential(other).secret == "JBSWY3DPEHPK3PXP"
+    log_in_fully(client, admin)
+    assert client.get("/countries").status_code == 200
+
+
+def test_a_secret_no_key_opens_refuses_codes_without_an_error(app, client, make_user):
+    admin = make_user(role="admin", country_code=None)
+    login(client, admin)
+    enrol(client, admin)
+    logout(client)
+    code = next_code(admin)
+    app.config["TWO_FACTOR_ENCRYPTION_KEY"] = "another key, the old one forgotten"
+    with pytest.raises(encryption.UnreadableSecret):
+        credential(admin).secret  # noqa: B018
+    login(client, admin)
+    response = client.post("/login/code", data={"code": code})
+    assert response.status_code == 200 and "has been used already" in response.text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import InputRequired
 
 from focalpoints.forms import BaseForm, strip_filter, text_length
@@ -41,6 +41,30 @@ class TurnOffForm(BaseForm):
         _l("Current password"),
         validators=[InputRequired(message=_l("Enter your current password.")), text_length(256)],
     )
+
+
+def _passkey_response() -> HiddenField:
+    # Filled by static/js/passkeys.js with the browser's answer; checked in passkeys.py.
+    return HiddenField(validators=[InputRequired(), text_length(20_000)])
+
+
+class PasskeyLoginForm(BaseForm):
+    credential = _passkey_response()
+    remember = BooleanField()
+
+
+class AddPasskeyForm(BaseForm):
+    name = StringField(
+        _l("Name of the passkey"),
+        filters=[strip_filter],
+        validators=[InputRequired(message=_l("Give the passkey a name.")), text_length(100)],
+        description=_l('So that you know it in the list, for example "Laptop" or "Security key".'),
+    )
+    current = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(message=_l("Enter your current password.")), text_length(256)],
+    )
+    credential = _passkey_response()
 
 
 class RequirementForm(BaseForm):

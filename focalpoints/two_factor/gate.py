@@ -25,7 +25,15 @@ PENDING_KEY = "two_step_pending"
 # What a pending session may reach: the second step, setting it up, giving up, and the
 # language of those pages.
 ALLOWED_ENDPOINTS = frozenset(
-    {"two_factor.verify", "two_factor.enrol", "auth.logout", "auth.set_language", "static"}
+    {
+        "two_factor.verify",
+        "two_factor.verify_passkey",
+        "two_factor.passkey_challenge",
+        "two_factor.enrol",
+        "auth.logout",
+        "auth.set_language",
+        "static",
+    }
 )
 
 

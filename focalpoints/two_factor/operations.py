@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import enum
 import hmac
+import logging
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,7 +24,10 @@ from focalpoints.auth.models import User, new_session_token
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.secret_digests import digest, new_secret
-from focalpoints.two_factor.models import RecoveryCode, RememberedDevice, TotpCredential
+from focalpoints.two_factor import encryption
+from focalpoints.two_factor.models import Passkey, RecoveryCode, RememberedDevice, TotpCredential
+
+log = logging.getLogger(__name__)
 
 RECOVERY_CODE_COUNT = 10
 # Recovery codes: 20 characters of Crockford's base 32 (no i, l, o or u to misread), 5 bits
@@ -42,7 +47,7 @@ class CheckOutcome(enum.Enum):
 @dataclass(frozen=True)
 class CheckResult:
     outcome: CheckOutcome
-    method: str | None = None  # OK: "totp" or "recovery"
+    method: str | None = None  # OK: "totp", "recovery" or "passkey"
     retry_after: timedelta | None = None  # THROTTLED: how long to wait
 
 
@@ -105,11 +110,29 @@ def confirm_enrolment(user: User, credential: TotpCredential, code: str) -> list
 
 
 def check_code(user: User, code: str, address: str | None) -> CheckResult:
-    """Check a code (the authenticator's, or a recovery code) for the second step of log-in.
+    """Check a code (the authenticator's, or a recovery code) for the second step of log-in."""
+
+    def attempt() -> str | None:
+        credential = credential_of(user)
+        if credential is None or credential.confirmed_at is None:
+            return None
+        if _accept_totp(credential, code):
+            return "totp"
+        if use_recovery_code(user, code):
+            return "recovery"
+        return None
+
+    return checked_second_step(user, address, attempt)
+
+
+def checked_second_step(
+    user: User, address: str | None, attempt: Callable[[], str | None]
+) -> CheckResult:
+    """Run ``attempt`` (which names the method that passed, or None) as a try at the second step.
 
     Throttled like the password (see :func:`focalpoints.auth.operations.authenticate`): per
     account and address, and per account whatever the address, since whoever reached this step
-    knows the password.
+    knows the password. A code and a passkey count against the same limits.
     """
     keys = [digest(f"second-step\n{user.id}\n{address or ''}"), digest(f"second-step\n{user.id}")]
     now = utcnow()
@@ -118,13 +141,7 @@ def check_code(user: User, code: str, address: str | None) -> CheckResult:
         record_event(db.session, "two_step_throttled", "users", user.id)
         db.session.commit()
         return CheckResult(CheckOutcome.THROTTLED, retry_after=max(waits))
-    method = None
-    credential = credential_of(user)
-    if credential is not None and credential.confirmed_at is not None:
-        if _accept_totp(credential, code):
-            method = "totp"
-        elif use_recovery_code(user, code):
-            method = "recovery"
+    method = attempt()
     if method is None:
         for key in keys:
             auth.record_failure(key, now)
@@ -142,7 +159,16 @@ def _accept_totp(credential: TotpCredential, code: str) -> bool:
     code = re.sub(r"\s", "", code)
     if not re.fullmatch(r"\d{6}", code):
         return False
-    totp = pyotp.TOTP(credential.secret)
+    try:
+        secret = credential.secret
+    except encryption.UnreadableSecret:
+        # The key changed without the old one in TWO_FACTOR_OLD_KEYS: no code can be checked
+        # until the key is restored or an administrator resets the user's two-step log-in.
+        log.error(
+            "The authenticator secret of user %s opens with no configured key.", credential.user_id
+        )
+        return False
+    totp = pyotp.TOTP(secret)
     current = totp.timecode(utcnow())
     for step in range(current - _TOTP_WINDOW, current + _TOTP_WINDOW + 1):
         if credential.last_used_step is not None and step <= credential.last_used_step:
@@ -159,6 +185,8 @@ def _accept_totp(credential: TotpCredential, code: str) -> bool:
                 .values(last_used_step=step)
             ).rowcount
             db.session.refresh(credential)
+            if claimed and not encryption.is_current(credential.stored_secret):
+                credential.secret = secret  # a legacy or old-key value: under the current key
             return bool(claimed)
     return False
 
@@ -273,18 +301,42 @@ def forget_devices(user: User) -> None:
 
 
 def remove(user: User, action: str, actor: User | None = None) -> None:
-    """Remove the user's authenticator, recovery codes and remembered devices.
+    """Remove the user's authenticator, recovery codes, passkeys and remembered devices.
 
     ``action`` says why: the owner turned it off, or an administrator reset it (the owner
     lost the phone), which also ends the owner's sessions.
     """
     db.session.execute(delete(TotpCredential).where(TotpCredential.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(delete(Passkey).where(Passkey.user_id == user.id))
     forget_devices(user)
     if actor is not None and actor.id != user.id:
         user.session_token = new_session_token()
     record_event(db.session, action, "users", user.id, country_id=user.country_id, actor=actor)
     db.session.commit()
+
+
+def encrypt_secrets() -> int:
+    """Encrypt under the current key every authenticator secret stored in clear or under an old
+    key (TWO_FACTOR_OLD_KEYS); return how many were.
+
+    One that no configured key opens is left as it is (and logged).
+    """
+    count = 0
+    for credential in db.session.scalars(select(TotpCredential).with_for_update()):
+        if encryption.is_current(credential.stored_secret):
+            continue
+        try:
+            credential.secret = credential.secret
+        except encryption.UnreadableSecret:
+            log.error(
+                "The authenticator secret of user %s opens with no configured key.",
+                credential.user_id,
+            )
+            continue
+        count += 1
+    db.session.commit()
+    return count
 
 
 def device_label(user_agent: str) -> str:

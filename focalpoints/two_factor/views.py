@@ -32,8 +32,15 @@ from focalpoints.auth.models import User
 from focalpoints.auth.passwords import verify_password
 from focalpoints.countries.queries import get_country_or_404
 from focalpoints.extensions import db, limiter
-from focalpoints.two_factor import gate, operations
-from focalpoints.two_factor.forms import CodeForm, EnrolForm, RequirementForm, TurnOffForm
+from focalpoints.two_factor import gate, operations, passkeys
+from focalpoints.two_factor.forms import (
+    AddPasskeyForm,
+    CodeForm,
+    EnrolForm,
+    PasskeyLoginForm,
+    RequirementForm,
+    TurnOffForm,
+)
 from focalpoints.urls import home_url
 
 bp = Blueprint("two_factor", __name__)
@@ -61,52 +68,122 @@ def continue_log_in(user: User, next_url: str | None) -> Response:
     return redirect(url_for("two_factor.enrol" if not enrolled else "two_factor.verify"))
 
 
-@bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
-def verify() -> str | Response | tuple[str, int, dict[str, str]]:
-    """Ask for the authenticator's code (or a recovery code) after the password."""
-    user = gate.pending_user()
-    if user is None:
-        if current_user.is_authenticated:
-            return redirect(home_url(current_user))
-        return gate.abandon() if gate.PENDING_KEY in session else redirect(url_for("auth.login"))
-    if gate.needs_enrolment():
-        return redirect(url_for("two_factor.enrol"))
+def _not_between_steps() -> Response:
+    """Where a request for the second step goes when the session is not between the steps."""
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user))
+    return gate.abandon() if gate.PENDING_KEY in session else redirect(url_for("auth.login"))
+
+
+def _code_form() -> CodeForm:
     days = current_app.config["TWO_FACTOR_REMEMBER_DAYS"]
     form = CodeForm()
     form.remember.label.text = _("Do not ask again on this device for %(days)d days", days=days)
+    return form
+
+
+def _render_verify(
+    user: User, form: CodeForm, status: int = 200, headers: dict[str, str] | None = None
+) -> tuple[str, int, dict[str, str]]:
+    has_passkeys = bool(passkeys.passkeys_of(user))
+    page = render_template(
+        "two_factor/verify.html",
+        form=form,
+        passkey_form=PasskeyLoginForm(formdata=None, prefix="passkey") if has_passkeys else None,
+    )
+    return page, status, headers or {}
+
+
+def _finish_second_step(
+    user: User, result: operations.CheckResult, remember: bool, form: CodeForm
+) -> Response | tuple[str, int, dict[str, str]] | None:
+    """Log in after a passed second step; the page again if throttled; None if refused."""
+    g.login_failed = result.outcome is not operations.CheckOutcome.OK
+    if result.outcome is operations.CheckOutcome.THROTTLED and result.retry_after:
+        wait = max(result.retry_after, timedelta(seconds=1))
+        flash(
+            _(
+                "Too many wrong codes. Try again in %(wait)s.",
+                wait=format_timedelta(wait, threshold=1, add_direction=False),
+            ),
+            "danger",
+        )
+        retry = {"Retry-After": str(math.ceil(wait.total_seconds()))}
+        return _render_verify(user, form, 429, retry)
+    if result.outcome is not operations.CheckOutcome.OK:
+        return None
+    target = gate.next_url() or home_url(user)
+    auth.start_session(user, result.method or "totp")
+    response = redirect(target)
+    if remember:
+        _set_device_cookie(response, *operations.remember_device(user, _user_agent()))
+    if result.method == "recovery":
+        flash(
+            _(
+                "You used a recovery code. You have %(n)d left; make new ones on your "
+                "account page when they run low.",
+                n=operations.recovery_codes_left(user),
+            ),
+            "warning",
+        )
+    return response
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+def verify() -> Response | tuple[str, int, dict[str, str]]:
+    """Ask for the authenticator's code (or a recovery code, or a passkey) after the password."""
+    user = gate.pending_user()
+    if user is None:
+        return _not_between_steps()
+    if gate.needs_enrolment():
+        return redirect(url_for("two_factor.enrol"))
+    form = _code_form()
     if form.validate_on_submit():
         result = operations.check_code(user, form.code.data, get_remote_address())
-        g.login_failed = result.outcome is not operations.CheckOutcome.OK
-        if result.outcome is operations.CheckOutcome.THROTTLED and result.retry_after:
-            wait = max(result.retry_after, timedelta(seconds=1))
-            flash(
-                _(
-                    "Too many wrong codes. Try again in %(wait)s.",
-                    wait=format_timedelta(wait, threshold=1, add_direction=False),
-                ),
-                "danger",
-            )
-            retry = {"Retry-After": str(math.ceil(wait.total_seconds()))}
-            return render_template("two_factor/verify.html", form=form), 429, retry
-        if result.outcome is operations.CheckOutcome.OK:
-            target = gate.next_url() or home_url(user)
-            auth.start_session(user, result.method or "totp")
-            response = redirect(target)
-            if form.remember.data:
-                _set_device_cookie(response, *operations.remember_device(user, _user_agent()))
-            if result.method == "recovery":
-                flash(
-                    _(
-                        "You used a recovery code. You have %(n)d left; make new ones on your "
-                        "account page when they run low.",
-                        n=operations.recovery_codes_left(user),
-                    ),
-                    "warning",
-                )
-            return response
+        done = _finish_second_step(user, result, bool(form.remember.data), form)
+        if done is not None:
+            return done
         form.code.errors.append(_("This code is wrong or has been used already."))
-    return render_template("two_factor/verify.html", form=form)
+    return _render_verify(user, form)
+
+
+@bp.post("/login/passkey/options")
+def passkey_challenge() -> Response:
+    """Give the browser a challenge for the pending user's passkeys (navigator.credentials.get)."""
+    user = gate.pending_user()
+    if user is None:
+        return _not_between_steps()
+    options = None if gate.needs_enrolment() else passkeys.authentication_options(user)
+    if options is None:
+        abort(404)
+    return _json(options)
+
+
+@bp.post("/login/passkey")
+@limiter.limit(_login_limit, deduct_when=_failed)
+def verify_passkey() -> Response | tuple[str, int, dict[str, str]]:
+    """Pass the second step with a passkey: the browser's signature of the session's challenge."""
+    user = gate.pending_user()
+    if user is None:
+        return _not_between_steps()
+    if gate.needs_enrolment():
+        return redirect(url_for("two_factor.enrol"))
+    form = PasskeyLoginForm(prefix="passkey")
+    if form.validate_on_submit():
+        result = passkeys.check_passkey(user, form.credential.data, get_remote_address())
+        done = _finish_second_step(user, result, bool(form.remember.data), _code_form())
+        if done is not None:
+            return done
+    g.login_failed = True
+    flash(_("The passkey was not accepted. Try again, or enter a code."), "danger")
+    return redirect(url_for("two_factor.verify"), 303)
+
+
+def _json(text: str) -> Response:
+    response = current_app.response_class(text, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _user_agent() -> str:
@@ -152,7 +229,9 @@ def enrol() -> str | Response:
             else:
                 session[SECOND_FACTOR_KEY] = "totp"
             flash(_("Two-step verification is on."), "success")
-            return render_template("two_factor/recovery_codes.html", codes=codes, target=target)
+            return render_template(
+                "two_factor/recovery_codes.html", codes=codes, target=target, offer_passkey=True
+            )
         form.code.errors.append(
             _("This code is wrong. Check the time on your phone, and try the next code.")
         )
@@ -176,6 +255,10 @@ def account_section(user: User) -> dict[str, Any]:
         "recovery_codes_left": operations.recovery_codes_left(user) if enrolled else 0,
         "remembered_devices": operations.remembered_devices(user),
         "turn_off_form": TurnOffForm(formdata=None),
+        "passkeys": passkeys.passkeys_of(user) if enrolled else [],
+        "add_passkey_form": AddPasskeyForm(
+            formdata=None, prefix="passkey", data={"name": operations.device_label(_user_agent())}
+        ),
     }
 
 
@@ -222,11 +305,56 @@ def forget_device(device_id: int) -> Response:
     return redirect(url_for("auth.account") + "#two-step")
 
 
+@bp.post("/account/two-step/passkeys/options")
+@login_required
+def passkey_creation_options() -> Response:
+    """Give the browser what it needs to make a passkey (navigator.credentials.create)."""
+    user = current_user._get_current_object()
+    if not operations.is_enrolled(user):
+        return redirect(url_for("auth.account"))
+    return _json(passkeys.registration_options(user))
+
+
+@bp.post("/account/two-step/passkeys")
+@login_required
+def add_passkey() -> Response:
+    """Keep a new passkey made by the browser; asks for the password, as turning off does."""
+    user = current_user._get_current_object()
+    if not operations.is_enrolled(user):
+        return redirect(url_for("auth.account"))
+    form = AddPasskeyForm(prefix="passkey")
+    back = redirect(url_for("auth.account") + "#two-step")
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "danger")
+        return back
+    password_hash = user.password_hash
+    db.session.commit()  # no transaction held while hashing
+    if not verify_password(password_hash, form.current.data):
+        flash(_("The current password is wrong."), "danger")
+        return back
+    if passkeys.register(user, form.credential.data, form.name.data) is None:
+        flash(_("The passkey could not be added. Try again."), "danger")
+        return back
+    flash(_("The passkey has been added."), "success")
+    return back
+
+
+@bp.post("/account/two-step/passkeys/<int:passkey_id>/remove")
+@login_required
+def remove_passkey(passkey_id: int) -> Response:
+    """Remove one of the user's passkeys."""
+    if passkeys.remove_passkey(current_user._get_current_object(), passkey_id):
+        flash(_("The passkey has been removed."), "success")
+    return redirect(url_for("auth.account") + "#two-step")
+
+
 @bp.post("/users/<int:user_id>/two-step/reset")
 @permissions.require(permissions.is_admin)
 def reset(user_id: int) -> Response:
-    """Remove a user's authenticator, recovery codes and remembered devices (a lost phone),
-    and end their sessions; they set it up again at their next log-in if it is required."""
+    """Remove a user's authenticator, recovery codes, passkeys and remembered devices (a lost
+    phone), and end their sessions; they set it up again at their next log-in if required."""
     user = db.get_or_404(User, user_id)
     operations.remove(user, "two_step_reset", actor=current_user._get_current_object())
     flash(_("Two-step verification of %(email)s has been reset.", email=user.email), "success")
