@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from focalpoints.audit.models import AuditEntry
 from focalpoints.extensions import db
+from focalpoints.i18n import join_list
 
 # Fields that say nothing to a reader (bookkeeping, or the record's own key).
 HIDDEN = frozenset(
@@ -312,7 +313,7 @@ def _shown(
         found = names.get(kind, {})
         keys = _keys(kind, raw)
         if keys:
-            return ", ".join(found.get(key, f"#{key}") for key in keys)
+            return join_list(found.get(key, f"#{key}") for key in keys)
     if zone is not None and isinstance(raw, str):
         try:
             moment = datetime.fromisoformat(raw)
