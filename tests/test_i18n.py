@@ -378,3 +378,12 @@ def test_chinese_pages_bracket_and_list_in_full_width(
         if hits := half_width_by_chinese(text):
             found[url] = hits
     assert found == {}
+
+
+def test_chinese_names_read_family_name_first():
+    from focalpoints.focal_points.models import display_name
+
+    assert display_name("person", "Mr", "军", "张", "") == "Mr 张军"
+    assert display_name("person", "博士", "娜", "黄", "") == "黄娜博士"
+    assert display_name("person", "Dr", "Amina", "Diallo", "") == "Dr Amina Diallo"
+    assert display_name("person", "", "", "王", "") == "王"
