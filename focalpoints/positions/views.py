@@ -433,7 +433,8 @@ def restore(code: str, position_id: int) -> Response:
 
 def _consultee_label(person: Person) -> str:
     """A person and the roles they hold, each with its instrument:
-    "Dr Amina Diallo (CBD · National Focal Point; CMS · Scientific Councillor)"."""
+    "Dr Amina Diallo (CBD · National Focal Point, CMS · Scientific Councillor)"; Chinese brackets
+    and lists in Chinese."""
     held = sorted({a.role.label for a in person.appointments if a.is_current})
     return f"{person.display_name}{parenthetical(join_list(held))}"
 
