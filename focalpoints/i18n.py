@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +20,7 @@ from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from focalpoints import PROJECT_ROOT
 from focalpoints.security import is_public_page
@@ -59,6 +59,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["timestamp"] = _timestamp_filter
     app.jinja_env.filters["month_label"] = format_month
     app.jinja_env.globals["zoned_time"] = format_zoned
+    app.jinja_env.globals["list_separator"] = list_separator
+    app.jinja_env.globals["colon"] = colon
+    app.jinja_env.filters["parenthetical"] = _parenthetical_filter
+    app.jinja_env.filters["join_list"] = _join_list_filter
     app.jinja_env.filters["numberformat"] = format_number
     app.jinja_env.filters["percentformat"] = format_percent
     app.context_processor(_bound_gettext)
@@ -201,6 +205,65 @@ def format_percent(number: float, format: str | None = None) -> str:
 @functools.lru_cache(maxsize=4096, typed=True)
 def _format_percent(number: float, format: str | None, locale: Locale | None) -> str:
     return flask_babel.format_percent(number, format)
+
+
+# How each language separates the items of a list, a label from its value, and brackets a
+# remark that follows a word. Chinese writes full-width brackets (U+FF08, U+FF09) and colon with
+# no space, and lists with 、; French puts a no-break space before the colon.
+LIST_SEPARATORS = {"ar": "، ", "zh": "、"}
+_COLONS = {"fr": "\u00a0: ", "zh": "\uff1a"}
+_BRACKETS = {"zh": ("\uff08", "\uff09")}
+_DEFAULT_BRACKETS = (" (", ")")
+
+
+def list_separator(language: str | None = None) -> str:
+    """What separates the items of a list in the language (", ", Arabic "، ", Chinese "、")."""
+    return LIST_SEPARATORS.get(language or current_language(), ", ")
+
+
+def colon(language: str | None = None) -> str:
+    """What separates a label from its value in the language (": ", French " : ", Chinese
+    "\uff1a")."""
+    return _COLONS.get(language or current_language(), ": ")
+
+
+def join_list(items: Iterable[str], language: str | None = None) -> str:
+    """Items joined into a list as the language writes one: "CBD, CMS", Chinese "CBD、CMS"."""
+    return list_separator(language).join(items)
+
+
+def parenthetical(text: str, language: str | None = None) -> str:
+    """A remark in brackets after a word, as the language writes it: " (CMS)" after
+    "National Focal Point", Chinese "\uff08CMS\uff09" after "国家联络点" (full-width, no space)."""
+    opening, closing = _brackets(language)
+    return f"{opening}{text}{closing}"
+
+
+def _brackets(language: str | None) -> tuple[str, str]:
+    return _BRACKETS.get(language or current_language(), _DEFAULT_BRACKETS)
+
+
+@pass_eval_context
+def _parenthetical_filter(eval_context: EvalContext, text: Any, language: str | None = None) -> str:
+    """Templates' ``parenthetical``: ``{{ name }}{{ acronym | parenthetical }}``; the remark
+    is escaped unless it is already markup (a translated string)."""
+    if eval_context.autoescape:
+        opening, closing = _brackets(language)
+        return escape(opening) + escape(text) + closing
+    return parenthetical(text, language)
+
+
+@pass_eval_context
+def _join_list_filter(
+    eval_context: EvalContext, items: Iterable[Any], language: str | None = None
+) -> str:
+    """Templates' ``join_list``: the items escaped, unless already markup, then joined."""
+    separator = list_separator(language)
+    return (
+        escape(separator).join(items)
+        if eval_context.autoescape
+        else separator.join(map(str, items))
+    )
 
 
 def _bound_gettext() -> dict[str, Any]:

@@ -169,7 +169,7 @@ def test_report_figures_match_the_coverage_page_of_the_same_day(
     assert entry.filled == 2 and entry.stale == 1  # Tanzania and France; Kenya's stale
     # The coverage page of the same day shows the same figures
     page = client.get(f"/coverage?convention=CMS&role=CMS-NFP&on={day}").data.decode()
-    assert f">{entry.filled} <" in page and f">{entry.stale} <" in page
+    assert f">{entry.filled}<span" in page and f">{entry.stale}<span" in page
     africa = next(r for r in regions if r[0] == "Africa")
     assert africa[3] == "1" and africa[4] == "1"  # Tanzania confirmed, Kenya stale
     assert [r[0] for r in stale[1:]] == ["Kenya"]

@@ -203,3 +203,22 @@ def test_every_field_a_history_shows_has_a_translated_label(app):
 @pytest.fixture
 def group(country):
     return groups.create_group(country("KE"), {"name": "Kenya National Biodiversity Working Group"})
+
+
+def test_the_history_names_what_the_application_did_itself(client, login_as, make_person):
+    """A change made by a command or the demo data is named for the reader, not "system:…"."""
+    from focalpoints.audit import LINK_SUFFIX, acting_as
+
+    with acting_as("system:demo-data"):
+        made = make_person("KE")
+    with acting_as("amina@example.org" + LINK_SUFFIX):
+        corrected = make_person("KE")
+    login_as(language="fr")
+    for person, who in (
+        (made, "Données de démonstration"),
+        (corrected, "amina@example.org (par le lien de confirmation)"),
+    ):
+        page = client.get(f"/countries/KE/people/{person.id}").data.decode()
+        history = page[page.index('<details class="history"') :]
+        assert "system:" not in history and "(link)" not in history
+        assert who in history

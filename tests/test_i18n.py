@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -285,3 +286,104 @@ def test_french_writes_the_first_of_the_month_1er(app):
         assert format_date(date(2026, 12, 1), "medium") == "1 déc. 2026"
     with app.test_request_context(), force_locale("es"):
         assert format_date(date(2026, 12, 1), "long") == "1 de diciembre de 2026"
+
+
+# Chinese punctuation: full-width brackets, commas, colons and semicolons in running text.
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_HALF_WIDTH_BY_CHINESE = re.compile(rf"[{_CJK}]\s?[(),:;]|[(),:;]\s?[{_CJK}]")
+# Treaty subparagraphs keep the half-width form the CBD's Chinese texts use: 第8(j)条.
+_TREATY_REFERENCE = re.compile(r"(?<=\d)(\([0-9a-z]{1,4}\))+")
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+def half_width_by_chinese(text: str) -> list[str]:
+    """Where ``text`` puts a half-width ( ) , : ; beside a Chinese character."""
+    text = _TREATY_REFERENCE.sub("", _PLACEHOLDER.sub("X", text))
+    return [
+        text[max(0, m.start() - 8) : m.end() + 8] for m in _HALF_WIDTH_BY_CHINESE.finditer(text)
+    ]
+
+
+def test_half_width_by_chinese_knows_treaty_references():
+    assert half_width_by_chinese("国家联络点 (CMS)") and half_width_by_chinese("名称:%(x)s")
+    assert half_width_by_chinese("第8(j)条、第2(1)(b)条和%(n)s个（%(x)s）") == []
+
+
+def test_chinese_catalogue_writes_full_width_punctuation():
+    found = {
+        message.id: hits
+        for message in _po("zh")
+        if message.id
+        for string in (message.string if isinstance(message.string, tuple) else (message.string,))
+        if (hits := half_width_by_chinese(string))
+    }
+    assert found == {}
+
+
+def test_brackets_and_lists_follow_the_language(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from focalpoints.i18n import join_list, parenthetical
+
+    assert parenthetical("CMS", "en") + join_list(["CBD", "CMS"], "en") == " (CMS)CBD, CMS"
+    assert parenthetical("CMS", "zh") + join_list(["CBD", "CMS"], "zh") == "（CMS）CBD、CMS"
+    assert join_list(["CBD", "CMS"], "ar") == "CBD، CMS"
+    page = (
+        '{{ "<b>" | parenthetical }}{{ _("primary") | parenthetical }}'
+        "{{ ['a&', 'b'] | join_list }}{{ list_separator() }}"
+    )
+    with app.test_request_context("/"):
+        with force_locale("en"):
+            assert render_template_string(page) == " (&lt;b&gt;) (primary)a&amp;, b, "
+        with force_locale("zh"):
+            primary = in_language("zh", "primary")
+            assert render_template_string(page) == f"（&lt;b&gt;）（{primary}）a&amp;、b、"
+
+
+def _visible_text(page: str) -> str:
+    page = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_chinese_pages_bracket_and_list_in_full_width(
+    client, login_as, make_person, make_appointment
+):
+    """Roles, instruments and remarks beside Chinese text take full-width brackets; lists 、."""
+    login_as(role="coordinator", language="zh")
+    person = make_person(
+        organisation="生态环境部", organisation_acronym="MEE", languages=["zh", "en"]
+    )
+    appointment = make_appointment("CMS-NFP", person=person)
+    make_appointment("CBD-FP1", person=person)
+    pages = {
+        "/countries/KE": "保护野生动物迁徙物种公约（CMS）",
+        f"/countries/KE/people/{person.id}": "生态环境部（MEE）",
+        f"/countries/KE/appointments/{appointment.id}": "国家联络点（CMS）",
+        f"/countries/KE/appointments/{appointment.id}/replace": "国家联络点（CMS）",
+        "/countries/KE/roles/CMS-NFP/appoint": "（CMS）",
+        "/countries/KE/letters/new": "国家联络点（CMS）",
+        "/countries/KE/nbsap": None,
+        "/exports": None,
+        "/coverage": None,
+        "/directory/KE?lang=zh": None,
+    }
+    found = {}
+    for url, expected in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = _visible_text(response.data.decode())
+        if expected:
+            assert expected in text, url
+        if hits := half_width_by_chinese(text):
+            found[url] = hits
+    assert found == {}
+
+
+def test_chinese_names_read_family_name_first():
+    from focalpoints.focal_points.models import display_name
+
+    assert display_name("person", "Mr", "军", "张", "") == "Mr 张军"
+    assert display_name("person", "博士", "娜", "黄", "") == "黄娜博士"
+    assert display_name("person", "Dr", "Amina", "Diallo", "") == "Dr Amina Diallo"
+    assert display_name("person", "", "", "王", "") == "王"

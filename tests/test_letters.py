@@ -108,7 +108,8 @@ def test_cbd_letter_has_every_field_in_each_language(
         "Wanjiru",
         "Kamau-Otieno",
         "Director of Biodiversity",
-        "Ministry of Environment & Forestry <Wildlife> (MEF)",
+        "Ministry of Environment & Forestry <Wildlife>"
+        + ("（MEF）" if language == "zh" else " (MEF)"),
         "Biodiversity Division",
         "NHIF Building, Ngong Road",
         "00100 Nairobi",

@@ -22,6 +22,8 @@ from focalpoints.db_types import utcnow
 __all__ = ["AuditEntry", "Audited", "acting_as", "install", "record_event"]
 
 _actor_label: ContextVar[str | None] = ContextVar("audit_actor_label", default=None)
+# The label of a focal point who corrects their own details through a confirmation link.
+LINK_SUFFIX = " (link)"
 _installed = False
 
 

@@ -10,10 +10,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from focalpoints.audit import LINK_SUFFIX
 from focalpoints.audit.models import AuditEntry
 from focalpoints.extensions import db
+from focalpoints.i18n import join_list
 
 # Fields that say nothing to a reader (bookkeeping, or the record's own key).
 HIDDEN = frozenset(
@@ -53,6 +56,23 @@ def _people(ids: Collection[Any]) -> dict[Any, str]:
         p.id: p.display_name if can_view_person(current_user, p) else _("(not shared)")
         for p in people
     }
+
+
+# Changes the application made itself, named for a reader rather than by their log label.
+SYSTEM_ACTORS = {
+    "system:demo-data": _l("Demo data"),
+    "system:import": _l("Contact import"),
+    "system:init": _l("Reference data"),
+    "system:reference-apply": _l("Reference data"),
+    "system:notify": _l("Notices"),
+    "system:cli": _l("Command line"),
+}
+
+
+def _actor_label(label: str) -> str:
+    if label and label.endswith(LINK_SUFFIX):
+        return _("%(address)s (by the confirmation link)", address=label[: -len(LINK_SUFFIX)])
+    return str(SYSTEM_ACTORS.get(label, label or ""))
 
 
 def _users(ids: Collection[Any]) -> dict[Any, str]:
@@ -237,7 +257,7 @@ def history_rows(
         entity = entry.entity_type
         row = HistoryEntry(
             entry=entry,
-            who=actors.get(entry.actor_id, entry.actor_label),
+            who=actors.get(entry.actor_id) or _actor_label(entry.actor_label),
             created=entry.action == "create",
         )
         for name in fields:
@@ -312,7 +332,7 @@ def _shown(
         found = names.get(kind, {})
         keys = _keys(kind, raw)
         if keys:
-            return ", ".join(found.get(key, f"#{key}") for key in keys)
+            return join_list(found.get(key, f"#{key}") for key in keys)
     if zone is not None and isinstance(raw, str):
         try:
             moment = datetime.fromisoformat(raw)

@@ -13,6 +13,7 @@ import xlsxwriter
 
 from focalpoints.focal_points.columns import CONTACT_COLUMNS
 from focalpoints.forms import FORMULA_PREFIXES
+from focalpoints.i18n import parenthetical
 from focalpoints.urls import is_web_address
 
 # Widths (in characters) of the XLSX columns; the rest get 16.
@@ -109,7 +110,7 @@ def vcards(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
             yield _vcard(person, roles)
             roles = []
         person = row
-        roles.append(f"{row['convention']}: {row['role_name']} ({row['country']})")
+        roles.append(f"{row['convention']}: {row['role_name']}{parenthetical(row['country'])}")
     if person is not None:
         yield _vcard(person, roles)
 

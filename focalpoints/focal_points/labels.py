@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from focalpoints.focal_points.models import Status
-from focalpoints.i18n import NATIVE_NAMES, format_day, format_timestamp
+from focalpoints.i18n import NATIVE_NAMES, format_day, format_timestamp, join_list
 
 STATUSES = {
     Status.PROPOSED: _l("Proposed"),
@@ -172,8 +172,8 @@ def history_value(name: str, value: object, entity: str = "") -> str:
         return _("Yes") if value else _("No")
     if isinstance(value, list):
         if name == "languages":
-            return ", ".join(NATIVE_NAMES.get(str(v), str(v)) for v in value)
-        return ", ".join(str(v) for v in value)
+            return join_list(NATIVE_NAMES.get(str(v), str(v)) for v in value)
+        return join_list(str(v) for v in value)
     if isinstance(value, dict):  # texts per language
         return "; ".join(f"{language}: {text}" for language, text in value.items())
     for key in (f"{entity}.{name}", name):

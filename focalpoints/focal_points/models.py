@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -49,13 +50,23 @@ class Status(enum.StrEnum):
     ENDED = "ended"
 
 
+# Names written in Chinese, Japanese or Korean script (the first character is enough).
+_EAST_ASIAN = re.compile("[\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
 def display_name(
     kind: str, honorific: str, given_names: str, family_name: str, organisation: str
 ) -> str:
     """A holder's name as pages show it: honorific and names, or the institution's name."""
     if kind == HolderKind.INSTITUTION.value:
         return organisation
-    names = " ".join(part for part in (given_names, family_name) if part)
+    if _EAST_ASIAN.match(family_name or "") and _EAST_ASIAN.match(given_names or family_name):
+        # 张军, not "军 张": the family name first and no space; a title in Chinese follows.
+        names = family_name + (given_names or "")
+        if _EAST_ASIAN.match(honorific or ""):
+            return names + honorific
+    else:
+        names = " ".join(part for part in (given_names, family_name) if part)
     return " ".join(part for part in (honorific, names) if part) or organisation
 
 

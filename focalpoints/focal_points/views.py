@@ -50,7 +50,7 @@ from focalpoints.focal_points.labels import (
     import_action_label,
     status_label,
 )
-from focalpoints.focal_points.models import Appointment, Person, Status
+from focalpoints.focal_points.models import Appointment, Person, Status, display_name
 from focalpoints.forms import choices
 from focalpoints.i18n import NATIVE_NAMES
 
@@ -67,6 +67,7 @@ def _template_helpers(state: Any) -> None:
     state.app.jinja_env.globals.update(
         {
             "format_phone": format_phone,
+            "holder_name": display_name,
             "status_label": status_label,
             "field_label": field_label,
             "is_stale": operations.is_stale,

@@ -38,7 +38,7 @@ from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.labels import status_label
 from focalpoints.focal_points.models import Appointment, Person, Status, Visibility
-from focalpoints.i18n import translated
+from focalpoints.i18n import parenthetical, translated
 from focalpoints.letters.operations import (
     Writer,
     format_date,
@@ -186,7 +186,8 @@ def _meetings(role: Role, today: date, language: str) -> Section:
                 f"{m.title}: {_name(m.names, language, m.code)}",
                 m.start_date,
                 m.end_date,
-                m.place + (f" ({gettext('to be confirmed')})" if m.tentative else ""),
+                m.place
+                + (parenthetical(gettext("to be confirmed"), language) if m.tentative else ""),
             ]
             for m in meetings
         ],
@@ -209,7 +210,7 @@ def _reports(country: Country, role: Role, audience: Audience) -> list[Section]:
                     line.deadline.title,
                     line.deadline.due_date,
                     choice_label(REPORT_STATES, line.state)
-                    + (f" ({gettext('overdue')})" if line.is_overdue else ""),
+                    + (parenthetical(gettext("overdue")) if line.is_overdue else ""),
                     line.status.submitted_on if line.status else None,
                 ]
                 for line in lines
@@ -261,7 +262,7 @@ def _positions(
             answer_label(c.answer)
             if c.answer
             else gettext("awaiting an answer")
-            + (f" ({format_date(c.deadline, language)})" if c.deadline else "")
+            + (parenthetical(format_date(c.deadline, language), language) if c.deadline else "")
             for c in asked
         )
         subject = (

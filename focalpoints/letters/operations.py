@@ -31,7 +31,14 @@ from focalpoints.countries.models import Country
 from focalpoints.extensions import db
 from focalpoints.focal_points.contacts import format_phone
 from focalpoints.focal_points.models import Appointment, Person
-from focalpoints.i18n import RTL_LANGUAGES, french_first_of_month, territory_name
+from focalpoints.i18n import (
+    RTL_LANGUAGES,
+    french_first_of_month,
+    join_list,
+    list_separator,
+    parenthetical,
+    territory_name,
+)
 from focalpoints.letters import grammar
 from focalpoints.letters.secretariats import Secretariat, secretariat_of
 
@@ -49,9 +56,6 @@ _WORD_LANGUAGES = {
 _ARABIC_LETTERS = re.compile("[\u0600-\u06ff]")
 # English letters follow the United Nations' British usage ("1 February 2025").
 _DATE_LOCALES = {"en": "en_GB"}
-# How each language separates the items of a list and brackets a remark.
-_SEPARATORS = {"ar": "، ", "zh": "、"}
-_BRACKETS = {"zh": "\uff08%s\uff09"}  # full-width brackets
 # Left-to-right marks: keep a number or a Latin name in one piece in a right-to-left line.
 _LRM = "\u200e"
 
@@ -60,10 +64,6 @@ def format_date(value: date, language: str) -> str:
     """A date as a letter in ``language`` writes it (CLDR's long format)."""
     text = babel_format_date(value, "long", locale=_DATE_LOCALES.get(language, language))
     return french_first_of_month(text, value, "long", language)
-
-
-def _bracketed(text: str, language: str) -> str:
-    return _BRACKETS.get(language, "(%s)") % text
 
 
 class LetterError(ValueError):
@@ -142,13 +142,13 @@ class Designation:
 
 def _language_names(codes: Iterable[str], language: str) -> str:
     names = Locale.parse(language).languages
-    return _SEPARATORS.get(language, ", ").join(names.get(code, code) for code in codes)
+    return join_list((names.get(code, code) for code in codes), language)
 
 
 def _postal_address(person: Person, language: str) -> str:
     place = " ".join(part for part in (person.postal_code, person.city) if part)
     country = territory_name(person.address_country, language) if person.address_country else ""
-    separator = ", " if language == "zh" else _SEPARATORS.get(language, ", ")
+    separator = ", " if language == "zh" else list_separator(language)
     return separator.join(part for part in (person.street, place, country) if part)
 
 
@@ -174,7 +174,7 @@ def _designation(appointment: Appointment, language: str) -> Designation:
         Field(gettext("Role designated"), title),
         Field(
             gettext("Basis"),
-            f"{basis} {_bracketed(requirement, language)}" if basis else requirement,
+            f"{basis}{parenthetical(requirement, language)}" if basis else requirement,
         ),
         Field(gettext("Effective date"), format_date(appointment.start_date, language)),
     ]
@@ -190,7 +190,7 @@ def _designation(appointment: Appointment, language: str) -> Designation:
             (gettext("Given name(s)"), person.given_names, True),
             (gettext("Family name"), person.family_name, True),
             (gettext("Official position"), person.job_title, True),
-            (gettext("Organisation"), _organisation(person), True),
+            (gettext("Organisation"), _organisation(person, language), True),
             (gettext("Department"), person.department, False),
         ]
     details += [
@@ -224,12 +224,12 @@ def _designation(appointment: Appointment, language: str) -> Designation:
             )
         )
     acronym = instrument.acronyms.get(language) or instrument.acronyms.get("en") or instrument.code
-    return Designation(heading=f"{title} ({acronym})", fields=fields)
+    return Designation(heading=f"{title}{parenthetical(acronym, language)}", fields=fields)
 
 
-def _organisation(person: Person) -> str:
+def _organisation(person: Person, language: str) -> str:
     if person.organisation and person.organisation_acronym:
-        return f"{person.organisation} ({person.organisation_acronym})"
+        return f"{person.organisation}{parenthetical(person.organisation_acronym, language)}"
     return person.organisation
 
 

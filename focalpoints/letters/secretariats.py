@@ -49,6 +49,11 @@ _CMS_NAMES = {
     "appartenant à la faune sauvage",
     "es": "Secretaría de la Convención sobre la Conservación de las Especies Migratorias "
     "de Animales Silvestres",
+    # Named on pages in the other UN languages too, though letters go in English, French or
+    # Spanish (the convention's names as translations/GLOSSARY.md gives them).
+    "ru": "Секретариат Конвенции о сохранении мигрирующих видов диких животных",
+    "ar": "أمانة اتفاقية حفظ أنواع الحيوانات البرية المهاجرة",
+    "zh": "保护野生动物迁徙物种公约秘书处",
 }
 
 
@@ -66,7 +71,7 @@ class Secretariat:
     confirmed: bool = True
 
     def name_in(self, language: str) -> str:
-        """The Secretariat's name in ``language``, else in English."""
+        """The Secretariat's name in ``language`` (a page's or a letter's), else in English."""
         return self.names.get(language) or self.names["en"]
 
 
@@ -192,6 +197,11 @@ SECRETARIATS: dict[str, Secretariat] = {
                 "de faune et de flore sauvages menacées d'extinction",
                 "es": "Secretaría de la Convención sobre el Comercio Internacional de Especies "
                 "Amenazadas de Fauna y Flora Silvestres",
+                "ru": "Секретариат Конвенции о международной торговле видами дикой фауны и "
+                "флоры, находящимися под угрозой исчезновения",
+                "ar": "أمانة اتفاقية الاتجار الدولي بأنواع الحيوانات والنباتات البرية المهددة "
+                "بالانقراض",
+                "zh": "濒危野生动植物种国际贸易公约秘书处",
             },
             address=(
                 "International Environment House",
@@ -208,6 +218,9 @@ SECRETARIATS: dict[str, Secretariat] = {
                 "en": "Secretariat of the Convention on Wetlands",
                 "fr": "Secrétariat de la Convention sur les zones humides",
                 "es": "Secretaría de la Convención sobre los Humedales",
+                "ru": "Секретариат Конвенции о водно-болотных угодьях",
+                "ar": "أمانة اتفاقية الأراضي الرطبة",
+                "zh": "湿地公约秘书处",
             },
             address=("Rue Mauverney 28", "CH-1196 Gland"),
             address_country="CH",

@@ -19,7 +19,7 @@ from focalpoints.focal_points.forms import DeleteForm
 from focalpoints.focal_points.queries import people_of
 from focalpoints.forms import choices
 from focalpoints.frameworks.models import FrameworkElement
-from focalpoints.i18n import current_language
+from focalpoints.i18n import current_language, parenthetical
 from focalpoints.nbsap import labels, operations, queries
 from focalpoints.nbsap.forms import AlignmentForm, NbsapForm, NoteForm, TargetForm
 from focalpoints.nbsap.models import Degree, NationalTarget, Nbsap
@@ -152,7 +152,7 @@ def _target_form(
     country: Country, nbsaps: list[Nbsap], target: NationalTarget | None
 ) -> TargetForm:
     form = TargetForm()
-    form.nbsap.choices = choices((n.id, f"{n.title} ({n.period})") for n in nbsaps)
+    form.nbsap.choices = choices((n.id, f"{n.title}{parenthetical(n.period)}") for n in nbsaps)
     national = [
         t
         for t in queries.targets_of(country)

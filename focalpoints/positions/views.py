@@ -32,7 +32,7 @@ from focalpoints.focal_points.forms import ActionForm, DeleteForm
 from focalpoints.focal_points.models import Person
 from focalpoints.focal_points.queries import people_of
 from focalpoints.forms import choices
-from focalpoints.i18n import current_language, format_date
+from focalpoints.i18n import current_language, format_date, join_list, parenthetical
 from focalpoints.meetings.models import AgendaItem, Issue, Meeting
 from focalpoints.positions import operations, queries
 from focalpoints.positions.coherence import coherence as build_coherence
@@ -433,9 +433,10 @@ def restore(code: str, position_id: int) -> Response:
 
 def _consultee_label(person: Person) -> str:
     """A person and the roles they hold, each with its instrument:
-    "Dr Amina Diallo (CBD · National Focal Point; CMS · Scientific Councillor)"."""
+    "Dr Amina Diallo (CBD · National Focal Point, CMS · Scientific Councillor)"; Chinese brackets
+    and lists in Chinese."""
     held = sorted({a.role.label for a in person.appointments if a.is_current})
-    return f"{person.display_name} ({'; '.join(held)})"
+    return f"{person.display_name}{parenthetical(join_list(held))}"
 
 
 @bp.route("/<int:position_id>/consult", methods=["GET", "POST"])

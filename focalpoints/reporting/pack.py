@@ -25,6 +25,7 @@ from focalpoints.exports.formats import neutralise
 from focalpoints.extensions import db
 from focalpoints.focal_points.labels import status_label
 from focalpoints.focal_points.models import Appointment, Status
+from focalpoints.i18n import join_list, parenthetical
 from focalpoints.nbsap.labels import DEGREES_SHORT, REPORT_STATES, TARGET_STATUSES, choice_label
 from focalpoints.nbsap.queries import measures_for_convention
 from focalpoints.positions.labels import position_status_label
@@ -230,8 +231,8 @@ def _measures(country: Country, convention: Convention) -> Section:
                 "status": choice_label(TARGET_STATUSES, t.status),
                 "start": t.start_date,
                 "end": t.end_date,
-                "global_targets": ", ".join(
-                    f"{a.element.identifier} ({choice_label(DEGREES_SHORT, a.degree)})"
+                "global_targets": join_list(
+                    f"{a.element.identifier}{parenthetical(choice_label(DEGREES_SHORT, a.degree))}"
                     for a in t.alignments
                 ),
             }

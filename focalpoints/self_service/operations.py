@@ -31,7 +31,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from focalpoints.audit import acting_as
+from focalpoints.audit import LINK_SUFFIX, acting_as
 from focalpoints.auth.models import User, UserRole
 from focalpoints.conventions.models import Role
 from focalpoints.database import writing
@@ -143,7 +143,7 @@ def _claim(link: PersonLink, outcome: LinkOutcome, now: datetime) -> None:
 @contextlib.contextmanager
 def as_holder(link: PersonLink) -> Iterator[None]:
     """Attribute what a link does, in the audit log, to the focal point who holds it."""
-    with acting_as(f"{link.email} (link)"):
+    with acting_as(link.email + LINK_SUFFIX):
         yield
 
 

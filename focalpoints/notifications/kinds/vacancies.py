@@ -16,6 +16,7 @@ from focalpoints.auth.models import User, UserRole
 from focalpoints.conventions.models import Role
 from focalpoints.coverage.queries import vacancies
 from focalpoints.extensions import db
+from focalpoints.i18n import parenthetical
 from focalpoints.notifications.kinds import (
     Due,
     Line,
@@ -71,7 +72,7 @@ class Vacancies(NoticeKind):
             link=url_for("countries.detail", code=country.iso2),
             lines=[
                 Line(
-                    f"{role.name} ({role.convention.acronym})",
+                    f"{role.name}{parenthetical(role.convention.acronym)}",
                     url_for("focal_points.appoint", code=country.iso2, role_code=role.code),
                 )
                 for role in shown
