@@ -152,6 +152,9 @@ def test_record_an_nbsap_with_its_document(app, client, login_as, make_user):
         content_type="multipart/form-data",
     )
     assert response.headers["Location"] == "/countries/KE/nbsap"
+    page = client.get("/countries/KE/nbsap").data.decode()
+    # An adopted plan says so once, with its date ("Adopted · 1 Mar 2025").
+    assert "Adopted" in page and "adopted Mar" not in page and "Mar 1, 2025" in page
     nbsap = db.session.scalar(select(Nbsap))
     assert nbsap.document_filename == "plan.pdf" and re.fullmatch(
         r"[0-9a-f]{32}\.pdf", nbsap.document_file
