@@ -19,7 +19,7 @@ cleanup() {
   if [ "${KEEP:-}" = 1 ]; then echo "Kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
-step() { printf '\n==== wheel check: %s\n' "$*"; }
+step() { printf '\n==== wheel check (%ds): %s\n' "$SECONDS" "$*"; }
 fail() {
   echo "FAIL (wheel check): $*" >&2
   if [ -s "$work/server.log" ]; then
@@ -57,8 +57,7 @@ required = [
     "focalpoints/auth/data/common-passwords.txt.gz",
 ]
 for language in ("ar", "es", "fr", "ru", "zh"):
-    for suffix in ("mo", "po"):
-        required.append(f"focalpoints/_data/translations/{language}/LC_MESSAGES/messages.{suffix}")
+    required.append(f"focalpoints/_data/translations/{language}/LC_MESSAGES/messages.mo")
 missing = [name for name in required if name not in names]
 versions = [n for n in names if n.startswith("focalpoints/_data/migrations/versions/")]
 junk = [n for n in names if "__pycache__" in n or n.endswith(".pyc") or n.startswith("tests/")]
@@ -69,17 +68,30 @@ for name in junk:
 print(f"{len(names)} files, {len(versions)} migrations")
 sys.exit(1 if missing or junk or not versions else 0)
 PY
-# Every migration and template of the checkout is in the wheel.
-for folder in templates migrations/versions translations; do
-  expected=$(cd "$work/source/$folder" && find . -type f ! -path '*/__pycache__/*' | wc -l)
-  shipped=$("$python" -c "import sys, zipfile; print(sum(1 for n in zipfile.ZipFile(sys.argv[1]).namelist() if n.startswith('focalpoints/_data/$folder/')))" "$wheel")
-  [ "$expected" -eq "$shipped" ] || fail "$folder: $expected files in the checkout, $shipped in the wheel"
+# Every template, migration and compiled catalogue of the checkout is in the wheel (setup.py
+# names them by pattern: a template of a new kind would be left out).
+shipped() {  # shipped FOLDER PATTERN: how many files of the wheel's FOLDER match PATTERN
+  "$python" -c 'import fnmatch, sys, zipfile
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+print(sum(fnmatch.fnmatch(n, "focalpoints/_data/" + sys.argv[2] + "/" + sys.argv[3]) for n in names))' \
+    "$wheel" "$1" "$2"
+}
+for check in "templates:*" "migrations/versions:*.py" "translations:*.mo"; do
+  folder="${check%%:*}" pattern="${check#*:}"
+  expected=$(cd "$work/source/$folder" && find . -type f -name "$pattern" ! -path '*/__pycache__/*' | wc -l)
+  count=$(shipped "$folder" "$pattern")
+  [ "$expected" -eq "$count" ] || fail "$folder: $expected files in the checkout, $count in the wheel"
+  echo "$folder: $count files ($pattern)"
 done
 
 step "Install it with the production extra in a fresh virtual environment"
 "$python" -m venv "$work/venv"
-"$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "${wheel}[production]"
-"$work/venv/bin/python" -c "import gunicorn, redis" || fail "the production extra is not installed"
+"$work/venv/bin/python" -m pip install -qq "${wheel}[production]"
+"$work/venv/bin/python" -m pip check || fail "the installed requirements do not agree"
+# The rate limiter accepts the Redis client of the production extra (no server needed).
+"$work/venv/bin/python" -c 'import gunicorn
+from limits.storage import storage_from_string
+storage_from_string("redis://127.0.0.1:1")' || fail "the production extra: gunicorn or the Redis storage"
 
 step "focalpoints init, run away from the checkout"
 mkdir "$work/run"
@@ -97,12 +109,17 @@ second="$("$work/venv/bin/focalpoints" init)" || fail "focalpoints init (second 
 echo "$second"
 grep -q "Nothing to do" <<<"$second" || fail "a second init changed something"
 "$work/venv/bin/focalpoints" db check || fail "the models and the shipped migrations differ"
+# Without FOCALPOINTS_INSTANCE_PATH an installed app keeps its data in the virtual environment.
+default_instance="$(env -u FOCALPOINTS_INSTANCE_PATH FOCALPOINTS_BASE_URL=http://127.0.0.1 \
+  "$work/venv/bin/python" -c 'from focalpoints import create_app; print(create_app().instance_path)')"
+[ "$default_instance" = "$work/venv/var/focalpoints-instance" ] \
+  || fail "default instance folder: $default_instance"
 
 step "Serve with gunicorn"
 port="$("$work/venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
 FOCALPOINTS_BASE_URL="$base" "$work/venv/bin/gunicorn" --workers 1 --bind "127.0.0.1:$port" \
-  --log-file "$work/server.log" 'focalpoints:create_app()' &
+  'focalpoints:create_app()' >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 60); do
   curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break
