@@ -34,7 +34,7 @@ step "Build the wheel from a clean copy of the checkout"
 # virtual environment, instance data or __pycache__ can end up in the wheel.
 mkdir "$work/source" "$work/dist"
 (cd "$checkout" && git ls-files -z --cached --others --exclude-standard) \
-  | (cd "$checkout" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) \
+  | (cd "$checkout" && xargs -0 sh -c 'for f; do [ ! -e "$f" ] || printf "%s\0" "$f"; done' sh) \
   | (cd "$checkout" && tar --null -T - -cf -) | tar -xf - -C "$work/source"
 "$python" -m pip wheel --quiet --no-deps -w "$work/dist" "$work/source"
 wheel="$(ls "$work"/dist/focalpoints-*.whl)"
@@ -121,17 +121,17 @@ base="http://127.0.0.1:$port"
 FOCALPOINTS_BASE_URL="$base" "$work/venv/bin/gunicorn" --workers 1 --bind "127.0.0.1:$port" \
   'focalpoints:create_app()' >"$work/server.log" 2>&1 &
 server=$!
-for _ in $(seq 60); do
+for _ in $(seq 120); do  # at most a minute to start
   curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break
   kill -0 "$server" 2>/dev/null || fail "gunicorn stopped"
   sleep 0.5
 done
-curl -fsS -o /dev/null "$base/healthz" || fail "no answer from $base/healthz within 30 s"
+curl -fsS -o /dev/null "$base/healthz" || fail "no answer from $base/healthz within a minute"
 
 fetch() {  # fetch PATH [curl options]: the body in $work/page; fails on any status but 200
   local path="$1" status
   shift
-  status="$(curl -sS -o "$work/page" -w '%{http_code}' "$@" "$base$path")" || fail "GET $path"
+  status="$(curl -sS --max-time 60 -o "$work/page" -w '%{http_code}' "$@" "$base$path")" || fail "GET $path"
   [ "$status" = 200 ] || fail "GET $path answered $status"
   echo "GET $path $* -> 200"
 }
@@ -146,6 +146,7 @@ fetch /login -H "Accept-Language: en"
 expect "Forgot your password?" "log-in page in English"
 fetch "/directory?lang=ar"
 expect 'dir="rtl"' "public directory in Arabic"
+expect "دليل نقاط الاتصال" "public directory in Arabic (the compiled catalogue)"
 expect "bootstrap.rtl.min.css" "public directory in Arabic"
 fetch /static/css/app.css
 fetch /static/vendor/bootstrap-5.3.9/bootstrap.rtl.min.css
