@@ -6,26 +6,47 @@ import logging
 import os
 import secrets
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: An installed wheel carries the checkout's top-level templates/, translations/ and migrations/
+#: here, inside the package (see setup.py); a checkout has no such folder.
+SHIPPED_DATA = Path(str(resources.files(__name__).joinpath("_data")))
 
-__all__ = ["PROJECT_ROOT", "create_app"]
+__all__ = ["PROJECT_ROOT", "SHIPPED_DATA", "create_app", "data_folder", "is_installed"]
+
+
+def is_installed() -> bool:
+    """Whether this is an installed wheel, which carries its own folders, not a checkout."""
+    return SHIPPED_DATA.is_dir()
+
+
+def data_folder(name: str) -> Path:
+    """Return the folder ``name`` (``templates``, ``translations`` or ``migrations``): the
+    package's own copy in an installed wheel, the one at the top of a checkout otherwise."""
+    return (SHIPPED_DATA if is_installed() else PROJECT_ROOT) / name
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Create the app: defaults, instance/config.py, FOCALPOINTS_* variables, then ``config``."""
+    """Create the app: defaults, instance/config.py, FOCALPOINTS_* variables, then ``config``.
+
+    The instance folder is INSTANCE_PATH, else instance/ in a checkout; an installed wheel
+    without it gets Flask's default, <virtual environment>/var/focalpoints-instance.
+    """
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
-        "FOCALPOINTS_INSTANCE_PATH", str(PROJECT_ROOT / "instance")
+        "FOCALPOINTS_INSTANCE_PATH"
     )
+    if not instance_path and not is_installed():
+        instance_path = PROJECT_ROOT / "instance"
     app = Flask(
         __name__,
-        instance_path=str(instance_path),
+        instance_path=str(instance_path) if instance_path else None,
         instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=str(data_folder("templates")),
     )
     from focalpoints.urls import IdConverter, configure_base_url
 
@@ -59,7 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     database.install_sqlite_behaviour()
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(data_folder("migrations")), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)

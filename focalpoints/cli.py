@@ -140,8 +140,10 @@ def translations_group() -> None:
 @click.option("--add", "new_language", help="Start a catalogue for a new language code.")
 def translations_update(new_language: str | None) -> None:
     """Extract messages, update every catalogue (or start one) and compile them."""
-    from focalpoints.translations import update_catalogues
+    from focalpoints.translations import MAPPING, update_catalogues
 
+    if not MAPPING.is_file():  # an installed wheel carries compiled catalogues only
+        raise click.ClickException(f"Run this in a checkout of the source code: no {MAPPING}.")
     for line in update_catalogues(new_language):
         click.echo(line)
 

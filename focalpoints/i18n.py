@@ -22,7 +22,7 @@ from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
-from focalpoints import PROJECT_ROOT
+from focalpoints import data_folder
 from focalpoints.security import is_public_page
 
 #: Every UN language, named in itself; config LANGUAGES says which are shipped.
@@ -45,7 +45,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(
         app,
         locale_selector=select_locale,
-        default_translation_directories=str(PROJECT_ROOT / "translations"),
+        default_translation_directories=str(data_folder("translations")),
     )
     app.jinja_env.globals.update(
         available_languages=available_languages,

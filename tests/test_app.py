@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from focalpoints import create_app
+import focalpoints
+from focalpoints import PROJECT_ROOT, create_app
 
 # A production start needs the base address of links (see test_production_needs_base_url).
 BASE = "https://focalpoints.example.org"
@@ -49,6 +50,44 @@ def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
         create_app({"INSTANCE_PATH": str(tmp_path), "BASE_URL": BASE}).config["SECRET_KEY"]
         == "from-the-environment"
     )
+
+
+def _folders(app):
+    """The folders the app reads its templates, catalogues and migrations from."""
+    return {
+        "templates": app.template_folder,
+        "translations": app.extensions["babel"].translation_directories,
+        "migrations": app.extensions["migrate"].directory,
+    }
+
+
+def test_a_checkout_reads_its_top_level_folders(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k", "BASE_URL": BASE})
+    assert not focalpoints.is_installed()
+    assert _folders(app) == {
+        "templates": str(PROJECT_ROOT / "templates"),
+        "translations": [str(PROJECT_ROOT / "translations")],
+        "migrations": str(PROJECT_ROOT / "migrations"),
+    }
+
+
+def test_an_installed_package_reads_the_folders_it_carries(tmp_path, monkeypatch):
+    # A wheel carries them in focalpoints/_data (scripts/wheel-check.sh tests a real one).
+    shipped = tmp_path / "site-packages" / "focalpoints" / "_data"
+    shipped.mkdir(parents=True)
+    for name in ("templates", "translations", "migrations"):
+        (shipped / name).symlink_to(PROJECT_ROOT / name, target_is_directory=True)
+    monkeypatch.setattr(focalpoints, "SHIPPED_DATA", shipped)
+    app = create_app(
+        {"INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "k", "BASE_URL": BASE}
+    )
+    assert _folders(app) == {
+        "templates": str(shipped / "templates"),
+        "translations": [str(shipped / "translations")],
+        "migrations": str(shipped / "migrations"),
+    }
+    page = app.test_client().get("/login", base_url=BASE, headers={"Accept-Language": "fr"})
+    assert "Se connecter" in page.get_data(as_text=True)
 
 
 def test_static_assets_are_local(client):
