@@ -27,17 +27,15 @@ from focalpoints.countries.queries import get_country_or_404, list_countries
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
-from focalpoints.focal_points import importing, operations, queries, uploads
+from focalpoints.focal_points import import_views, operations, queries
 from focalpoints.focal_points.contacts import format_phone
 from focalpoints.focal_points.forms import (
     NEW_PERSON,
     ActionForm,
     AdvanceForm,
     AppointForm,
-    ConfirmImportForm,
     DeleteForm,
     EndForm,
-    ImportForm,
     MergeForm,
     PersonFields,
     PersonForm,
@@ -55,6 +53,8 @@ from focalpoints.forms import choices
 from focalpoints.i18n import NATIVE_NAMES
 
 bp = Blueprint("focal_points", __name__, url_prefix="/countries/<code>")
+bp.add_url_rule("/import", view_func=import_views.import_contacts, methods=["GET", "POST"])
+bp.add_url_rule("/import/confirm", view_func=import_views.confirm_import, methods=["POST"])
 
 
 @bp.record_once
@@ -605,73 +605,4 @@ def letter(code: str, appointment_id: int) -> Response:
         mimetype="application/pdf",
         as_attachment=True,
         download_name=record.letter_filename or "letter.pdf",
-    )
-
-
-# Import ---------------------------------------------------------------------------------------
-
-
-def _importable_country(code: str) -> Country:
-    country = get_country_or_404(code)
-    if not permissions.can_import(current_user, country):
-        abort(403)
-    return country
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@login_required
-def import_contacts(code: str) -> str:
-    """Upload a contact list and preview, row by row, what importing it would do."""
-    country = _importable_country(code)
-    form = ImportForm()
-    planned: list[importing.PlannedRow] = []
-    token = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        data = upload.read(importing.MAX_IMPORT_BYTES + 1)
-        try:
-            planned = importing.plan_import(importing.read_contacts(data, upload.filename), country)
-        except importing.ImportFileError as error:
-            form.file.errors.append(str(error))
-        else:
-            token = uploads.keep(
-                data, user=current_user.id, country=country.iso2, filename=upload.filename
-            )
-    return render_template(
-        "focal_points/import.html",
-        country=country,
-        form=form,
-        planned=planned,
-        confirm_form=ConfirmImportForm(formdata=None, token=token),
-        token=token,
-        counts=None,
-    )
-
-
-@bp.post("/import/confirm")
-@login_required
-def confirm_import(code: str) -> str | Response:
-    """Apply a previewed import."""
-    country = _importable_country(code)
-    form = ConfirmImportForm()
-    kept = (
-        uploads.take(form.token.data or "", user=current_user.id, country=country.iso2)
-        if form.validate_on_submit()
-        else None
-    )
-    if kept is None:
-        flash(_("This preview has expired. Upload the file again."), "danger")
-        return redirect(url_for(".import_contacts", code=country.iso2))
-    data, meta = kept
-    planned = importing.plan_import(importing.read_contacts(data, meta["filename"]), country)
-    counts = importing.apply_import(planned)
-    uploads.discard(form.token.data)
-    return render_template(
-        "focal_points/import.html",
-        country=country,
-        form=ImportForm(formdata=None),
-        planned=planned,
-        confirm_form=None,
-        token=None,
-        counts=counts,
     )
