@@ -40,8 +40,9 @@ from focalpoints.conventions.queries import (
     unconfirmed_member_counts,
 )
 from focalpoints.countries.labels import instrument_kind_label, requirement_label
+from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country, Membership
-from focalpoints.countries.queries import get_country_or_404, memberships_as_of
+from focalpoints.countries.queries import memberships_as_of
 from focalpoints.exports.formats import neutralise
 from focalpoints.extensions import db
 from focalpoints.feedback import refuse
@@ -184,7 +185,7 @@ def _save_membership(form: MembershipForm, country: Country, membership: Members
 @permissions.require(permissions.can_edit_reference_data)
 def memberships(code: str) -> str | Response:
     """List a country's periods of membership and add one."""
-    country = get_country_or_404(code)
+    country = load_country(code, can=permissions.can_view_country)
     form = _membership_form(None)
     if form.validate_on_submit() and _save_membership(form, country, None):
         return redirect(url_for("admin.memberships", code=country.iso2))
@@ -209,7 +210,7 @@ def edit_membership(membership_id: int) -> str | Response:
 @permissions.require(permissions.can_edit_reference_data)
 def official_names(code: str) -> str | Response:
     """Set official names of a country per language, where the Secretariat wants them."""
-    country = get_country_or_404(code)
+    country = load_country(code, can=permissions.can_view_country)
     form = OfficialNamesForm()
     if not form.is_submitted():
         fill_translations(form, "official", country.official_names)

@@ -5,29 +5,21 @@ The registry's blueprint routes them (``focal_points.import_contacts`` and ``.co
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
-from focalpoints.countries.models import Country
-from focalpoints.countries.queries import get_country_or_404
+from focalpoints.countries.loading import load_country
 from focalpoints.focal_points import importing, uploads
 from focalpoints.focal_points.forms import ConfirmImportForm, ImportForm
-
-
-def _importable_country(code: str) -> Country:
-    country = get_country_or_404(code)
-    if not permissions.can_import(current_user, country):
-        abort(403)
-    return country
 
 
 @login_required
 def import_contacts(code: str) -> str:
     """Upload a contact list and preview, row by row, what importing it would do."""
-    country = _importable_country(code)
+    country = load_country(code, can=permissions.can_import)
     form = ImportForm()
     planned: list[importing.PlannedRow] = []
     token = None
@@ -56,7 +48,7 @@ def import_contacts(code: str) -> str:
 @login_required
 def confirm_import(code: str) -> str | Response:
     """Apply a previewed import."""
-    country = _importable_country(code)
+    country = load_country(code, can=permissions.can_import)
     form = ConfirmImportForm()
     kept = (
         uploads.take(form.token.data or "", user=current_user.id, country=country.iso2)

@@ -21,9 +21,11 @@ from werkzeug.wrappers import Response
 
 from focalpoints import permissions
 from focalpoints.audit.history import history_rows
+from focalpoints.authorise import found
 from focalpoints.concurrency import StaleRecord
+from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
-from focalpoints.countries.queries import get_country_or_404, list_countries
+from focalpoints.countries.queries import list_countries
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
@@ -48,6 +50,7 @@ from focalpoints.focal_points.labels import (
     import_action_label,
     status_label,
 )
+from focalpoints.focal_points.loading import load_appointment, load_person
 from focalpoints.focal_points.models import Appointment, Person, Status
 from focalpoints.forms import choices
 from focalpoints.i18n import NATIVE_NAMES
@@ -102,7 +105,7 @@ def people(code: str) -> str:
     """List each person of the country once, with all their roles across conventions."""
     from focalpoints.self_service.operations import count_pending
 
-    country = get_country_or_404(code)
+    country = load_country(code, can=permissions.can_view_country)
     everyone = queries.people_of(country)
     deleted = (
         queries.people_of(country, deleted=True)
@@ -112,8 +115,8 @@ def people(code: str) -> str:
     return render_template(
         "focal_points/people.html",
         country=country,
-        people=queries.visible(everyone),
-        hidden=len(everyone) - len(queries.visible(everyone)),
+        people=queries.visible(everyone, current_user),
+        hidden=len(everyone) - len(queries.visible(everyone, current_user)),
         deleted=deleted,
         restore_form=DeleteForm(),
         pending_changes=count_pending(country.id)
@@ -148,7 +151,7 @@ def _person_form(
 @login_required
 def new_person(code: str) -> str | Response:
     """Add a person or an institution, warning first when they may be in the registry already."""
-    country = get_country_or_404(code, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_country)
     form = _person_form(country, None)
     duplicates: list[Person] = []
     if form.validate_on_submit():
@@ -181,8 +184,8 @@ def person(code: str, person_id: int) -> str:
     """Show a person's details, roles and change history."""
     from focalpoints.self_service import operations as self_service
 
-    country = get_country_or_404(code)
-    record = queries.get_person_or_404(country, person_id)
+    country = load_country(code, can=permissions.can_view_country)
+    record = load_person(country, person_id, can=permissions.can_view_person)
     # Who was asked to confirm the record, and what is waiting: for the country's officials.
     officials = permissions.can_edit_country(current_user, country)
     return render_template(
@@ -203,8 +206,8 @@ def person(code: str, person_id: int) -> str:
 @login_required
 def edit_person(code: str, person_id: int) -> str | Response:
     """Edit a person; a save based on an outdated version is refused, showing the newer values."""
-    country = get_country_or_404(code, for_edit=True)
-    record = queries.get_person_or_404(country, person_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_country)
+    record = load_person(country, person_id, can=permissions.can_view_person)
     form = _person_form(country, record)
     if form.validate_on_submit():
         try:
@@ -230,8 +233,8 @@ def edit_person(code: str, person_id: int) -> str | Response:
 @login_required
 def delete_person(code: str, person_id: int) -> Response:
     """Remove a person from the registry; coordinators can restore them."""
-    country = get_country_or_404(code, for_edit=True)
-    record = queries.get_person_or_404(country, person_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_country)
+    record = load_person(country, person_id, can=permissions.can_view_person)
     if DeleteForm().validate_on_submit():
         try:
             operations.delete_person(record)
@@ -246,10 +249,8 @@ def delete_person(code: str, person_id: int) -> Response:
 @login_required
 def restore_person(code: str, person_id: int) -> Response:
     """Bring back a deleted person."""
-    country = get_country_or_404(code, for_edit=True)
-    if not permissions.can_restore_records(current_user, country):
-        abort(403)
-    record = queries.get_person_or_404(country, person_id, for_edit=True, deleted=True)
+    country = load_country(code, can=permissions.can_restore_records)
+    record = load_person(country, person_id, can=permissions.can_view_person, deleted=True)
     if DeleteForm().validate_on_submit():
         operations.restore_person(record)
         flash(_("%(name)s has been restored.", name=record.display_name), "success")
@@ -260,10 +261,8 @@ def restore_person(code: str, person_id: int) -> Response:
 @login_required
 def merge_person(code: str, person_id: int) -> str | Response:
     """Merge a duplicate into this person: appointments move, history is kept."""
-    country = get_country_or_404(code, for_edit=True)
-    if not permissions.can_restore_records(current_user, country):
-        abort(403)
-    record = queries.get_person_or_404(country, person_id, for_edit=True)
+    country = load_country(code, can=permissions.can_restore_records)
+    record = load_person(country, person_id, can=permissions.can_view_person)
     form = MergeForm()
     _person_choices(form.other, country, exclude=record.id)
     if form.validate_on_submit():
@@ -285,12 +284,8 @@ def merge_person(code: str, person_id: int) -> str | Response:
 @login_required
 def personal_data(code: str, person_id: int) -> Response:
     """Everything held about one person, as JSON (a data subject's access request)."""
-    country = get_country_or_404(code, for_edit=True)
-    if not permissions.can_restore_records(current_user, country):
-        abort(403)
-    record = db.session.get(Person, person_id)
-    if record is None or record.country_id != country.id:
-        abort(404)
+    country = load_country(code, can=permissions.can_restore_records)
+    record = found(queries.person_in(country, person_id))
     response = jsonify(operations.personal_data(record))
     response.headers["Content-Disposition"] = f'attachment; filename="person-{record.id}.json"'
     return response
@@ -300,12 +295,8 @@ def personal_data(code: str, person_id: int) -> Response:
 @login_required
 def erase_person(code: str, person_id: int) -> str | Response:
     """Anonymise a person everywhere (the right to erasure); records and history stay whole."""
-    country = get_country_or_404(code, for_edit=True)
-    if not permissions.can_restore_records(current_user, country):
-        abort(403)
-    record = db.session.get(Person, person_id)
-    if record is None or record.country_id != country.id:
-        abort(404)
+    country = load_country(code, can=permissions.can_restore_records)
+    record = found(queries.person_in(country, person_id))
     form = DeleteForm()
     if form.validate_on_submit():
         operations.erase_person(record)
@@ -321,8 +312,8 @@ def erase_person(code: str, person_id: int) -> str | Response:
 @login_required
 def appoint(code: str, role_code: str) -> str | Response:
     """Appoint a person of the country to a role."""
-    country = get_country_or_404(code, for_edit=True)
-    role = queries.get_role_or_404(role_code)
+    country = load_country(code, can=permissions.can_edit_country)
+    role = found(queries.active_role(role_code))
     form = AppointForm()
     _person_choices(form.person, country)
     if not form.is_submitted() and request.args.get("person", "").isdigit():
@@ -381,14 +372,14 @@ def _appointment_page(country: Country, appointment: Appointment, **forms: Any) 
 @login_required
 def appointment(code: str, appointment_id: int) -> str:
     """Show an appointment, its lifecycle and its history."""
-    country = get_country_or_404(code)
-    record = queries.get_appointment_or_404(country, appointment_id)
+    country = load_country(code, can=permissions.can_view_country)
+    record = load_appointment(country, appointment_id, can=permissions.can_view_appointment)
     return _appointment_page(country, record)
 
 
 def _lifecycle_step(code: str, appointment_id: int, form_class: type, key: str, apply: Any) -> Any:
-    country = get_country_or_404(code, for_edit=True)
-    record = queries.get_appointment_or_404(country, appointment_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_country)
+    record = load_appointment(country, appointment_id, can=permissions.can_view_appointment)
     form = form_class()
     if form.validate_on_submit():
         try:
@@ -445,8 +436,8 @@ def end(code: str, appointment_id: int) -> Any:
 def confirm(code: str, appointment_id: int) -> Any:
     """Record that the holder is still current; the page (linked from reminders) asks first."""
     if request.method == "GET":
-        country = get_country_or_404(code, for_edit=True)
-        record = queries.get_appointment_or_404(country, appointment_id, for_edit=True)
+        country = load_country(code, can=permissions.can_edit_country)
+        record = load_appointment(country, appointment_id, can=permissions.can_view_appointment)
         return render_template(
             "focal_points/confirm.html",
             country=country,
@@ -481,8 +472,8 @@ def acknowledge(code: str, appointment_id: int) -> Response:
     """Acknowledge an officially notified designation (the Secretariat only)."""
     if not permissions.can_acknowledge(current_user):
         abort(403)
-    country = get_country_or_404(code)
-    record = queries.get_appointment_or_404(country, appointment_id)
+    country = load_country(code, can=permissions.can_view_country)
+    record = load_appointment(country, appointment_id, can=permissions.can_view_appointment)
     form = ActionForm()
     if form.validate_on_submit():
         try:
@@ -501,8 +492,8 @@ def acknowledge(code: str, appointment_id: int) -> Response:
 def replace(code: str, appointment_id: int) -> str | Response:
     """One step: a new holder, recorded already or entered here, replaces the current one from
     a date, with the new designation's status and letter."""
-    country = get_country_or_404(code, for_edit=True)
-    record = queries.get_appointment_or_404(country, appointment_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_country)
+    record = load_appointment(country, appointment_id, can=permissions.can_view_appointment)
     form = ReplaceForm()
     _person_choices(form.person, country, exclude=record.person_id)
     form.person.choices[1:1] = choices(  # type: ignore[index]
@@ -590,13 +581,13 @@ def _successor(
 @login_required
 def letter(code: str, appointment_id: int) -> Response:
     """Download the scanned designation letter (the country and the Secretariat only)."""
-    country = get_country_or_404(code)
+    country = load_country(code, can=permissions.can_view_country)
     if not (
         permissions.sees_all_countries(current_user)
         or permissions.belongs_to(current_user, country)
     ):
         abort(403)
-    record = queries.get_appointment_or_404(country, appointment_id)
+    record = load_appointment(country, appointment_id, can=permissions.can_view_appointment)
     path = operations.letter_path(record)
     if path is None or not path.exists():
         abort(404)

@@ -91,7 +91,9 @@ def detail(meeting_id: int) -> str:
     country = current_user.country
     own: dict[int | None, list[Any]] = {}
     if country is not None:
-        for position in position_queries.readable_positions(country, meeting_id=meeting.id):
+        for position in position_queries.readable_positions(
+            country, current_user, meeting_id=meeting.id
+        ):
             own.setdefault(position.agenda_item_id, []).append(position)
     overview = permissions.sees_all_countries(current_user)
     counts = position_queries.meeting_counts(meeting) if overview else {}

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from focalpoints import permissions
+from focalpoints.authorise import found
 from focalpoints.concurrency import StaleRecord
+from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
-from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
 from focalpoints.focal_points.operations import RegistryError
 from focalpoints.working_groups import operations, queries
 from focalpoints.working_groups.forms import ActionItemForm
 from focalpoints.working_groups.models import ActionItem
-from focalpoints.working_groups.views.common import bp, for_edit, people_choices, person_id_of
+from focalpoints.working_groups.views.common import bp, people_choices, person_id_of
 
 
 def _action_form(country: Country, action: ActionItem | None) -> ActionItemForm:
@@ -44,8 +46,8 @@ def _action_values(form: ActionItemForm) -> dict[str, Any]:
 @login_required
 def new_action(code: str, meeting_id: int) -> str | Response:
     """Record a follow-up action decided at a meeting."""
-    country = for_edit(code)
-    record = queries.get_meeting_or_404(country, meeting_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_working_group)
+    record = found(queries.meeting_of(country, meeting_id, removed=True))
     form = _action_form(country, None)
     if form.validate_on_submit():
         try:
@@ -64,10 +66,8 @@ def new_action(code: str, meeting_id: int) -> str | Response:
 @login_required
 def edit_action(code: str, action_id: int) -> str | Response:
     """Change an action's owner, due date or status."""
-    country = for_edit(code)
-    action = db.session.get(ActionItem, action_id)
-    if action is None or action.country_id != country.id:
-        abort(404)
+    country = load_country(code, can=permissions.can_edit_working_group)
+    action = found(queries.action_of(country, action_id))
     form = _action_form(country, action)
     if form.validate_on_submit():
         try:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_babel import get_locale
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
+from focalpoints.authorise import found
+from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
-from focalpoints.countries.queries import get_country_or_404
 from focalpoints.focal_points import operations as registry
 from focalpoints.focal_points import queries as registry_queries
 from focalpoints.focal_points.forms import DeleteForm
@@ -29,7 +29,7 @@ from focalpoints.working_groups.labels import (
     GROUP_ROLES,
     label_of,
 )
-from focalpoints.working_groups.models import Document, GroupMeeting, WorkingGroup
+from focalpoints.working_groups.models import Document, GroupMeeting
 
 bp = Blueprint("working_groups", __name__, url_prefix="/countries/<code>/working-group")
 
@@ -78,32 +78,11 @@ def language_field(field: Any) -> None:
         field.data = str(get_locale() or "en")
 
 
-def check_papers(group: WorkingGroup) -> None:
-    """Refuse (403) a reader who may not read the group's papers."""
-    if not permissions.can_read_group_papers(current_user, group):
-        abort(403)
-
-
-def for_edit(code: str) -> Country:
-    """The country whose working group the user may change: 404 unknown, 403 not allowed."""
-    country = get_country_or_404(code, for_edit=True)
-    if not permissions.can_view_working_group(current_user, country):
-        abort(403)
-    return country
-
-
-def for_view(code: str) -> Country:
-    """The country whose working group the user may see: 404 unknown, 403 not allowed."""
-    country = get_country_or_404(code)
-    if not permissions.can_view_working_group(current_user, country):
-        abort(403)
-    return country
-
-
 def toggle(code: str, record_id: int, load: Any, change: Any, done: str) -> Response:
-    """Apply a remove or restore button's ``change`` to a record and go back to its page."""
-    country = for_edit(code)
-    record = load(country, record_id)
+    """Apply a remove or restore button's ``change`` to the record ``load`` finds (404 if
+    none) in a country whose group the user keeps, and go back to its page."""
+    country = load_country(code, can=permissions.can_edit_working_group)
+    record = found(load(country, record_id))
     if DeleteForm().validate_on_submit():
         try:
             change(record)

@@ -8,13 +8,14 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
-from focalpoints.countries.models import Country
+from focalpoints.authorise import found, granted
+from focalpoints.countries.loading import load_country
 from focalpoints.extensions import db
 from focalpoints.focal_points.operations import RegistryError
 from focalpoints.working_groups import operations, queries
 from focalpoints.working_groups.forms import DocumentForm
-from focalpoints.working_groups.models import Document, WorkingGroup
-from focalpoints.working_groups.views.common import bp, check_papers, for_edit, for_view, toggle
+from focalpoints.working_groups.models import WorkingGroup
+from focalpoints.working_groups.views.common import bp, toggle
 
 
 @bp.route("/<int:group_id>/documents", methods=["POST"])
@@ -24,14 +25,12 @@ def attach_document(
     code: str, group_id: int | None = None, meeting_id: int | None = None
 ) -> Response:
     """Attach a document to the group or to one of its meetings."""
-    country = for_edit(code)
+    country = load_country(code, can=permissions.can_edit_working_group)
     meeting_record = (
-        queries.get_meeting_or_404(country, meeting_id, for_edit=True) if meeting_id else None
+        found(queries.meeting_of(country, meeting_id, removed=True)) if meeting_id else None
     )
     record = (
-        meeting_record.group
-        if meeting_record
-        else queries.get_group_or_404(country, group_id or 0, for_edit=True)
+        meeting_record.group if meeting_record else found(queries.group_of(country, group_id or 0))
     )
     form = DocumentForm()
     if form.validate_on_submit():
@@ -53,21 +52,13 @@ def attach_document(
     return redirect(url_for(".group", code=country.iso2, group_id=record.id))
 
 
-def _document_or_404(country: Country, document_id: int) -> Document:
-    document = db.session.get(Document, document_id)
-    if document is None or document.country_id != country.id:
-        abort(404)
-    return document
-
-
 @bp.get("/documents/<int:document_id>")
 @login_required
 def document(code: str, document_id: int) -> Response:
     """Download a document, as an attachment, if the user may read the group's papers."""
-    country = for_view(code)
-    record = _document_or_404(country, document_id)
-    group_record = db.session.get(WorkingGroup, record.group_id)
-    check_papers(group_record)
+    country = load_country(code, can=permissions.can_view_working_group)
+    record = found(queries.document_of(country, document_id))
+    granted(db.session.get(WorkingGroup, record.group_id), permissions.can_read_group_papers)
     if record.deleted_at is not None and not permissions.can_edit_country(current_user, country):
         abort(404)
     path = operations.document_path(record)
@@ -82,11 +73,13 @@ def document(code: str, document_id: int) -> Response:
 @login_required
 def delete_document(code: str, document_id: int) -> Response:
     """Remove a document; it can be restored."""
-    return toggle(code, document_id, _document_or_404, operations.delete_document, _("Removed."))
+    return toggle(code, document_id, queries.document_of, operations.delete_document, _("Removed."))
 
 
 @bp.post("/documents/<int:document_id>/restore")
 @login_required
 def restore_document(code: str, document_id: int) -> Response:
     """Bring back a removed document."""
-    return toggle(code, document_id, _document_or_404, operations.restore_document, _("Restored."))
+    return toggle(
+        code, document_id, queries.document_of, operations.restore_document, _("Restored.")
+    )

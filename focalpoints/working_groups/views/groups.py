@@ -10,7 +10,9 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
+from focalpoints.authorise import found
 from focalpoints.concurrency import StaleRecord
+from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
 from focalpoints.feedback import flash_stale, refuse
 from focalpoints.focal_points.forms import DeleteForm
@@ -20,8 +22,6 @@ from focalpoints.working_groups.forms import CloseGroupForm, GroupForm
 from focalpoints.working_groups.models import WorkingGroup
 from focalpoints.working_groups.views.common import (
     bp,
-    for_edit,
-    for_view,
     language_field,
     people_choices,
     person_id_of,
@@ -32,7 +32,7 @@ from focalpoints.working_groups.views.common import (
 @login_required
 def index(code: str) -> str:
     """The country's open working group at a glance, or how to set one up."""
-    country = for_view(code)
+    country = load_country(code, can=permissions.can_view_working_group)
     groups = queries.groups_of(country)
     current = next((g for g in groups if g.is_open), None)
     if current is None:
@@ -44,8 +44,8 @@ def index(code: str) -> str:
 @login_required
 def group(code: str, group_id: int) -> str:
     """A working group, open or closed."""
-    country = for_view(code)
-    record = queries.get_group_or_404(country, group_id)
+    country = load_country(code, can=permissions.can_view_working_group)
+    record = found(queries.group_of(country, group_id))
     return _group_page(country, record, queries.groups_of(country))
 
 
@@ -101,7 +101,7 @@ def _attach_mandate(form: GroupForm, record: WorkingGroup) -> None:
 @login_required
 def new_group(code: str) -> str | Response:
     """Set up the country's working group."""
-    country = for_edit(code)
+    country = load_country(code, can=permissions.can_edit_working_group)
     form = _group_form(country, None)
     if form.validate_on_submit():
         try:
@@ -132,8 +132,8 @@ def _check_upload(field: Any) -> None:
 @login_required
 def edit_group(code: str, group_id: int) -> str | Response:
     """Edit the group's details."""
-    country = for_edit(code)
-    record = queries.get_group_or_404(country, group_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_working_group)
+    record = found(queries.group_of(country, group_id))
     form = _group_form(country, record)
     if form.validate_on_submit():
         try:
@@ -157,8 +157,8 @@ def edit_group(code: str, group_id: int) -> str | Response:
 @login_required
 def close_group(code: str, group_id: int) -> str | Response:
     """Close the group; it stays readable and a new one can be set up."""
-    country = for_edit(code)
-    record = queries.get_group_or_404(country, group_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_working_group)
+    record = found(queries.group_of(country, group_id))
     form = CloseGroupForm()
     if not form.is_submitted():
         form.version.data = record.version
@@ -182,8 +182,8 @@ def close_group(code: str, group_id: int) -> str | Response:
 @login_required
 def reopen_group(code: str, group_id: int) -> Response:
     """Undo a closing made by mistake."""
-    country = for_edit(code)
-    record = queries.get_group_or_404(country, group_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_working_group)
+    record = found(queries.group_of(country, group_id))
     if DeleteForm().validate_on_submit():
         try:
             operations.reopen_group(record)

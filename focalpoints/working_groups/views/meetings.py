@@ -10,7 +10,9 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
+from focalpoints.authorise import found
 from focalpoints.concurrency import StaleRecord
+from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
 from focalpoints.feedback import flash_stale, refuse
 from focalpoints.focal_points.forms import DeleteForm
@@ -19,7 +21,7 @@ from focalpoints.forms import choices
 from focalpoints.working_groups import calendar, operations, queries
 from focalpoints.working_groups.forms import DocumentForm, MeetingForm
 from focalpoints.working_groups.models import GroupMeeting, WorkingGroup
-from focalpoints.working_groups.views.common import bp, for_edit, for_view, language_field, toggle
+from focalpoints.working_groups.views.common import bp, language_field, toggle
 
 
 def _meeting_form(
@@ -70,8 +72,8 @@ def _meeting_values(form: MeetingForm) -> dict[str, Any]:
 @login_required
 def new_meeting(code: str, group_id: int) -> str | Response:
     """Record a meeting of the group."""
-    country = for_edit(code)
-    record = queries.get_group_or_404(country, group_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_working_group)
+    record = found(queries.group_of(country, group_id))
     form = _meeting_form(country, record, None)
     if form.validate_on_submit():
         try:
@@ -90,8 +92,8 @@ def new_meeting(code: str, group_id: int) -> str | Response:
 @login_required
 def meeting(code: str, meeting_id: int) -> str:
     """A meeting: when and where, and for those who may read them, its papers."""
-    country = for_view(code)
-    record = queries.get_meeting_or_404(country, meeting_id)
+    country = load_country(code, can=permissions.can_view_working_group)
+    record = found(queries.meeting_of(country, meeting_id))
     papers = permissions.can_read_group_papers(current_user, record.group)
     return render_template(
         "working_groups/meeting.html",
@@ -108,8 +110,8 @@ def meeting(code: str, meeting_id: int) -> str:
 @login_required
 def edit_meeting(code: str, meeting_id: int) -> str | Response:
     """Edit a meeting: details, attendance, minutes and decisions."""
-    country = for_edit(code)
-    record = queries.get_meeting_or_404(country, meeting_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_working_group)
+    record = found(queries.meeting_of(country, meeting_id, removed=True))
     form = _meeting_form(country, record.group, record)
     if form.validate_on_submit():
         try:
@@ -131,30 +133,30 @@ def edit_meeting(code: str, meeting_id: int) -> str | Response:
     )
 
 
-def _meeting_for_edit(country: Country, meeting_id: int) -> GroupMeeting:
-    return queries.get_meeting_or_404(country, meeting_id, for_edit=True)
+def _meeting_or_removed(country: Country, meeting_id: int) -> GroupMeeting | None:
+    return queries.meeting_of(country, meeting_id, removed=True)
 
 
 @bp.post("/meetings/<int:meeting_id>/delete")
 @login_required
 def delete_meeting(code: str, meeting_id: int) -> Response:
     """Remove a meeting; it can be restored from the group page."""
-    return toggle(code, meeting_id, _meeting_for_edit, operations.delete_meeting, _("Removed."))
+    return toggle(code, meeting_id, _meeting_or_removed, operations.delete_meeting, _("Removed."))
 
 
 @bp.post("/meetings/<int:meeting_id>/restore")
 @login_required
 def restore_meeting(code: str, meeting_id: int) -> Response:
     """Bring back a removed meeting."""
-    return toggle(code, meeting_id, _meeting_for_edit, operations.restore_meeting, _("Restored."))
+    return toggle(code, meeting_id, _meeting_or_removed, operations.restore_meeting, _("Restored."))
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")
 @login_required
 def meeting_ics(code: str, meeting_id: int) -> Response:
     """The meeting as an iCalendar event, for the user's calendar."""
-    country = for_view(code)
-    record = queries.get_meeting_or_404(country, meeting_id)
+    country = load_country(code, can=permissions.can_view_working_group)
+    record = found(queries.meeting_of(country, meeting_id))
     papers = permissions.can_read_group_papers(current_user, record.group)
     body = calendar.ics([record], country, papers)
     return calendar.ics_response(body, f"meeting-{record.id}.ics")
@@ -164,7 +166,7 @@ def meeting_ics(code: str, meeting_id: int) -> Response:
 @login_required
 def calendar_feed(code: str) -> Response:
     """The country's coming working-group meetings as an iCalendar feed."""
-    country = for_view(code)
+    country = load_country(code, can=permissions.can_view_working_group)
     meetings = queries.coming_meetings(country)
     groups = {m.group_id: m.group for m in meetings}
     readable = {

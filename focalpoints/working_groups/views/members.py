@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from focalpoints import permissions
+from focalpoints.authorise import found
 from focalpoints.concurrency import StaleRecord
+from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
@@ -21,16 +24,16 @@ from focalpoints.focal_points.operations import RegistryError
 from focalpoints.forms import choices
 from focalpoints.working_groups import operations, queries
 from focalpoints.working_groups.forms import EditMemberForm, MemberForm, StakeholderForm
-from focalpoints.working_groups.models import GroupMember, WorkingGroup
-from focalpoints.working_groups.views.common import bp, for_edit, person_id_of, toggle
+from focalpoints.working_groups.models import WorkingGroup
+from focalpoints.working_groups.views.common import bp, person_id_of, toggle
 
 
 @bp.post("/<int:group_id>/members/focal-points")
 @login_required
 def add_focal_points(code: str, group_id: int) -> Response:
     """Add every current national focal point who is not a member yet."""
-    country = for_edit(code)
-    record = queries.get_group_or_404(country, group_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_working_group)
+    record = found(queries.group_of(country, group_id))
     if DeleteForm().validate_on_submit():
         try:
             added = operations.add_focal_points(record)
@@ -62,8 +65,8 @@ def _existing_form(country: Country, record: WorkingGroup, submitted: bool) -> M
 @login_required
 def add_member(code: str, group_id: int) -> str | Response:
     """Add a person of the registry to the group."""
-    country = for_edit(code)
-    record = queries.get_group_or_404(country, group_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_working_group)
+    record = found(queries.group_of(country, group_id))
     existing = _existing_form(country, record, submitted=True)
     if existing.validate_on_submit():
         person = _person_of(country, existing.person.data)
@@ -96,8 +99,8 @@ def add_member(code: str, group_id: int) -> str | Response:
 @login_required
 def add_stakeholder(code: str, group_id: int) -> str | Response:
     """Create a stakeholder in the registry and add them to the group."""
-    country = for_edit(code)
-    record = queries.get_group_or_404(country, group_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_working_group)
+    record = found(queries.group_of(country, group_id))
     stakeholder = StakeholderForm(prefix="new")
     if stakeholder.validate_on_submit():
         values = {name: stakeholder[name].data or "" for name in operations.STAKEHOLDER_FIELDS}
@@ -132,19 +135,12 @@ def _person_of(country: Country, value: Any) -> Person | None:
     return person
 
 
-def _member_or_404(country: Country, member_id: int) -> GroupMember:
-    member = db.session.get(GroupMember, member_id)
-    if member is None or member.country_id != country.id:
-        abort(404)
-    return member
-
-
 @bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_member(code: str, member_id: int) -> str | Response:
     """Change a member's category, role in the group, or record that they left."""
-    country = for_edit(code)
-    member = _member_or_404(country, member_id)
+    country = load_country(code, can=permissions.can_edit_working_group)
+    member = found(queries.member_of(country, member_id))
     form = EditMemberForm(obj=member)
     if form.validate_on_submit():
         values = {
@@ -172,11 +168,11 @@ def edit_member(code: str, member_id: int) -> str | Response:
 @login_required
 def remove_member(code: str, member_id: int) -> Response:
     """Take out a member entered by mistake; it can be restored."""
-    return toggle(code, member_id, _member_or_404, operations.remove_member, _("Removed."))
+    return toggle(code, member_id, queries.member_of, operations.remove_member, _("Removed."))
 
 
 @bp.post("/members/<int:member_id>/restore")
 @login_required
 def restore_member(code: str, member_id: int) -> Response:
     """Bring back a member taken out by mistake."""
-    return toggle(code, member_id, _member_or_404, operations.restore_member, _("Restored."))
+    return toggle(code, member_id, queries.member_of, operations.restore_member, _("Restored."))
