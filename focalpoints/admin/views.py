@@ -29,8 +29,6 @@ from focalpoints.admin.forms import (
     MembershipForm,
     OfficialNamesForm,
     RoleForm,
-    fill_translations,
-    translations_from,
 )
 from focalpoints.audit import queries as audit_queries
 from focalpoints.conventions.models import Convention, Role
@@ -46,7 +44,7 @@ from focalpoints.countries.queries import memberships_as_of
 from focalpoints.exports.formats import neutralise
 from focalpoints.extensions import db
 from focalpoints.feedback import refuse
-from focalpoints.forms import choices
+from focalpoints.forms import choices, fill_translations, translations_from
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -16,14 +16,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
-from focalpoints.admin.forms import fill_translations, translations_from
 from focalpoints.audit.models import AuditEntry
 from focalpoints.concurrency import StaleRecord
 from focalpoints.conventions.models import Convention
 from focalpoints.countries.queries import active_conventions, list_countries
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
-from focalpoints.forms import choices
+from focalpoints.forms import choices, fill_translations, translations_from
 from focalpoints.meetings import operations
 from focalpoints.meetings.forms import AgendaItemForm, IssueForm, MeetingForm
 from focalpoints.meetings.labels import body_label

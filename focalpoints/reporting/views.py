@@ -18,7 +18,6 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
-from focalpoints.admin.forms import fill_translations, translations_from
 from focalpoints.concurrency import StaleRecord
 from focalpoints.conventions.models import Convention
 from focalpoints.countries.loading import load_country
@@ -27,7 +26,7 @@ from focalpoints.documents import XLSX
 from focalpoints.exports.formats import file_chunks
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale
-from focalpoints.forms import choices
+from focalpoints.forms import choices, fill_translations, translations_from
 from focalpoints.reporting import operations, pack, queries
 from focalpoints.reporting.forms import DeadlineForm, ReportStatusForm
 from focalpoints.reporting.models import ReportDeadline, ReportState, ReportStatus
