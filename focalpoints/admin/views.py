@@ -40,7 +40,7 @@ from focalpoints.conventions.queries import (
 from focalpoints.countries.labels import instrument_kind_label, requirement_label
 from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country, Membership
-from focalpoints.countries.queries import memberships_as_of
+from focalpoints.countries.queries import country_by_code, memberships_as_of
 from focalpoints.exports.formats import neutralise
 from focalpoints.extensions import db
 from focalpoints.feedback import refuse
@@ -224,8 +224,11 @@ def _audit_query() -> tuple[AuditFilterForm, Any]:
     form.entity_type.choices = choices([("", "—")] + [(t, t) for t in audit_queries.ENTITY_TYPES])
     if request.args and not form.validate():
         return form, None
+    code = form.country.data or ""
+    country = country_by_code(code) if code else None
     return form, audit_queries.filtered(
-        country=form.country.data or "",
+        # An unknown code matches no entry (no country has the id 0).
+        country_id=(country.id if country else 0) if code else None,
         actor=form.actor.data or "",
         entity_type=form.entity_type.data or "",
         entity_id=form.entity_id.data or "",
