@@ -149,8 +149,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     from focalpoints import audit, cli
-    from focalpoints.admin.forms import translation_fields
-    from focalpoints.forms import field_attributes, shown_limit
+    from focalpoints.forms import field_attributes, shown_limit, translation_fields
     from focalpoints.notifications import events as notification_events
     from focalpoints.urls import web_address
 

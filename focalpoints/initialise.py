@@ -8,7 +8,32 @@ from flask_migrate import upgrade
 
 from focalpoints.audit import acting_as
 from focalpoints.extensions import db
-from focalpoints.reference.operations import apply_all
+from focalpoints.frameworks.operations import apply_frameworks
+from focalpoints.meetings.reference import apply_issues, apply_meetings
+from focalpoints.reference.operations import (
+    ApplyReport,
+    apply_conventions,
+    apply_countries,
+    apply_datasets,
+    apply_memberships,
+)
+from focalpoints.reporting.operations import apply_deadlines
+
+# Each reference data file and the feature that applies it, in the order they are applied.
+REFERENCE_LOADERS = {
+    "countries": apply_countries,
+    "conventions": apply_conventions,
+    "memberships": apply_memberships,
+    "frameworks": apply_frameworks,
+    "reporting": apply_deadlines,
+    "issues": apply_issues,
+    "meetings": apply_meetings,
+}
+
+
+def apply_reference_data(force: bool = False) -> list[ApplyReport]:
+    """Apply, in one transaction, every reference data file that changed since last applied."""
+    return apply_datasets(REFERENCE_LOADERS, force)
 
 
 def _revision() -> str | None:
@@ -27,7 +52,7 @@ def initialise() -> list[str]:
     else:
         lines.append(f"Database schema upgraded from {before or 'empty'} to {after}.")
     with acting_as("system:init"), force_locale("en"):
-        reports = apply_all()
+        reports = apply_reference_data()
     for report in reports:
         as_of = report.as_of.isoformat() if report.as_of else "?"
         if report.applied:

@@ -22,7 +22,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from focalpoints.fragments import fragment_cache, render_fragment
-from focalpoints.notifications.queries import unread_notices
+from focalpoints.notifications.unread import unread_notices
 from focalpoints.reference.snapshot import reference_version
 
 # Where a CSRF token goes in a kept page: a value no page can otherwise contain.

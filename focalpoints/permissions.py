@@ -64,6 +64,11 @@ def can_view_person(user: Any, person: Any) -> bool:
     return person.visibility == "registered" and _role(user) is not None
 
 
+def can_view_appointment(user: Any, appointment: Any) -> bool:
+    """An appointment is seen by those who may see its holder."""
+    return can_view_person(user, appointment.person)
+
+
 def can_restore_records(user: Any, country: Any) -> bool:
     """Administrators and the country's coordinators restore deleted people and merge them."""
     return is_admin(user) or (_role(user) is UserRole.COORDINATOR and belongs_to(user, country))
@@ -97,6 +102,11 @@ def can_draft_letters(user: Any, country: Any) -> bool:
 def can_view_working_group(user: Any, country: Any) -> bool:
     """A working group, its members and meeting dates: the country and the Secretariat."""
     return sees_all_countries(user) or belongs_to(user, country)
+
+
+def can_edit_working_group(user: Any, country: Any) -> bool:
+    """The country's coordinators and editors (and administrators) keep its working group."""
+    return can_edit_country(user, country)
 
 
 def can_read_group_papers(user: Any, group: Any) -> bool:
@@ -242,6 +252,7 @@ def init_app(app: Flask) -> None:
         can_draft_letters=can_draft_letters,
         can_import=can_import,
         can_view_working_group=can_view_working_group,
+        can_edit_working_group=can_edit_working_group,
         can_read_group_papers=can_read_group_papers,
         can_read_calendar_feed=can_read_calendar_feed,
         can_view_nbsap=can_view_nbsap,

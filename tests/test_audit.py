@@ -120,3 +120,13 @@ def test_a_scripted_session_leaves_one_audit_row_per_act(client, login_as, count
     ]
     assert all(r.actor_id == user.id for r in rows)
     assert rows[2].after["path"] == "/countries/TZ/people/new"
+
+
+def test_the_audit_log_filters_by_country_code(client, login_as, make_person):
+    login_as(role="admin", country_code=None)
+    make_person("KE", family_name="Kenyan")
+    make_person("TZ", family_name="Tanzanian")
+    page = client.get("/admin/audit?entity_type=people&country=KE").data.decode()
+    assert "Kenyan" in page and "Tanzanian" not in page
+    page = client.get("/admin/audit?entity_type=people&country=QQ").data.decode()
+    assert "Kenyan" not in page and "Tanzanian" not in page

@@ -613,14 +613,14 @@ def test_no_position_text_in_exports_or_the_api(app, make_user, make_position):
 def test_catalogues_come_back_after_the_migration_is_undone(app):
     from flask_migrate import downgrade, upgrade
 
-    from focalpoints.reference.operations import apply_all
+    from focalpoints.initialise import apply_reference_data
 
     db.session.commit()
     db.engine.dispose()
     # To just before the catalogues' migration, whatever later migrations follow it.
     downgrade(revision="86e6e64bf50a")
     upgrade()
-    reports = {r.dataset: r for r in apply_all()}
+    reports = {r.dataset: r for r in apply_reference_data()}
     assert reports["meetings"].applied and not reports["countries"].applied
     assert _meeting("CITES-COP20") is not None
 

@@ -12,6 +12,7 @@ from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country, Membership
 from focalpoints.countries.queries import party_statuses
 from focalpoints.extensions import db
+from focalpoints.initialise import apply_reference_data
 from focalpoints.reference import operations
 
 AS_OF = date(2025, 12, 1)
@@ -103,7 +104,7 @@ def test_a_newer_file_updates_and_admin_edits_survive_until_then(app, monkeypatc
     kenya = db.session.scalar(select(Country).where(Country.iso2 == "KE"))
     kenya.mea_region = "asia"  # an administrator's (odd) correction
     db.session.commit()
-    assert not any(r.applied for r in operations.apply_all())
+    assert not any(r.applied for r in apply_reference_data())
     assert db.session.get(Country, kenya.id).mea_region == "asia"
 
     data, _ = operations.load_file("countries")
@@ -115,7 +116,7 @@ def test_a_newer_file_updates_and_admin_edits_survive_until_then(app, monkeypatc
         (tmp_path / f"{name}.json").write_bytes((operations.DATA_DIR / f"{name}.json").read_bytes())
     (tmp_path / "countries.json").write_text(json.dumps(data))
     monkeypatch.setattr(operations, "DATA_DIR", tmp_path)
-    reports = {r.dataset: r for r in operations.apply_all()}
+    reports = {r.dataset: r for r in apply_reference_data()}
     assert reports["countries"].applied and reports["countries"].updated == 1
     assert not reports["memberships"].applied
     assert db.session.get(Country, kenya.id).mea_region == "africa"
@@ -183,7 +184,7 @@ def test_a_request_that_may_write_never_caches_reference_data(app, country):
 def test_applying_a_data_file_is_recorded(app):
     """Also what tells other processes that their cached reference data is out of date."""
     before = db.session.scalar(select(func.count()).select_from(AuditEntry))
-    operations.apply_all(force=True)
+    apply_reference_data(force=True)
     entries = db.session.scalars(
         select(AuditEntry).where(AuditEntry.entity_type == "reference_datasets")
     ).all()

@@ -5,81 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, URLField
-from wtforms.validators import DataRequired, NumberRange, Optional, Regexp, ValidationError
+from wtforms import BooleanField, DateField, SelectField, StringField, URLField
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from focalpoints.countries.labels import INSTRUMENT_KINDS, MEMBERSHIP_KINDS, REQUIREMENTS
-from focalpoints.forms import BaseForm, WebAddress, choices, strip_filter, text_length
-from focalpoints.i18n import NATIVE_NAMES
-
-CODE_PATTERN = Regexp(
-    r"^[A-Z0-9][A-Z0-9-]*$",
-    message=_l("Use capital letters, digits and hyphens only."),
+from focalpoints.forms import (
+    CODE_PATTERN,
+    BaseForm,
+    WebAddress,
+    add_translation_fields,
+    choices,
+    sort_order_field,
+    strip_filter,
+    text_length,
+    upper_filter,
 )
-
-
-def upper_filter(value: object) -> object:
-    """Codes are stored in capitals, whatever was typed."""
-    return value.strip().upper() if isinstance(value, str) else value
-
+from focalpoints.i18n import NATIVE_NAMES
 
 HOLDER_KIND_LABELS = {
     "person": _l("A person"),
     "institution": _l("An institution"),
     "either": _l("A person or an institution"),
 }
-
-
-def sort_order_field() -> IntegerField:
-    """Where an item stands in lists (1 first)."""
-    return IntegerField(
-        _l("Position in lists"),
-        default=100,
-        validators=[
-            DataRequired(message=_l("Enter a whole number.")),
-            NumberRange(min=1, max=10000, message=_l("Enter a number from 1 to 10000.")),
-        ],
-    )
-
-
-def add_translation_fields(
-    form_class: type, prefix: str, label: Any, maximum: int, required: bool = True
-) -> type:
-    """Give ``form_class`` one text field per UN language, English required unless not."""
-    for language, native in NATIVE_NAMES.items():
-        validators = [text_length(maximum)]
-        if language == "en" and required:
-            validators.insert(0, DataRequired(message=_l("Enter the English text.")))
-        else:
-            validators.insert(0, Optional())
-        setattr(
-            form_class,
-            f"{prefix}_{language}",
-            StringField(
-                _l("%(label)s (%(language)s)", label=label, language=native),
-                filters=[strip_filter],
-                validators=validators,
-                render_kw={"lang": language, "dir": "rtl" if language == "ar" else "auto"},
-            ),
-        )
-    return form_class
-
-
-def translations_from(form: BaseForm, prefix: str) -> dict[str, str]:
-    """Collect the non-empty per-language values of ``prefix``."""
-    values = {lang: getattr(form, f"{prefix}_{lang}").data for lang in NATIVE_NAMES}
-    return {lang: value for lang, value in values.items() if value}
-
-
-def fill_translations(form: BaseForm, prefix: str, values: dict[str, str]) -> None:
-    """Put stored translations into the form's per-language fields."""
-    for lang in NATIVE_NAMES:
-        getattr(form, f"{prefix}_{lang}").data = values.get(lang, "")
-
-
-def translation_fields(form: BaseForm, prefix: str) -> list[Any]:
-    """The per-language fields of ``prefix``, in language order (for templates)."""
-    return [getattr(form, f"{prefix}_{lang}") for lang in NATIVE_NAMES]
 
 
 class ConventionForm(BaseForm):

@@ -29,8 +29,6 @@ from focalpoints.admin.forms import (
     MembershipForm,
     OfficialNamesForm,
     RoleForm,
-    fill_translations,
-    translations_from,
 )
 from focalpoints.audit import queries as audit_queries
 from focalpoints.conventions.models import Convention, Role
@@ -40,12 +38,13 @@ from focalpoints.conventions.queries import (
     unconfirmed_member_counts,
 )
 from focalpoints.countries.labels import instrument_kind_label, requirement_label
+from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country, Membership
-from focalpoints.countries.queries import get_country_or_404, memberships_as_of
+from focalpoints.countries.queries import country_by_code, memberships_as_of
 from focalpoints.exports.formats import neutralise
 from focalpoints.extensions import db
 from focalpoints.feedback import refuse
-from focalpoints.forms import choices
+from focalpoints.forms import choices, fill_translations, translations_from
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -184,7 +183,7 @@ def _save_membership(form: MembershipForm, country: Country, membership: Members
 @permissions.require(permissions.can_edit_reference_data)
 def memberships(code: str) -> str | Response:
     """List a country's periods of membership and add one."""
-    country = get_country_or_404(code)
+    country = load_country(code, can=permissions.can_view_country)
     form = _membership_form(None)
     if form.validate_on_submit() and _save_membership(form, country, None):
         return redirect(url_for("admin.memberships", code=country.iso2))
@@ -209,7 +208,7 @@ def edit_membership(membership_id: int) -> str | Response:
 @permissions.require(permissions.can_edit_reference_data)
 def official_names(code: str) -> str | Response:
     """Set official names of a country per language, where the Secretariat wants them."""
-    country = get_country_or_404(code)
+    country = load_country(code, can=permissions.can_view_country)
     form = OfficialNamesForm()
     if not form.is_submitted():
         fill_translations(form, "official", country.official_names)
@@ -225,8 +224,11 @@ def _audit_query() -> tuple[AuditFilterForm, Any]:
     form.entity_type.choices = choices([("", "—")] + [(t, t) for t in audit_queries.ENTITY_TYPES])
     if request.args and not form.validate():
         return form, None
+    code = form.country.data or ""
+    country = country_by_code(code) if code else None
     return form, audit_queries.filtered(
-        country=form.country.data or "",
+        # An unknown code matches no entry (no country has the id 0).
+        country_id=(country.id if country else 0) if code else None,
         actor=form.actor.data or "",
         entity_type=form.entity_type.data or "",
         entity_id=form.entity_id.data or "",

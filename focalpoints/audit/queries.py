@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from focalpoints.audit.models import AuditEntry
-from focalpoints.countries.models import Country
 from focalpoints.extensions import db
 
 ENTITY_TYPES = (
@@ -38,19 +37,17 @@ ENTITY_TYPES = (
 
 
 def filtered(
-    country: str = "",
+    country_id: int | None = None,
     actor: str = "",
     entity_type: str = "",
     entity_id: str = "",
     date_from: Any = None,
     date_to: Any = None,
 ) -> Select:
-    """Audit entries matching the filters, newest first."""
+    """Audit entries matching the filters, newest first (``country_id`` None: any country)."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
-    if country:
-        query = query.join(Country, AuditEntry.country_id == Country.id).where(
-            Country.iso2 == country
-        )
+    if country_id is not None:
+        query = query.where(AuditEntry.country_id == country_id)
     if actor:
         query = query.where(AuditEntry.actor_label == actor.lower())
     if entity_type:

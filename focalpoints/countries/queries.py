@@ -7,12 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import abort
-from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
-from focalpoints import permissions
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.conventions.queries import instrument_order
 from focalpoints.countries.models import Country, Membership
@@ -26,39 +23,23 @@ from focalpoints.reference.snapshot import CountryRecord, reference_snapshot
 _COUNTRY_BY_CODE = select(Country).where(Country.iso2 == bindparam("iso2"))
 
 
-def get_country_or_404(code: str, for_edit: bool = False) -> Country:
-    """Load a country by ISO alpha-2 code for the current user: 404 unknown, 403 not allowed."""
-    country = db.session.scalar(_COUNTRY_BY_CODE, {"iso2": _valid_code(code)})
-    if country is None:
-        abort(404)
-    _authorise(country, for_edit)
-    return country
+def country_by_code(code: str) -> Country | None:
+    """The country with ISO alpha-2 ``code``, or None (also for a code that cannot be one)."""
+    code = _valid_code(code)
+    return db.session.scalar(_COUNTRY_BY_CODE, {"iso2": code}) if code else None
 
 
-def country_record_or_404(code: str) -> CountryRecord:
-    """A country as the cached reference data holds it, for pages that only read its columns
-    (no query when the request has read the reference data): 404 unknown, 403 not allowed."""
-    country = reference_snapshot().country_by_code(_valid_code(code))
-    if country is None:
-        abort(404)
-    _authorise(country, for_edit=False)
-    return country
+def country_record_by_code(code: str) -> CountryRecord | None:
+    """The country as the cached reference data holds it, or None (no query when the request
+    has read the reference data)."""
+    code = _valid_code(code)
+    return reference_snapshot().country_by_code(code) if code else None
 
 
-def _valid_code(code: str) -> str:
+def _valid_code(code: str) -> str | None:
     if len(code) != 2 or not (code.isascii() and code.isalpha()):
-        abort(404)
+        return None
     return code.upper()
-
-
-def _authorise(country: Country | CountryRecord, for_edit: bool) -> None:
-    allowed = (
-        permissions.can_edit_country(current_user, country)
-        if for_edit
-        else permissions.can_view_country(current_user, country)
-    )
-    if not allowed:
-        abort(403)
 
 
 def active_conventions() -> list[Convention]:

@@ -8,6 +8,7 @@ from flask import Blueprint, redirect, render_template, request
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from focalpoints import permissions
 from focalpoints.countries import queries
 from focalpoints.countries.labels import (
     MEA_REGIONS,
@@ -17,6 +18,7 @@ from focalpoints.countries.labels import (
     region_label,
     requirement_label,
 )
+from focalpoints.countries.loading import load_country_record
 from focalpoints.countries.overview import TEMPLATE as OVERVIEW
 from focalpoints.countries.overview import prepare_overview
 from focalpoints.fragments import render_fragment
@@ -77,7 +79,7 @@ def index() -> str:
 @login_required
 def detail(code: str) -> str:
     """Show a country's Party status in each convention and the roles it fills."""
-    country = queries.country_record_or_404(code)
+    country = load_country_record(code, can=permissions.can_view_country)
     key, context = prepare_overview(country, current_user._get_current_object())
     return render_page(
         "countries/detail.html",

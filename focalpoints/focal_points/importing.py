@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -338,31 +339,54 @@ def _plan_row(
     people: list[Person],
     holders: dict[tuple[int, int], set[int]],
 ) -> PlannedRow:
+    """Say what importing one row would do; ``holders`` learns the roles it would fill."""
     marked = {k: _unneutralise(v) for k, v in row.values.items()}
     values = {k: v for k, (v, _quoted) in marked.items()}
-    label = " ".join(p for p in (values.get("given_names", ""), values.get("family_name", "")) if p)
-    item = PlannedRow(
-        number=row.number,
-        label=label or values.get("organisation", ""),
-        warnings=list(row.warnings),
-    )
+    item = PlannedRow(number=row.number, label=_label(values), warnings=list(row.warnings))
+    item.country = _row_country(item, values.get("country", "").upper(), target, countries)
+    _check_cells(item, marked)
+    if item.errors:
+        item.action = "error"
+        return item
+    # What a lenient feed gets wrong in an optional field is a warning, not a refusal.
+    problem = item.warnings.append if row.lenient else item.errors.append
+    item.values = _holder_values(item, values, countries, problem)
+    _designation(item, values)
+    item.person = _match(item.country, item.values, people)
+    item.new_roles = _new_roles(item, row.roles, values, roles, holders, problem)
+    if item.errors:
+        item.action = "error"
+    else:
+        _settle(item, holders)
+    return item
 
-    def problem(message: str) -> None:
-        (item.warnings if row.lenient else item.errors).append(message)
 
-    code = values.get("country", "").upper()
+def _label(values: dict[str, str]) -> str:
+    """The row's holder as the preview names them before matching: the name, or the institution."""
+    name = " ".join(p for p in (values.get("given_names", ""), values.get("family_name", "")) if p)
+    return name or values.get("organisation", "")
+
+
+def _row_country(
+    item: PlannedRow, code: str, target: Country | None, countries: dict[str, Country]
+) -> Country | None:
+    """The row's country: the import's own, which the row may not contradict, or the row's."""
     if target is not None:
         if code and code != target.iso2:
             item.errors.append(_("This row is for another country (%(code)s).", code=code))
-        item.country = target
-    elif code in countries:
-        item.country = countries[code]
-    else:
-        item.errors.append(_("Unknown or missing country code: %(code)s", code=code or "—"))
-    for name, value in values.items():
+        return target
+    if code in countries:
+        return countries[code]
+    item.errors.append(_("Unknown or missing country code: %(code)s", code=code or "—"))
+    return None
+
+
+def _check_cells(item: PlannedRow, marked: dict[str, tuple[str, bool]]) -> None:
+    """Refuse cells that could harm a reader: control characters, formulas, overlong text."""
+    for name, (value, quoted) in marked.items():
         if has_control_characters(value, allow_newlines=name == "street"):
             item.errors.append(_("Column %(column)s holds control characters.", column=name))
-        elif name in TEXT_FIELDS and value.startswith(FORMULA_PREFIXES) and not marked[name][1]:
+        elif name in TEXT_FIELDS and value.startswith(FORMULA_PREFIXES) and not quoted:
             item.errors.append(
                 _("Column %(column)s starts like a spreadsheet formula (=, +, -, @).", column=name)
             )
@@ -372,48 +396,19 @@ def _plan_row(
             item.errors.append(
                 _("Column %(column)s is not a web address starting with https://.", column=name)
             )
-    if item.errors:
-        item.action = "error"
-        return item
-    country = item.country
+
+
+def _holder_values(
+    item: PlannedRow,
+    values: dict[str, str],
+    countries: dict[str, Country],
+    problem: Callable[[str], None],
+) -> dict[str, Any]:
+    """The person's or institution's fields as the registry keeps them."""
     clean: dict[str, Any] = {k: values[k] for k in TEXT_FIELDS if values.get(k)}
-    kind = values.get("holder_kind", "").lower()
-    if kind not in ("", "person", "institution"):
-        item.errors.append(_("Unknown holder kind: %(value)s", value=kind))
-    if not kind:
-        has_name = values.get("given_names") or values.get("family_name")
-        kind = "person" if has_name or not values.get("organisation") else "institution"
-    clean["kind"] = kind
-    if kind == "person" and not (values.get("given_names") or values.get("family_name")):
-        item.errors.append(_("A person needs a given name or a family name."))
-    if kind == "institution" and not values.get("organisation"):
-        item.errors.append(_("An institution needs its name in the organisation column."))
-    if values.get("email"):
-        try:
-            clean["email"] = parse_email(values["email"])
-        except InvalidContact:
-            problem(_("Not a valid e-mail address: %(value)s", value=values["email"]))
-    others = []
-    for address in values.get("other_emails", "").split(LIST_SEPARATOR):
-        if address.strip():
-            try:
-                others.append(parse_email(address))
-            except InvalidContact:
-                problem(_("Not a valid e-mail address: %(value)s", value=address.strip()))
-    if others:
-        clean["other_emails"] = others
-    for name in ("phone", "mobile", "fax"):
-        if values.get(name):
-            try:
-                clean[name] = parse_phone(values[name], country.iso2)
-            except InvalidContact:
-                problem(
-                    _(
-                        "Not a valid phone number in column %(column)s: %(value)s",
-                        column=name,
-                        value=values[name],
-                    )
-                )
+    clean["kind"] = _holder_kind(item, values)
+    clean.update(_emails(values, problem))
+    clean.update(_phones(values, item.country.iso2, problem))
     if values.get("address_country"):
         if values["address_country"].upper() in countries:
             clean["address_country"] = values["address_country"].upper()
@@ -431,6 +426,66 @@ def _plan_row(
             clean["visibility"] = values["visibility"]
         else:
             item.errors.append(_("Unknown visibility: %(value)s", value=values["visibility"]))
+    return clean
+
+
+def _holder_kind(item: PlannedRow, values: dict[str, str]) -> str:
+    """A person or an institution: as the row says, or guessed from the names it gives."""
+    kind = values.get("holder_kind", "").lower()
+    if kind not in ("", "person", "institution"):
+        item.errors.append(_("Unknown holder kind: %(value)s", value=kind))
+    if not kind:
+        has_name = values.get("given_names") or values.get("family_name")
+        kind = "person" if has_name or not values.get("organisation") else "institution"
+    if kind == "person" and not (values.get("given_names") or values.get("family_name")):
+        item.errors.append(_("A person needs a given name or a family name."))
+    if kind == "institution" and not values.get("organisation"):
+        item.errors.append(_("An institution needs its name in the organisation column."))
+    return kind
+
+
+def _emails(values: dict[str, str], problem: Callable[[str], None]) -> dict[str, Any]:
+    """The main and other e-mail addresses that are valid."""
+    clean: dict[str, Any] = {}
+    if values.get("email"):
+        try:
+            clean["email"] = parse_email(values["email"])
+        except InvalidContact:
+            problem(_("Not a valid e-mail address: %(value)s", value=values["email"]))
+    others = []
+    for address in values.get("other_emails", "").split(LIST_SEPARATOR):
+        if address.strip():
+            try:
+                others.append(parse_email(address))
+            except InvalidContact:
+                problem(_("Not a valid e-mail address: %(value)s", value=address.strip()))
+    if others:
+        clean["other_emails"] = others
+    return clean
+
+
+def _phones(
+    values: dict[str, str], country_code: str, problem: Callable[[str], None]
+) -> dict[str, str]:
+    """The phone, mobile and fax numbers that are valid, in international form."""
+    clean = {}
+    for name in ("phone", "mobile", "fax"):
+        if values.get(name):
+            try:
+                clean[name] = parse_phone(values[name], country_code)
+            except InvalidContact:
+                problem(
+                    _(
+                        "Not a valid phone number in column %(column)s: %(value)s",
+                        column=name,
+                        value=values[name],
+                    )
+                )
+    return clean
+
+
+def _designation(item: PlannedRow, values: dict[str, str]) -> None:
+    """The status and start date of the appointments the row would create."""
     if values.get("status"):
         try:
             item.status = Status(values["status"].lower())
@@ -454,14 +509,23 @@ def _plan_row(
             item.start_date = date.fromisoformat(values["start_date"][:10])
         except ValueError:
             item.errors.append(_("Not a date (YYYY-MM-DD): %(value)s", value=values["start_date"]))
-    item.values = clean
 
-    person = _match(country, clean, people)
-    item.person = person
-    for code_ in row.roles:
-        role = roles.get(code_.upper())
+
+def _new_roles(
+    item: PlannedRow,
+    codes: list[str],
+    values: dict[str, str],
+    roles: dict[str, Role],
+    holders: dict[tuple[int, int], set[int]],
+    problem: Callable[[str], None],
+) -> list[Role]:
+    """The roles named on the row that the holder would take up now."""
+    country, person, kind = item.country, item.person, item.values["kind"]
+    new_roles: list[Role] = []
+    for code in codes:
+        role = roles.get(code.upper())
         if role is None or not role.is_active:
-            problem(_("Unknown role: %(role)s", role=code_))
+            problem(_("Unknown role: %(role)s", role=code))
             continue
         if values.get("convention") and values["convention"].upper() != role.convention.code:
             item.errors.append(
@@ -483,21 +547,23 @@ def _plan_row(
         if current and not role.multiple_holders:
             problem(_("Role %(role)s allows one holder and has one already.", role=role.code))
             continue
-        item.new_roles.append(role)
-    if item.errors:
-        item.action = "error"
-        return item
+        new_roles.append(role)
+    return new_roles
+
+
+def _settle(item: PlannedRow, holders: dict[tuple[int, int], set[int]]) -> None:
+    """Decide new, update or unchanged, and record the roles taken so later rows see them."""
+    country, person = item.country, item.person
     if person is None:
         item.action = "new"
         for role in item.new_roles:  # later rows see this row's holders
             holders.setdefault((country.id, role.id), set()).add(-item.number)
-        return item
-    item.changes = [k for k, v in clean.items() if getattr(person, k) != v]
+        return
+    item.changes = [k for k, v in item.values.items() if getattr(person, k) != v]
     item.label = person.display_name
     for role in item.new_roles:
         holders.setdefault((country.id, role.id), set()).add(person.id)
     item.action = "update" if item.changes or item.new_roles else "unchanged"
-    return item
 
 
 def _match(country: Country, values: dict[str, Any], people: list[Person]) -> Person | None:

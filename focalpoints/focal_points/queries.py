@@ -1,4 +1,4 @@
-"""Loading registry records for pages, authorised and in a fixed number of queries."""
+"""Loading registry records for pages, in a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
-from flask import abort
-from flask_login import current_user
 from sqlalchemy import Row, and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -21,10 +20,9 @@ from focalpoints.focal_points.models import Appointment, Person, Status, display
 from focalpoints.i18n import sort_key
 
 
-def get_person_or_404(
-    country: Country, person_id: int, for_edit: bool = False, deleted: bool = False
-) -> Person:
-    """A person of ``country``: 404 if not there (or deleted), 403 if the user may not see it."""
+def person_of(country: Country, person_id: int, deleted: bool = False) -> Person | None:
+    """A person of ``country`` with their appointments, or None (a deleted one only with
+    ``deleted``, and then only a deleted one)."""
     person = db.session.scalar(
         select(Person)
         .where(Person.id == person_id, Person.country_id == country.id)
@@ -34,43 +32,31 @@ def get_person_or_404(
             .joinedload(Role.convention)
         )
     )
-    if person is None or person.is_deleted != deleted:
-        abort(404)
-    if for_edit and not permissions.can_edit_country(current_user, country):
-        abort(403)
-    if not permissions.can_view_person(current_user, person):
-        abort(403)
-    return person
+    return person if person is not None and person.is_deleted == deleted else None
 
 
-def get_appointment_or_404(
-    country: Country, appointment_id: int, for_edit: bool = False
-) -> Appointment:
-    """An appointment of ``country`` whose holder the user may see (edit, with ``for_edit``)."""
-    appointment = db.session.scalar(
+def person_in(country: Country, person_id: int) -> Person | None:
+    """A person of ``country``, deleted or not, or None."""
+    person = db.session.get(Person, person_id)
+    return person if person is not None and person.country_id == country.id else None
+
+
+def appointment_of(country: Country, appointment_id: int) -> Appointment | None:
+    """An appointment of ``country`` with its holder and role, or None."""
+    return db.session.scalar(
         select(Appointment)
         .where(Appointment.id == appointment_id, Appointment.country_id == country.id)
         .options(joinedload(Appointment.person), joinedload(Appointment.role))
     )
-    if appointment is None:
-        abort(404)
-    if for_edit and not permissions.can_edit_country(current_user, country):
-        abort(403)
-    if not permissions.can_view_person(current_user, appointment.person):
-        abort(403)
-    return appointment
 
 
-def get_role_or_404(code: str) -> Role:
-    """An active role by its code."""
-    role = db.session.scalar(
+def active_role(code: str) -> Role | None:
+    """An active role by its code, or None."""
+    return db.session.scalar(
         select(Role)
         .where(Role.code == code.upper()[:40], Role.is_active)
         .options(joinedload(Role.convention))
     )
-    if role is None:
-        abort(404)
-    return role
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +151,9 @@ def people_of(country: Country, deleted: bool = False) -> list[Person]:
     )
 
 
-def visible(people: list[Person]) -> list[Person]:
-    """Only those the current user may see."""
-    return [p for p in people if permissions.can_view_person(current_user, p)]
+def visible(people: list[Person], reader: Any) -> list[Person]:
+    """Only those ``reader`` may see."""
+    return [p for p in people if permissions.can_view_person(reader, p)]
 
 
 def history(person: Person | None = None, appointments: list[Appointment] = ()) -> list[AuditEntry]:

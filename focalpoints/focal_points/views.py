@@ -21,23 +21,23 @@ from werkzeug.wrappers import Response
 
 from focalpoints import permissions
 from focalpoints.audit.history import history_rows
+from focalpoints.authorise import found
 from focalpoints.concurrency import StaleRecord
+from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
-from focalpoints.countries.queries import get_country_or_404, list_countries
+from focalpoints.countries.queries import list_countries
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
-from focalpoints.focal_points import importing, operations, queries, uploads
+from focalpoints.focal_points import import_views, operations, queries
 from focalpoints.focal_points.contacts import format_phone
 from focalpoints.focal_points.forms import (
     NEW_PERSON,
     ActionForm,
     AdvanceForm,
     AppointForm,
-    ConfirmImportForm,
     DeleteForm,
     EndForm,
-    ImportForm,
     MergeForm,
     PersonFields,
     PersonForm,
@@ -50,11 +50,14 @@ from focalpoints.focal_points.labels import (
     import_action_label,
     status_label,
 )
+from focalpoints.focal_points.loading import load_appointment, load_person
 from focalpoints.focal_points.models import Appointment, Person, Status, display_name
 from focalpoints.forms import choices
 from focalpoints.i18n import NATIVE_NAMES
 
 bp = Blueprint("focal_points", __name__, url_prefix="/countries/<code>")
+bp.add_url_rule("/import", view_func=import_views.import_contacts, methods=["GET", "POST"])
+bp.add_url_rule("/import/confirm", view_func=import_views.confirm_import, methods=["POST"])
 
 
 @bp.record_once
@@ -103,7 +106,7 @@ def people(code: str) -> str:
     """List each person of the country once, with all their roles across conventions."""
     from focalpoints.self_service.operations import count_pending
 
-    country = get_country_or_404(code)
+    country = load_country(code, can=permissions.can_view_country)
     everyone = queries.people_of(country)
     deleted = (
         queries.people_of(country, deleted=True)
@@ -113,8 +116,8 @@ def people(code: str) -> str:
     return render_template(
         "focal_points/people.html",
         country=country,
-        people=queries.visible(everyone),
-        hidden=len(everyone) - len(queries.visible(everyone)),
+        people=queries.visible(everyone, current_user),
+        hidden=len(everyone) - len(queries.visible(everyone, current_user)),
         deleted=deleted,
         restore_form=DeleteForm(),
         pending_changes=count_pending(country.id)
@@ -149,7 +152,7 @@ def _person_form(
 @login_required
 def new_person(code: str) -> str | Response:
     """Add a person or an institution, warning first when they may be in the registry already."""
-    country = get_country_or_404(code, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_country)
     form = _person_form(country, None)
     duplicates: list[Person] = []
     if form.validate_on_submit():
@@ -182,8 +185,8 @@ def person(code: str, person_id: int) -> str:
     """Show a person's details, roles and change history."""
     from focalpoints.self_service import operations as self_service
 
-    country = get_country_or_404(code)
-    record = queries.get_person_or_404(country, person_id)
+    country = load_country(code, can=permissions.can_view_country)
+    record = load_person(country, person_id, can=permissions.can_view_person)
     # Who was asked to confirm the record, and what is waiting: for the country's officials.
     officials = permissions.can_edit_country(current_user, country)
     return render_template(
@@ -204,8 +207,8 @@ def person(code: str, person_id: int) -> str:
 @login_required
 def edit_person(code: str, person_id: int) -> str | Response:
     """Edit a person; a save based on an outdated version is refused, showing the newer values."""
-    country = get_country_or_404(code, for_edit=True)
-    record = queries.get_person_or_404(country, person_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_country)
+    record = load_person(country, person_id, can=permissions.can_view_person)
     form = _person_form(country, record)
     if form.validate_on_submit():
         try:
@@ -231,8 +234,8 @@ def edit_person(code: str, person_id: int) -> str | Response:
 @login_required
 def delete_person(code: str, person_id: int) -> Response:
     """Remove a person from the registry; coordinators can restore them."""
-    country = get_country_or_404(code, for_edit=True)
-    record = queries.get_person_or_404(country, person_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_country)
+    record = load_person(country, person_id, can=permissions.can_view_person)
     if DeleteForm().validate_on_submit():
         try:
             operations.delete_person(record)
@@ -247,10 +250,8 @@ def delete_person(code: str, person_id: int) -> Response:
 @login_required
 def restore_person(code: str, person_id: int) -> Response:
     """Bring back a deleted person."""
-    country = get_country_or_404(code, for_edit=True)
-    if not permissions.can_restore_records(current_user, country):
-        abort(403)
-    record = queries.get_person_or_404(country, person_id, for_edit=True, deleted=True)
+    country = load_country(code, can=permissions.can_restore_records)
+    record = load_person(country, person_id, can=permissions.can_view_person, deleted=True)
     if DeleteForm().validate_on_submit():
         operations.restore_person(record)
         flash(_("%(name)s has been restored.", name=record.display_name), "success")
@@ -261,10 +262,8 @@ def restore_person(code: str, person_id: int) -> Response:
 @login_required
 def merge_person(code: str, person_id: int) -> str | Response:
     """Merge a duplicate into this person: appointments move, history is kept."""
-    country = get_country_or_404(code, for_edit=True)
-    if not permissions.can_restore_records(current_user, country):
-        abort(403)
-    record = queries.get_person_or_404(country, person_id, for_edit=True)
+    country = load_country(code, can=permissions.can_restore_records)
+    record = load_person(country, person_id, can=permissions.can_view_person)
     form = MergeForm()
     _person_choices(form.other, country, exclude=record.id)
     if form.validate_on_submit():
@@ -286,12 +285,8 @@ def merge_person(code: str, person_id: int) -> str | Response:
 @login_required
 def personal_data(code: str, person_id: int) -> Response:
     """Everything held about one person, as JSON (a data subject's access request)."""
-    country = get_country_or_404(code, for_edit=True)
-    if not permissions.can_restore_records(current_user, country):
-        abort(403)
-    record = db.session.get(Person, person_id)
-    if record is None or record.country_id != country.id:
-        abort(404)
+    country = load_country(code, can=permissions.can_restore_records)
+    record = found(queries.person_in(country, person_id))
     response = jsonify(operations.personal_data(record))
     response.headers["Content-Disposition"] = f'attachment; filename="person-{record.id}.json"'
     return response
@@ -301,12 +296,8 @@ def personal_data(code: str, person_id: int) -> Response:
 @login_required
 def erase_person(code: str, person_id: int) -> str | Response:
     """Anonymise a person everywhere (the right to erasure); records and history stay whole."""
-    country = get_country_or_404(code, for_edit=True)
-    if not permissions.can_restore_records(current_user, country):
-        abort(403)
-    record = db.session.get(Person, person_id)
-    if record is None or record.country_id != country.id:
-        abort(404)
+    country = load_country(code, can=permissions.can_restore_records)
+    record = found(queries.person_in(country, person_id))
     form = DeleteForm()
     if form.validate_on_submit():
         operations.erase_person(record)
@@ -322,8 +313,8 @@ def erase_person(code: str, person_id: int) -> str | Response:
 @login_required
 def appoint(code: str, role_code: str) -> str | Response:
     """Appoint a person of the country to a role."""
-    country = get_country_or_404(code, for_edit=True)
-    role = queries.get_role_or_404(role_code)
+    country = load_country(code, can=permissions.can_edit_country)
+    role = found(queries.active_role(role_code))
     form = AppointForm()
     _person_choices(form.person, country)
     if not form.is_submitted() and request.args.get("person", "").isdigit():
@@ -382,14 +373,14 @@ def _appointment_page(country: Country, appointment: Appointment, **forms: Any) 
 @login_required
 def appointment(code: str, appointment_id: int) -> str:
     """Show an appointment, its lifecycle and its history."""
-    country = get_country_or_404(code)
-    record = queries.get_appointment_or_404(country, appointment_id)
+    country = load_country(code, can=permissions.can_view_country)
+    record = load_appointment(country, appointment_id, can=permissions.can_view_appointment)
     return _appointment_page(country, record)
 
 
 def _lifecycle_step(code: str, appointment_id: int, form_class: type, key: str, apply: Any) -> Any:
-    country = get_country_or_404(code, for_edit=True)
-    record = queries.get_appointment_or_404(country, appointment_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_country)
+    record = load_appointment(country, appointment_id, can=permissions.can_view_appointment)
     form = form_class()
     if form.validate_on_submit():
         try:
@@ -446,8 +437,8 @@ def end(code: str, appointment_id: int) -> Any:
 def confirm(code: str, appointment_id: int) -> Any:
     """Record that the holder is still current; the page (linked from reminders) asks first."""
     if request.method == "GET":
-        country = get_country_or_404(code, for_edit=True)
-        record = queries.get_appointment_or_404(country, appointment_id, for_edit=True)
+        country = load_country(code, can=permissions.can_edit_country)
+        record = load_appointment(country, appointment_id, can=permissions.can_view_appointment)
         return render_template(
             "focal_points/confirm.html",
             country=country,
@@ -482,8 +473,8 @@ def acknowledge(code: str, appointment_id: int) -> Response:
     """Acknowledge an officially notified designation (the Secretariat only)."""
     if not permissions.can_acknowledge(current_user):
         abort(403)
-    country = get_country_or_404(code)
-    record = queries.get_appointment_or_404(country, appointment_id)
+    country = load_country(code, can=permissions.can_view_country)
+    record = load_appointment(country, appointment_id, can=permissions.can_view_appointment)
     form = ActionForm()
     if form.validate_on_submit():
         try:
@@ -502,8 +493,8 @@ def acknowledge(code: str, appointment_id: int) -> Response:
 def replace(code: str, appointment_id: int) -> str | Response:
     """One step: a new holder, recorded already or entered here, replaces the current one from
     a date, with the new designation's status and letter."""
-    country = get_country_or_404(code, for_edit=True)
-    record = queries.get_appointment_or_404(country, appointment_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_country)
+    record = load_appointment(country, appointment_id, can=permissions.can_view_appointment)
     form = ReplaceForm()
     _person_choices(form.person, country, exclude=record.person_id)
     form.person.choices[1:1] = choices(  # type: ignore[index]
@@ -591,13 +582,13 @@ def _successor(
 @login_required
 def letter(code: str, appointment_id: int) -> Response:
     """Download the scanned designation letter (the country and the Secretariat only)."""
-    country = get_country_or_404(code)
+    country = load_country(code, can=permissions.can_view_country)
     if not (
         permissions.sees_all_countries(current_user)
         or permissions.belongs_to(current_user, country)
     ):
         abort(403)
-    record = queries.get_appointment_or_404(country, appointment_id)
+    record = load_appointment(country, appointment_id, can=permissions.can_view_appointment)
     path = operations.letter_path(record)
     if path is None or not path.exists():
         abort(404)
@@ -606,73 +597,4 @@ def letter(code: str, appointment_id: int) -> Response:
         mimetype="application/pdf",
         as_attachment=True,
         download_name=record.letter_filename or "letter.pdf",
-    )
-
-
-# Import ---------------------------------------------------------------------------------------
-
-
-def _importable_country(code: str) -> Country:
-    country = get_country_or_404(code)
-    if not permissions.can_import(current_user, country):
-        abort(403)
-    return country
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@login_required
-def import_contacts(code: str) -> str:
-    """Upload a contact list and preview, row by row, what importing it would do."""
-    country = _importable_country(code)
-    form = ImportForm()
-    planned: list[importing.PlannedRow] = []
-    token = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        data = upload.read(importing.MAX_IMPORT_BYTES + 1)
-        try:
-            planned = importing.plan_import(importing.read_contacts(data, upload.filename), country)
-        except importing.ImportFileError as error:
-            form.file.errors.append(str(error))
-        else:
-            token = uploads.keep(
-                data, user=current_user.id, country=country.iso2, filename=upload.filename
-            )
-    return render_template(
-        "focal_points/import.html",
-        country=country,
-        form=form,
-        planned=planned,
-        confirm_form=ConfirmImportForm(formdata=None, token=token),
-        token=token,
-        counts=None,
-    )
-
-
-@bp.post("/import/confirm")
-@login_required
-def confirm_import(code: str) -> str | Response:
-    """Apply a previewed import."""
-    country = _importable_country(code)
-    form = ConfirmImportForm()
-    kept = (
-        uploads.take(form.token.data or "", user=current_user.id, country=country.iso2)
-        if form.validate_on_submit()
-        else None
-    )
-    if kept is None:
-        flash(_("This preview has expired. Upload the file again."), "danger")
-        return redirect(url_for(".import_contacts", code=country.iso2))
-    data, meta = kept
-    planned = importing.plan_import(importing.read_contacts(data, meta["filename"]), country)
-    counts = importing.apply_import(planned)
-    uploads.discard(form.token.data)
-    return render_template(
-        "focal_points/import.html",
-        country=country,
-        form=ImportForm(formdata=None),
-        planned=planned,
-        confirm_form=None,
-        token=None,
-        counts=counts,
     )

@@ -6,9 +6,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
-from focalpoints.admin.forms import add_translation_fields
 from focalpoints.focal_points.forms import VersionedForm
-from focalpoints.forms import CheckboxListField
+from focalpoints.forms import CheckboxListField, add_translation_fields
 
 
 def year_field(label: object) -> IntegerField:

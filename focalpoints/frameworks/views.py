@@ -10,12 +10,11 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
-from focalpoints.admin.forms import fill_translations, translations_from
 from focalpoints.concurrency import StaleRecord
 from focalpoints.conventions.models import Convention
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale
-from focalpoints.forms import choices
+from focalpoints.forms import choices, fill_translations, translations_from
 from focalpoints.frameworks import operations
 from focalpoints.frameworks.forms import ElementForm, FrameworkForm
 from focalpoints.frameworks.models import Framework, FrameworkElement

@@ -14,9 +14,9 @@ from wtforms import SelectField
 
 from focalpoints import permissions
 from focalpoints.audit import record_event
-from focalpoints.countries.queries import get_country_or_404
+from focalpoints.countries.loading import load_country
 from focalpoints.extensions import db
-from focalpoints.focal_points import queries
+from focalpoints.focal_points.loading import load_appointment
 from focalpoints.focal_points.models import Appointment
 from focalpoints.forms import BaseForm
 from focalpoints.handover import operations
@@ -36,8 +36,8 @@ class MailForm(BaseForm):
 
 def _appointment(code: str, appointment_id: int) -> Appointment:
     """The appointment, for a user who may see its holder (404 and 403 as its page)."""
-    country = get_country_or_404(code)
-    return queries.get_appointment_or_404(country, appointment_id)
+    country = load_country(code, can=permissions.can_view_country)
+    return load_appointment(country, appointment_id, can=permissions.can_view_appointment)
 
 
 def _language() -> str:

@@ -12,9 +12,10 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
+from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
-from focalpoints.countries.queries import get_country_or_404
 from focalpoints.focal_points import queries
+from focalpoints.focal_points.loading import load_appointment
 from focalpoints.focal_points.models import Appointment
 from focalpoints.i18n import current_language
 from focalpoints.letters import operations
@@ -32,14 +33,6 @@ def _template_helpers(state: Any) -> None:
             secretariat, current_language()
         ),
     )
-
-
-def _letter_country(code: str) -> Country:
-    """The country, for a user who may draft its letters (its officials, the Secretariat)."""
-    country = get_country_or_404(code)
-    if not permissions.can_draft_letters(current_user, country):
-        abort(403)
-    return country
 
 
 def _requested_ids() -> list[int]:
@@ -84,30 +77,34 @@ def _send(country: Country, appointments: list[Appointment]) -> Response:
 @login_required
 def appointment_letter(code: str, appointment_id: int) -> Response:
     """Draft the designation letter for one appointment, in ``?language=`` (a Word file)."""
-    country = _letter_country(code)
-    return _send(country, [queries.get_appointment_or_404(country, appointment_id)])
+    country = load_country(code, can=permissions.can_draft_letters)
+    return _send(
+        country, [load_appointment(country, appointment_id, can=permissions.can_view_appointment)]
+    )
 
 
 @bp.get("/letters/letter.docx")
 @login_required
 def download(code: str) -> Response:
     """Draft one letter for several appointments (``?appointments=1,2``) to one Secretariat."""
-    country = _letter_country(code)
+    country = load_country(code, can=permissions.can_draft_letters)
     ids = _requested_ids()
     if not ids:
         abort(400)
-    return _send(country, [queries.get_appointment_or_404(country, i) for i in ids])
+    return _send(
+        country, [load_appointment(country, i, can=permissions.can_view_appointment) for i in ids]
+    )
 
 
 @bp.get("/letters/new")
 @login_required
 def new(code: str) -> str:
     """Choose the designations to put in one letter, Secretariat by Secretariat."""
-    country = _letter_country(code)
+    country = load_country(code, can=permissions.can_draft_letters)
     chosen = set(_requested_ids())
     groups: dict[str, list[Appointment]] = defaultdict(list)
     secretariats: dict[str, Secretariat] = {}
-    for person in queries.visible(queries.people_of(country)):
+    for person in queries.visible(queries.people_of(country), current_user):
         for appointment in person.appointments:
             if appointment.is_current or appointment.id in chosen:
                 secretariat = operations.letter_secretariat(appointment)

@@ -14,14 +14,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, NumberRange, Optional, Regexp
 
-from focalpoints.admin.forms import (
+from focalpoints.focal_points.forms import VersionedForm, text
+from focalpoints.forms import (
     CODE_PATTERN,
+    CheckboxListField,
     add_translation_fields,
+    choices,
     sort_order_field,
+    strip_filter,
+    text_length,
     upper_filter,
 )
-from focalpoints.focal_points.forms import VersionedForm, text
-from focalpoints.forms import CheckboxListField, choices, strip_filter, text_length
 from focalpoints.i18n import NATIVE_NAMES
 from focalpoints.meetings.labels import BODIES
 

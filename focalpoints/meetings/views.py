@@ -16,14 +16,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
-from focalpoints.admin.forms import fill_translations, translations_from
 from focalpoints.audit.models import AuditEntry
 from focalpoints.concurrency import StaleRecord
 from focalpoints.conventions.models import Convention
 from focalpoints.countries.queries import active_conventions, list_countries
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
-from focalpoints.forms import choices
+from focalpoints.forms import choices, fill_translations, translations_from
 from focalpoints.meetings import operations
 from focalpoints.meetings.forms import AgendaItemForm, IssueForm, MeetingForm
 from focalpoints.meetings.labels import body_label
@@ -91,7 +90,9 @@ def detail(meeting_id: int) -> str:
     country = current_user.country
     own: dict[int | None, list[Any]] = {}
     if country is not None:
-        for position in position_queries.readable_positions(country, meeting_id=meeting.id):
+        for position in position_queries.readable_positions(
+            country, current_user, meeting_id=meeting.id
+        ):
             own.setdefault(position.agenda_item_id, []).append(position)
     overview = permissions.sees_all_countries(current_user)
     counts = position_queries.meeting_counts(meeting) if overview else {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import abort
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -27,11 +26,11 @@ def nbsaps_of(country: Country) -> list[Nbsap]:
     )
 
 
-def get_nbsap_or_404(country: Country, nbsap_id: int) -> Nbsap:
-    """An NBSAP of ``country``, else 404."""
+def nbsap_of(country: Country, nbsap_id: int) -> Nbsap | None:
+    """An NBSAP of ``country`` not deleted, or None."""
     nbsap = db.session.get(Nbsap, nbsap_id)
     if nbsap is None or nbsap.country_id != country.id or nbsap.deleted_at is not None:
-        abort(404)
+        return None
     return nbsap
 
 
@@ -64,8 +63,9 @@ def targets_of(
     return list(db.session.scalars(query))
 
 
-def get_target_or_404(country: Country, target_id: int, deleted: bool = False) -> NationalTarget:
-    """A national target or measure of ``country`` with its links and notes, else 404."""
+def target_of(country: Country, target_id: int, deleted: bool = False) -> NationalTarget | None:
+    """A national target or measure of ``country`` with its links and notes, or None (a deleted
+    one only with ``deleted``, and then only a deleted one)."""
     target = db.session.scalar(
         select(NationalTarget)
         .where(NationalTarget.id == target_id, NationalTarget.country_id == country.id)
@@ -77,7 +77,7 @@ def get_target_or_404(country: Country, target_id: int, deleted: bool = False) -
         )
     )
     if target is None or target.is_deleted != deleted or target.nbsap.deleted_at is not None:
-        abort(404)
+        return None
     return target
 
 

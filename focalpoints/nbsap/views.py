@@ -10,9 +10,11 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
+from focalpoints.authorise import found
 from focalpoints.concurrency import StaleRecord
+from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
-from focalpoints.countries.queries import active_conventions, get_country_or_404
+from focalpoints.countries.queries import active_conventions
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
 from focalpoints.focal_points.forms import DeleteForm
@@ -48,23 +50,11 @@ def _template_helpers(state: Any) -> None:
     )
 
 
-def _country(code: str, for_edit: bool = False) -> Country:
-    country = get_country_or_404(code)
-    allowed = (
-        permissions.can_edit_nbsap(current_user, country)
-        if for_edit
-        else permissions.can_view_nbsap(current_user, country)
-    )
-    if not allowed:
-        abort(403)
-    return country
-
-
 @bp.get("")
 @login_required
 def index(code: str) -> str:
     """The country's NBSAPs and their national targets and measures."""
-    country = _country(code)
+    country = load_country(code, can=permissions.can_view_nbsap)
     targets = queries.targets_of(country)
     deleted = (
         queries.targets_of(country, deleted=True)
@@ -99,8 +89,8 @@ def _nbsap_form(nbsap: Nbsap | None) -> NbsapForm:
 @login_required
 def edit_nbsap(code: str, nbsap_id: int | None = None) -> str | Response:
     """Record the country's NBSAP (title, period, adoption, status, document) or change it."""
-    country = _country(code, for_edit=True)
-    nbsap = queries.get_nbsap_or_404(country, nbsap_id) if nbsap_id else None
+    country = load_country(code, can=permissions.can_edit_nbsap)
+    nbsap = found(queries.nbsap_of(country, nbsap_id)) if nbsap_id else None
     form = _nbsap_form(nbsap)
     if form.validate_on_submit():
         try:
@@ -130,8 +120,8 @@ def edit_nbsap(code: str, nbsap_id: int | None = None) -> str | Response:
 @login_required
 def document(code: str, nbsap_id: int) -> Response:
     """Download the NBSAP document, as an attachment."""
-    country = _country(code)
-    nbsap = queries.get_nbsap_or_404(country, nbsap_id)
+    country = load_country(code, can=permissions.can_view_nbsap)
+    nbsap = found(queries.nbsap_of(country, nbsap_id))
     path = operations.document_path(nbsap)
     if path is None or not path.exists():
         abort(404)
@@ -220,7 +210,7 @@ def _save_target(
 @login_required
 def new_target(code: str) -> str | Response:
     """Add a national target or a measure."""
-    country = _country(code, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_nbsap)
     return _save_target(country, queries.nbsaps_of(country), None)
 
 
@@ -228,8 +218,8 @@ def new_target(code: str) -> str | Response:
 @login_required
 def edit_target(code: str, target_id: int) -> str | Response:
     """Change a national target or measure; its title and description in one language at a time."""
-    country = _country(code, for_edit=True)
-    target = queries.get_target_or_404(country, target_id)
+    country = load_country(code, can=permissions.can_edit_nbsap)
+    target = found(queries.target_of(country, target_id))
     return _save_target(country, queries.nbsaps_of(country), target)
 
 
@@ -257,16 +247,16 @@ def _target_page(country: Country, target: NationalTarget, **forms: Any) -> str:
 @login_required
 def target(code: str, target_id: int) -> str:
     """Show a national target or measure: alignments, conventions, people, progress, history."""
-    country = _country(code)
-    return _target_page(country, queries.get_target_or_404(country, target_id))
+    country = load_country(code, can=permissions.can_view_nbsap)
+    return _target_page(country, found(queries.target_of(country, target_id)))
 
 
 @bp.post("/targets/<int:target_id>/delete")
 @login_required
 def delete_target(code: str, target_id: int) -> Response:
     """Remove a national target or measure; it can be restored."""
-    country = _country(code, for_edit=True)
-    record = queries.get_target_or_404(country, target_id)
+    country = load_country(code, can=permissions.can_edit_nbsap)
+    record = found(queries.target_of(country, target_id))
     if DeleteForm().validate_on_submit():
         operations.delete_target(record)
         flash(_("%(code)s has been deleted.", code=record.code), "success")
@@ -277,8 +267,8 @@ def delete_target(code: str, target_id: int) -> Response:
 @login_required
 def restore_target(code: str, target_id: int) -> Response:
     """Bring back a deleted national target or measure."""
-    country = _country(code, for_edit=True)
-    record = queries.get_target_or_404(country, target_id, deleted=True)
+    country = load_country(code, can=permissions.can_edit_nbsap)
+    record = found(queries.target_of(country, target_id, deleted=True))
     if DeleteForm().validate_on_submit():
         try:
             operations.restore_target(record)
@@ -294,8 +284,8 @@ def restore_target(code: str, target_id: int) -> Response:
 def align(code: str, target_id: int) -> str | Response:
     """Link the target to one or several global targets with a degree of alignment (or change
     the degree)."""
-    country = _country(code, for_edit=True)
-    record = queries.get_target_or_404(country, target_id)
+    country = load_country(code, can=permissions.can_edit_nbsap)
+    record = found(queries.target_of(country, target_id))
     form = AlignmentForm()
     form.element.choices = [
         (str(e.id), e.code) for _f, elements in queries.element_choices() for e in elements
@@ -319,8 +309,8 @@ def align(code: str, target_id: int) -> str | Response:
 @login_required
 def unalign(code: str, target_id: int, alignment_id: int) -> Response:
     """Remove a link to a global target."""
-    country = _country(code, for_edit=True)
-    record = queries.get_target_or_404(country, target_id)
+    country = load_country(code, can=permissions.can_edit_nbsap)
+    record = found(queries.target_of(country, target_id))
     alignment = next((a for a in record.alignments if a.id == alignment_id), None)
     if alignment is None:
         abort(404)
@@ -334,8 +324,8 @@ def unalign(code: str, target_id: int, alignment_id: int) -> Response:
 @login_required
 def add_note(code: str, target_id: int) -> str | Response:
     """Add a dated progress note."""
-    country = _country(code, for_edit=True)
-    record = queries.get_target_or_404(country, target_id)
+    country = load_country(code, can=permissions.can_edit_nbsap)
+    record = found(queries.target_of(country, target_id))
     form = NoteForm()
     if form.validate_on_submit():
         try:
@@ -352,7 +342,7 @@ def add_note(code: str, target_id: int) -> str | Response:
 @login_required
 def matrix(code: str) -> str:
     """National targets against a framework's global targets, and what no target covers."""
-    country = _country(code)
+    country = load_country(code, can=permissions.can_view_nbsap)
     frameworks = queries.active_frameworks()
     if not frameworks:
         abort(404)

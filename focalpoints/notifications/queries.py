@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g
-from flask_login import current_user
 from sqlalchemy import bindparam, func, or_, select
 
 from focalpoints.auth.models import User
@@ -55,15 +53,6 @@ _UNREAD = (
 _UNREAD_OWN_COUNTRY = _UNREAD.where(
     or_(Notice.country_id.is_(None), Notice.country_id == bindparam("country_id"))
 )
-
-
-def unread_notices() -> int:
-    """How many notices the logged-in user has not read (one query per request at most)."""
-    if not current_user.is_authenticated:
-        return 0
-    if "unread_notices" not in g:
-        g.unread_notices = unread_count(current_user._get_current_object())
-    return g.unread_notices
 
 
 def unread_count(user: User) -> int:

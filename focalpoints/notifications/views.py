@@ -13,13 +13,14 @@ from focalpoints.forms import BaseForm
 from focalpoints.notifications import operations, queries
 from focalpoints.notifications.forms import preferences_form
 from focalpoints.notifications.models import Delivery
+from focalpoints.notifications.unread import unread_notices
 
 bp = Blueprint("notifications", __name__)
 
 
 @bp.app_context_processor
 def _navigation_count() -> dict[str, Any]:
-    return {"unread_notices": queries.unread_notices}
+    return {"unread_notices": unread_notices}
 
 
 @bp.get("/notices")

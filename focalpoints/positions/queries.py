@@ -1,7 +1,8 @@
-"""Loading positions for pages, authorised and in a fixed number of queries.
+"""Loading positions for pages, in a fixed number of queries.
 
-Positions are private to their country: every function here filters by what the current user
-may read, except ``shared_positions``, which only ever returns what a country has shared.
+Positions are private to their country: every function here that lists them filters by what
+the reader it is given may read, except ``shared_positions``, which only ever returns what a
+country has shared.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from flask import abort
-from flask_login import current_user
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -18,21 +17,10 @@ from focalpoints import permissions
 from focalpoints.audit.models import AuditEntry
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country
-from focalpoints.countries.queries import get_country_or_404
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Appointment, Person, Status
 from focalpoints.meetings.models import AgendaItem, Meeting
 from focalpoints.positions.models import Consultation, Position, PositionVersion
-
-
-def positions_country_or_404(code: str, for_edit: bool = False) -> Country:
-    """The country whose positions are asked for: 404 unknown, 403 for other countries."""
-    country = get_country_or_404(code, for_edit=for_edit)
-    if not permissions.can_read_positions(current_user, country):
-        abort(403)
-    if for_edit and not permissions.can_edit_positions(current_user, country):
-        abort(403)
-    return country
 
 
 def _with_context(query: Select) -> Select:
@@ -44,10 +32,9 @@ def _with_context(query: Select) -> Select:
     )
 
 
-def get_position_or_404(
-    country: Country, position_id: int, for_edit: bool = False, deleted: bool = False
-) -> Position:
-    """A position of ``country`` the user may read; 404 otherwise (its existence stays private)."""
+def position_of(country: Country, position_id: int, deleted: bool = False) -> Position | None:
+    """A position of ``country`` with its consultations and versions, or None (a deleted one
+    only with ``deleted``, and then only a deleted one)."""
     position = db.session.scalar(
         _with_context(
             select(Position).where(Position.id == position_id, Position.country_id == country.id)
@@ -60,18 +47,12 @@ def get_position_or_404(
             selectinload(Position.versions),
         )
     )
-    if position is None or position.is_deleted != deleted:
-        abort(404)
-    if for_edit and not permissions.can_edit_positions(current_user, country):
-        abort(403)
-    if not permissions.can_read_position(current_user, position):
-        abort(404)
-    return position
+    return position if position is not None and position.is_deleted == deleted else None
 
 
-def _readable(query: Select, country: Country) -> Select:
+def _readable(query: Select, country: Country, reader: Any) -> Select:
     query = query.where(Position.country_id == country.id, Position.deleted_at.is_(None))
-    if not permissions.sees_private_positions(current_user, country):
+    if not permissions.sees_private_positions(reader, country):
         query = query.where(Position.shared.is_(True))
     return query
 
@@ -86,12 +67,13 @@ def on_issue(query: Select, issue_id: int) -> Select:
 
 def readable_positions(
     country: Country,
+    reader: Any,
     meeting_id: int | None = None,
     issue_id: int | None = None,
     status: str | None = None,
 ) -> list[Position]:
-    """The country's positions the user may read, newest meeting first (one query)."""
-    query = _with_context(_readable(select(Position), country))
+    """The country's positions ``reader`` may read, newest meeting first (one query)."""
+    query = _with_context(_readable(select(Position), country, reader))
     if meeting_id is not None:
         query = query.where(Position.meeting_id == meeting_id)
     if issue_id is not None:
@@ -206,10 +188,10 @@ def shared_positions(country: Country, convention: Convention, **filters: Any) -
     return list(db.session.scalars(query.order_by(Meeting.start_date, Position.id)).unique())
 
 
-def visible_versions(position: Position) -> list[PositionVersion]:
-    """The versions the user may read: all for the country, the shared ones for the Secretariat
-    (drafts written before sharing stay with the country)."""
-    if permissions.sees_private_positions(current_user, position.country):
+def visible_versions(position: Position, reader: Any) -> list[PositionVersion]:
+    """The versions ``reader`` may read: all for the country, the shared ones for the
+    Secretariat (drafts written before sharing stay with the country)."""
+    if permissions.sees_private_positions(reader, position.country):
         return list(position.versions)
     return [v for v in position.versions if v.shared]
 

@@ -1,14 +1,15 @@
 """Pages of a country's positions: list, record, translate, share, consult, versions, coherence.
 
-Positions are negotiating positions: every page loads its country through
-``positions_country_or_404`` (other countries' officials get 403) and each position through
-``get_position_or_404`` (404 for the Secretariat until the country shares it).
+Positions are negotiating positions: every page loads its country through ``load_country``
+with ``can_read_positions`` or ``can_edit_positions`` (other countries' officials get 403) and
+each position through ``load_position`` (404 for the Secretariat until the country shares it).
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -24,7 +25,9 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from focalpoints import permissions
+from focalpoints.authorise import granted
 from focalpoints.concurrency import StaleRecord
+from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
@@ -48,6 +51,18 @@ from focalpoints.positions.models import Position, PositionStatus
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("positions", __name__, url_prefix="/countries/<code>/positions")
+
+
+def load_position(
+    country: Country,
+    position_id: int,
+    *,
+    can: Callable[[Any, Position], bool],
+    deleted: bool = False,
+) -> Position:
+    """A position of ``country`` (a deleted one with ``deleted``) if the user ``can`` act on
+    it: 404 otherwise, so that its existence stays private."""
+    return granted(queries.position_of(country, position_id, deleted=deleted), can, refused=404)
 
 
 @bp.record_once
@@ -112,7 +127,7 @@ def _catalogue() -> tuple[list[Meeting], list[Issue]]:
 def index(code: str) -> str:
     """The country's positions, filtered by meeting, issue or status; the Secretariat reads
     those shared and counts of the rest."""
-    country = queries.positions_country_or_404(code)
+    country = load_country(code, can=permissions.can_read_positions)
     meetings, issues = _catalogue()
     meeting_id, issue_id = _int_arg("meeting"), _int_arg("issue")
     status = request.args.get("status", "")
@@ -122,7 +137,9 @@ def index(code: str) -> str:
     return render_template(
         "positions/index.html",
         country=country,
-        positions=queries.readable_positions(country, meeting_id, issue_id, status or None),
+        positions=queries.readable_positions(
+            country, current_user, meeting_id, issue_id, status or None
+        ),
         meetings=meetings,
         issues=issues,
         filters={"meeting": meeting_id, "issue": issue_id, "status": status},
@@ -275,7 +292,7 @@ def _values(country: Country, form: PositionForm) -> operations.PositionValues:
 @login_required
 def new(code: str) -> str | Response:
     """Record a position for a meeting, on an agenda item or a cross-cutting issue."""
-    country = queries.positions_country_or_404(code, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_positions)
     form = _position_form(country, None)
     if form.validate_on_submit():
         try:
@@ -299,8 +316,8 @@ def new(code: str) -> str | Response:
 @login_required
 def edit(code: str, position_id: int) -> str | Response:
     """Edit a position, or add or correct one of its language versions; a version is kept."""
-    country = queries.positions_country_or_404(code, for_edit=True)
-    position = queries.get_position_or_404(country, position_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_positions)
+    position = load_position(country, position_id, can=permissions.can_read_position)
     form = _position_form(country, position)
     if form.validate_on_submit():
         try:
@@ -331,14 +348,14 @@ def edit(code: str, position_id: int) -> str | Response:
 def detail(code: str, position_id: int) -> str:
     """A position in the reader's language where there is a version in it, its consultation
     and its versions."""
-    country = queries.positions_country_or_404(code)
-    position = queries.get_position_or_404(country, position_id)
+    country = load_country(code, can=permissions.can_read_positions)
+    position = load_position(country, position_id, can=permissions.can_read_position)
     private = permissions.sees_private_positions(current_user, country)
     return render_template(
         "positions/detail.html",
         country=country,
         position=position,
-        versions=queries.visible_versions(position),
+        versions=queries.visible_versions(position, current_user),
         answers=Counter(c.answer or "" for c in position.standing_consultations),
         history=queries.history(position) if private else [],
         reader=current_language(),
@@ -351,9 +368,11 @@ def detail(code: str, position_id: int) -> str:
 @login_required
 def version(code: str, position_id: int, number: int) -> str:
     """One saved version of a position, as it stood then."""
-    country = queries.positions_country_or_404(code)
-    position = queries.get_position_or_404(country, position_id)
-    kept = next((v for v in queries.visible_versions(position) if v.number == number), None)
+    country = load_country(code, can=permissions.can_read_positions)
+    position = load_position(country, position_id, can=permissions.can_read_position)
+    kept = next(
+        (v for v in queries.visible_versions(position, current_user) if v.number == number), None
+    )
     if kept is None:
         abort(404)
     return render_template(
@@ -369,8 +388,10 @@ def version(code: str, position_id: int, number: int) -> str:
 
 
 def _act(code: str, position_id: int, apply: Any, message: str, deleted: bool = False) -> Response:
-    country = queries.positions_country_or_404(code, for_edit=True)
-    position = queries.get_position_or_404(country, position_id, for_edit=True, deleted=deleted)
+    country = load_country(code, can=permissions.can_edit_positions)
+    position = load_position(
+        country, position_id, can=permissions.can_read_position, deleted=deleted
+    )
     form = ActionForm() if not deleted else DeleteForm()
     if form.validate_on_submit():
         try:
@@ -416,9 +437,7 @@ def delete(code: str, position_id: int) -> Response:
 @login_required
 def restore(code: str, position_id: int) -> Response:
     """Bring back a deleted position."""
-    country = queries.positions_country_or_404(code, for_edit=True)
-    if not permissions.can_restore_records(current_user, country):
-        abort(403)
+    load_country(code, can=permissions.can_restore_records)
     return _act(
         code,
         position_id,
@@ -443,8 +462,8 @@ def _consultee_label(person: Person) -> str:
 @login_required
 def consult(code: str, position_id: int) -> str | Response:
     """Ask focal points of the country for their view of the position."""
-    country = queries.positions_country_or_404(code, for_edit=True)
-    position = queries.get_position_or_404(country, position_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_positions)
+    position = load_position(country, position_id, can=permissions.can_read_position)
     form = ConsultForm()
     people = queries.consultable_people(country)
     form.people.choices = choices((p.id, _consultee_label(p)) for p in people)
@@ -510,8 +529,8 @@ def _mail_links(consultation_ids: list[int]) -> None:
 @login_required
 def answer(code: str, position_id: int, consultation_id: int) -> str | Response:
     """Record a consulted focal point's answer on their behalf."""
-    country = queries.positions_country_or_404(code, for_edit=True)
-    position = queries.get_position_or_404(country, position_id, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_positions)
+    position = load_position(country, position_id, can=permissions.can_read_position)
     consultation = next((c for c in position.consultations if c.id == consultation_id), None)
     if consultation is None:
         abort(404)
@@ -558,9 +577,7 @@ def answer(code: str, position_id: int, consultation_id: int) -> str | Response:
 def coherence(code: str) -> str:
     """One issue across every convention's meetings, side by side, with what does not hold
     together flagged (the country's own view)."""
-    country = queries.positions_country_or_404(code)
-    if not permissions.sees_private_positions(current_user, country):
-        abort(403)
+    country = load_country(code, can=permissions.sees_private_positions)
     _, issues = _catalogue()
     issue_id = _int_arg("issue")
     issue = next((i for i in issues if i.id == issue_id), issues[0] if issues else None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -53,21 +54,13 @@ def load_file(name: str) -> tuple[dict[str, Any], str]:
     return json.loads(raw), hashlib.sha256(raw).hexdigest()
 
 
-def apply_all(force: bool = False) -> list[ApplyReport]:
-    """Apply, in one transaction, every reference data file that changed since last applied."""
-    from focalpoints.frameworks.operations import apply_frameworks
-    from focalpoints.meetings.reference import apply_issues, apply_meetings
-    from focalpoints.reporting.operations import apply_deadlines
+# Applies one data file: its content, and the report to count what it did in.
+Applier = Callable[[dict[str, Any], ApplyReport], None]
 
-    appliers = {
-        "countries": _apply_countries,
-        "conventions": _apply_conventions,
-        "memberships": _apply_memberships,
-        "frameworks": apply_frameworks,
-        "reporting": apply_deadlines,
-        "issues": apply_issues,
-        "meetings": apply_meetings,
-    }
+
+def apply_datasets(appliers: Mapping[str, Applier], force: bool = False) -> list[ApplyReport]:
+    """Apply, in one transaction, every reference data file that changed since last applied,
+    each with its applier (the features own theirs: :mod:`focalpoints.initialise` names them)."""
     reports = []
     for name in DATASETS:
         data, digest = load_file(name)
@@ -105,7 +98,8 @@ def assign(obj: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-def _apply_countries(data: dict[str, Any], report: ApplyReport) -> None:
+def apply_countries(data: dict[str, Any], report: ApplyReport) -> None:
+    """Apply the countries: their codes, names and regions."""
     existing = {c.iso2: c for c in db.session.scalars(select(Country))}
     for entry in data["countries"]:
         values = {
@@ -127,7 +121,7 @@ def _apply_countries(data: dict[str, Any], report: ApplyReport) -> None:
             report.updated += 1
 
 
-def _apply_conventions(data: dict[str, Any], report: ApplyReport) -> None:
+def apply_conventions(data: dict[str, Any], report: ApplyReport) -> None:
     """Apply the instruments (conventions first, then those under them) and their roles.
 
     A role listed under another instrument than before moves there, with its appointments.
@@ -176,7 +170,7 @@ def _optional_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _apply_memberships(data: dict[str, Any], report: ApplyReport) -> None:
+def apply_memberships(data: dict[str, Any], report: ApplyReport) -> None:
     """Apply each instrument's list of Parties or signatories, with its sources.
 
     Within a country and instrument that the file speaks for, its periods replace ours.

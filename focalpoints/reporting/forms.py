@@ -6,9 +6,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
-from focalpoints.admin.forms import CODE_PATTERN, add_translation_fields, upper_filter
 from focalpoints.focal_points.forms import VersionedForm
-from focalpoints.forms import choices, text_length
+from focalpoints.forms import (
+    CODE_PATTERN,
+    add_translation_fields,
+    choices,
+    text_length,
+    upper_filter,
+)
 from focalpoints.nbsap.forms import long_text
 from focalpoints.nbsap.labels import REPORT_STATES
 

@@ -13,21 +13,20 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
-from focalpoints.admin.forms import fill_translations, translations_from
 from focalpoints.concurrency import StaleRecord
 from focalpoints.conventions.models import Convention
-from focalpoints.countries.models import Country
-from focalpoints.countries.queries import active_conventions, get_country_or_404
+from focalpoints.countries.loading import load_country
+from focalpoints.countries.queries import active_conventions
 from focalpoints.documents import XLSX
 from focalpoints.exports.formats import file_chunks
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale
-from focalpoints.forms import choices
+from focalpoints.forms import choices, fill_translations, translations_from
 from focalpoints.reporting import operations, pack, queries
 from focalpoints.reporting.forms import DeadlineForm, ReportStatusForm
 from focalpoints.reporting.models import ReportDeadline, ReportState, ReportStatus
@@ -80,18 +79,11 @@ def edit_deadline(deadline_id: int | None = None) -> str | Response:
     return render_template("reporting/deadline_form.html", form=form, deadline=deadline)
 
 
-def _viewable_country(code: str) -> Country:
-    country = get_country_or_404(code)
-    if not permissions.can_view_report_statuses(current_user, country):
-        abort(403)
-    return country
-
-
 @bp.get("/countries/<code>/reporting")
 @login_required
 def calendar(code: str) -> str:
     """The country's reporting calendar: each deadline with its status, overdue ones flagged."""
-    country = _viewable_country(code)
+    country = load_country(code, can=permissions.can_view_report_statuses)
     return render_template(
         "reporting/calendar.html",
         country=country,
@@ -104,7 +96,7 @@ def calendar(code: str) -> str:
 @login_required
 def set_status(code: str, deadline_id: int) -> str | Response:
     """Record where the country stands on one report (its coordinators and editors)."""
-    country = get_country_or_404(code, for_edit=True)
+    country = load_country(code, can=permissions.can_edit_country)
     deadline = db.get_or_404(ReportDeadline, deadline_id)
     status = db.session.scalar(
         select(ReportStatus).where(
@@ -140,7 +132,7 @@ def set_status(code: str, deadline_id: int) -> str | Response:
 
 
 def _pack(code: str, convention_code: str) -> pack.Pack:
-    country = _viewable_country(code)
+    country = load_country(code, can=permissions.can_view_report_statuses)
     convention = db.session.scalar(
         select(Convention).where(Convention.code == convention_code.upper()[:20])
     )

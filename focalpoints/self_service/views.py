@@ -28,7 +28,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
-from focalpoints.countries.queries import get_country_or_404, list_countries
+from focalpoints.countries.loading import load_country
+from focalpoints.countries.queries import list_countries
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db, limiter
 from focalpoints.forms import choices
@@ -220,19 +221,12 @@ def _consultation_page(link: PersonLink, now: Any) -> str | Response:
 # The coordinators' page -----------------------------------------------------------------------
 
 
-def _reviewable_country(code: str) -> Any:
-    country = get_country_or_404(code, for_edit=True)
-    if not permissions.can_review_changes(current_user, country):
-        abort(403)
-    return country
-
-
 @bp.get("/countries/<code>/proposed-changes")
 @login_required
 def changes(code: str) -> str:
     """Changes focal points proposed to their records, to approve or reject; who was asked to
     confirm their record, when, and what they answered."""
-    country = _reviewable_country(code)
+    country = load_country(code, can=permissions.can_review_changes)
     return render_template(
         "self_service/changes.html",
         country=country,
@@ -245,7 +239,7 @@ def changes(code: str) -> str:
 
 
 def _decide(code: str, change_id: int, approve: bool) -> Response:
-    country = _reviewable_country(code)
+    country = load_country(code, can=permissions.can_review_changes)
     change = db.session.get(PendingChange, change_id)
     if change is None or change.country_id != country.id:
         abort(404)

@@ -30,7 +30,7 @@ from focalpoints.auth import operations as auth
 from focalpoints.auth.loading import SECOND_FACTOR_KEY
 from focalpoints.auth.models import User
 from focalpoints.auth.passwords import verify_password
-from focalpoints.countries.queries import get_country_or_404
+from focalpoints.countries.loading import load_country
 from focalpoints.extensions import db, limiter
 from focalpoints.two_factor import gate, operations, passkeys
 from focalpoints.two_factor.forms import (
@@ -365,7 +365,7 @@ def reset(user_id: int) -> Response:
 @permissions.require(permissions.is_admin)
 def requirement(code: str) -> str | Response:
     """Require two-step verification of a country's national users, or stop requiring it."""
-    country = get_country_or_404(code)
+    country = load_country(code, can=permissions.can_view_country)
     form = RequirementForm(data={"required": country.two_factor_required})
     if form.validate_on_submit():
         country.two_factor_required = bool(form.required.data)

@@ -1,4 +1,4 @@
-"""Loading working groups for pages, authorised and in a fixed number of queries."""
+"""Loading working groups for pages, in a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import abort
-from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from focalpoints import permissions
 from focalpoints.audit.models import AuditEntry
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country
@@ -33,24 +30,13 @@ from focalpoints.working_groups.operations import national_focal_points
 HISTORY_LIMIT = 300
 
 
-def _authorise(country: Country, for_edit: bool) -> None:
-    if not permissions.can_view_working_group(current_user, country):
-        abort(403)
-    if for_edit and not permissions.can_edit_country(current_user, country):
-        abort(403)
-
-
-def get_group_or_404(country: Country, group_id: int, for_edit: bool = False) -> WorkingGroup:
-    """A working group of ``country`` the user may see (and change, with ``for_edit``)."""
-    _authorise(country, for_edit)
-    group = db.session.scalar(
+def group_of(country: Country, group_id: int) -> WorkingGroup | None:
+    """A working group of ``country``, or None."""
+    return db.session.scalar(
         select(WorkingGroup)
         .where(WorkingGroup.id == group_id, WorkingGroup.country_id == country.id)
         .options(joinedload(WorkingGroup.secretariat_contact))
     )
-    if group is None:
-        abort(404)
-    return group
 
 
 def groups_of(country: Country) -> list[WorkingGroup]:
@@ -64,17 +50,34 @@ def groups_of(country: Country) -> list[WorkingGroup]:
     )
 
 
-def get_meeting_or_404(country: Country, meeting_id: int, for_edit: bool = False) -> GroupMeeting:
-    """A meeting of one of the country's groups (removed ones only for those who edit)."""
-    _authorise(country, for_edit)
+def meeting_of(country: Country, meeting_id: int, removed: bool = False) -> GroupMeeting | None:
+    """A meeting of one of the country's groups, or None (a removed one only with ``removed``)."""
     meeting = db.session.scalar(
         select(GroupMeeting)
         .where(GroupMeeting.id == meeting_id, GroupMeeting.country_id == country.id)
         .options(joinedload(GroupMeeting.group))
     )
-    if meeting is None or (meeting.deleted_at is not None and not for_edit):
-        abort(404)
+    if meeting is None or (meeting.deleted_at is not None and not removed):
+        return None
     return meeting
+
+
+def member_of(country: Country, member_id: int) -> GroupMember | None:
+    """A member of one of the country's groups, or None."""
+    member = db.session.get(GroupMember, member_id)
+    return member if member is not None and member.country_id == country.id else None
+
+
+def action_of(country: Country, action_id: int) -> ActionItem | None:
+    """An action of one of the country's groups, or None."""
+    action = db.session.get(ActionItem, action_id)
+    return action if action is not None and action.country_id == country.id else None
+
+
+def document_of(country: Country, document_id: int) -> Document | None:
+    """A document of one of the country's groups, or None."""
+    document = db.session.get(Document, document_id)
+    return document if document is not None and document.country_id == country.id else None
 
 
 @dataclass
