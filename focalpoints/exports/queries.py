@@ -60,29 +60,37 @@ def statement(
         order = (country_rank, Person.family_name, Person.id, instrument_rank, Role.sort_order)
     else:
         order = (country_rank, instrument_rank, Role.sort_order, Person.family_name, Person.id)
-    query = (
-        select(
-            Appointment.id.label("appointment_id"),
-            Appointment.status,
-            Appointment.is_primary,
-            Appointment.start_date,
-            Appointment.end_date,
-            Appointment.last_confirmed_on,
-            Person.id.label("person_id"),
-            Person.kind,
-            *(getattr(Person, c) for c in PERSON_COLUMNS),
-            Role.code.label("role_code"),
-            Role.names.label("role_names"),
-            Convention.code.label("convention_code"),
-            Country.iso2.label("country_code"),
-        )
-        .join(Person, Appointment.person_id == Person.id)
-        .join(Role, Appointment.role_id == Role.id)
-        .join(Convention, Role.convention_id == Convention.id)
-        .join(Country, Appointment.country_id == Country.id)
-        .where(Person.deleted_at.is_(None))
-        .order_by(*order, Role.code, Appointment.id)
+    return _filtered(_CONTACT_ROWS.order_by(*order, Role.code, Appointment.id), filters, user)
+
+
+# The contact table's columns, from an appointment and what it refers to: built once.
+_CONTACT_ROWS = (
+    select(
+        Appointment.id.label("appointment_id"),
+        Appointment.status,
+        Appointment.is_primary,
+        Appointment.start_date,
+        Appointment.end_date,
+        Appointment.last_confirmed_on,
+        Person.id.label("person_id"),
+        Person.kind,
+        *(getattr(Person, c) for c in PERSON_COLUMNS),
+        Role.code.label("role_code"),
+        Role.names.label("role_names"),
+        Convention.code.label("convention_code"),
+        Country.iso2.label("country_code"),
     )
+    .join(Person, Appointment.person_id == Person.id)
+    .join(Role, Appointment.role_id == Role.id)
+    .join(Convention, Role.convention_id == Convention.id)
+    .join(Country, Appointment.country_id == Country.id)
+    .where(Person.deleted_at.is_(None))
+)
+
+
+def _filtered(query: Any, filters: ContactFilters, user: Any) -> Any:
+    """``query`` (over appointments, people, roles, conventions and countries) narrowed to the
+    rows the filters give and ``user`` may read."""
     if filters.convention:
         query = query.where(Convention.code == filters.convention)
     if filters.role:
@@ -105,6 +113,40 @@ def statement(
             func.coalesce(Appointment.last_confirmed_on, Appointment.start_date) < limit
         )
     return query
+
+
+def contact_people(filters: ContactFilters, user: Any) -> Any:
+    """The ids of the people (or institutions) with at least one row the filters give, in id
+    order: a walk along the people's primary key that stops at the page's end (keyset
+    pagination), whatever the number of contacts."""
+    match = _filtered(
+        select(Appointment.id)
+        .join(Role, Appointment.role_id == Role.id)
+        .join(Convention, Role.convention_id == Convention.id)
+        .join(Country, Appointment.country_id == Country.id)
+        .where(Appointment.person_id == Person.id),
+        filters,
+        user,
+    )
+    return (
+        select(Person.id)
+        .where(Person.deleted_at.is_(None), match.exists())
+        .order_by(Person.id)
+        .correlate(None)
+    )
+
+
+def rows_of_people(filters: ContactFilters, user: Any, people: Any) -> Any:
+    """The filtered contact rows of the people ``people`` (ids, or a query of ids) selects,
+    each person's rows together in id order, then by instrument and role."""
+    _country_rank, instrument_rank = _ranks(None)
+    return _filtered(
+        _CONTACT_ROWS.where(Person.id.in_(people)).order_by(
+            Person.id, instrument_rank, Role.sort_order, Role.code, Appointment.id
+        ),
+        filters,
+        user,
+    )
 
 
 def contact_rows(
