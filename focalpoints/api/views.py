@@ -24,7 +24,7 @@ from focalpoints.countries.labels import MEA_REGIONS
 from focalpoints.countries.queries import active_conventions, list_countries
 from focalpoints.coverage.queries import coverage
 from focalpoints.exports.filters import ContactFilters, FilterError, parse_filters
-from focalpoints.exports.queries import contact_people, contact_rows, rows_of_people
+from focalpoints.exports.queries import contact_people, feed_rows
 from focalpoints.extensions import csrf, db, limiter
 from focalpoints.focal_points.importing import TREATIES
 from focalpoints.focal_points.models import Person
@@ -212,10 +212,9 @@ def focal_points() -> Response:
     if page is not None:
         people = people.offset((page - 1) * per_page)
     # One more than the page holds: whether there is a next page, in the same query.
-    rows = rows_of_people(filters, user, people.limit(per_page + 1))
-    page_rows = contact_rows(filters, user, current_language(), query=rows)
+    rows = feed_rows(filters, user, people.limit(per_page + 1), current_language())
     treaties = {code: treaty for treaty, code in reversed(list(TREATIES.items()))}
-    items = serializers.contacts(page_rows, treaties)
+    items = serializers.contacts(rows, treaties)
     following = None
     if len(items) > per_page:
         items = items[:per_page]
