@@ -102,7 +102,8 @@ def _list(item: dict[str, Any], paged: bool = True, cursor: bool = False) -> dic
         properties |= {
             "page": {
                 "type": ["integer", "null"],
-                "description": "the page number asked for (deprecated), else null",
+                "description": "the page's number: 1 for the first, or the one asked for "
+                "(deprecated); null for a page reached by cursor",
             },
             "next": {
                 "type": ["string", "null"],

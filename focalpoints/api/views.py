@@ -230,7 +230,8 @@ def focal_points() -> Response:
         per_page=per_page,
         total=total,
         pages=(total + per_page - 1) // per_page,
-        page=page if after is None else None,
+        # The page's number when known (the first, or one asked for by number); by cursor, null.
+        page=(page or 1) if after is None else None,
         next=following,
     )
     if following:
