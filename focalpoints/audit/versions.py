@@ -7,8 +7,9 @@ the order of their names, so that two writers never wait for each other's counte
 opposite orders. The counter row stays locked until the commit: writers of one scope commit one
 after the other (SQLite serialises every writer anyway), and a version read after a commit is
 never lower than one read before it. ORM bulk statements (``session.execute(insert(Person),
-rows)``) are noted too. Writes through a bare connection bypass both the audit log and the
-versions; none of them touches a scope.
+rows)``) are noted too. Writes through a bare connection (``db.engine.begin()``) bypass both
+the audit log and the versions: the only one to a versioned table marks people's refused
+addresses, which no versioned cache shows.
 
 Unlike a count of audit rows, a counter does not go back when the audit log is pruned.
 """
