@@ -88,9 +88,10 @@ MAIL_DEFAULT_SENDER = "focalpoints <no-reply@localhost>"
 # Appointments not confirmed for this many days are shown as stale.
 STALE_AFTER_DAYS = 365
 
-# Rendered parts of pages kept per worker process (focalpoints/fragments.py), in characters of
-# HTML; the least recently used go first. 0 turns the cache off.
-FRAGMENT_CACHE_CHARS = 32_000_000
+# Rendered parts of pages kept per worker process (focalpoints/fragments.py), in bytes of memory
+# (a page with Arabic or Chinese in it takes two or four per character); the least recently
+# used go first. 0 turns the cache off.
+FRAGMENT_CACHE_BYTES = 64_000_000
 
 # Calendar applications may keep a calendar link's file this long (seconds) before fetching again.
 CALENDAR_FEED_MAX_AGE = 3600

@@ -9,6 +9,7 @@ worker's write is seen as soon as the records read for the key show it.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Hashable, Mapping
 from threading import Lock
 from typing import Any
@@ -38,12 +39,19 @@ class _Key:
         return isinstance(other, _Key) and self._hash == other._hash and self.parts == other.parts
 
 
+def size_in_memory(html: str) -> int:
+    """The bytes a string takes in memory: one to four per character, the widest character
+    deciding for the whole string (PEP 393), so a page with Arabic or Chinese in it (the
+    language switcher) takes two or four bytes for each of its characters."""
+    return sys.getsizeof(html)
+
+
 class FragmentCache:
-    """Rendered HTML, at most ``chars`` characters of it, least recently used out first;
+    """Rendered HTML, at most ``size`` bytes of it in memory, least recently used out first;
     safe across threads."""
 
-    def __init__(self, chars: int) -> None:
-        self._entries: LRUCache[Hashable, Markup] = LRUCache(maxsize=chars, getsizeof=len)
+    def __init__(self, size: int) -> None:
+        self._entries: LRUCache[Hashable, Markup] = LRUCache(maxsize=size, getsizeof=size_in_memory)
         self._lock = Lock()
         self.hits = 0
         self.misses = 0
@@ -58,7 +66,7 @@ class FragmentCache:
             return found
 
     def put(self, key: Hashable, html: Markup) -> None:
-        if len(html) > self._entries.maxsize:
+        if size_in_memory(html) > self._entries.maxsize:
             return  # larger than the whole cache
         with self._lock:
             self._entries[key] = html
@@ -67,8 +75,8 @@ class FragmentCache:
         return len(self._entries)
 
     @property
-    def chars(self) -> int:
-        """How many characters of HTML it holds."""
+    def size(self) -> int:
+        """How many bytes of memory its HTML takes."""
         return self._entries.currsize
 
     def clear(self) -> None:
@@ -77,9 +85,10 @@ class FragmentCache:
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its cache; ``FRAGMENT_CACHE_CHARS`` 0 turns caching off."""
-    chars = int(app.config.get("FRAGMENT_CACHE_CHARS", 0))
-    app.extensions[_EXTENSION_KEY] = FragmentCache(chars) if chars > 0 else None
+    """Give the app its cache; ``FRAGMENT_CACHE_BYTES`` 0 turns caching off (the setting's
+    former name, ``FRAGMENT_CACHE_CHARS``, still counts, now as bytes)."""
+    size = int(app.config.get("FRAGMENT_CACHE_CHARS", app.config.get("FRAGMENT_CACHE_BYTES", 0)))
+    app.extensions[_EXTENSION_KEY] = FragmentCache(size) if size > 0 else None
 
 
 def fragment_cache() -> FragmentCache | None:

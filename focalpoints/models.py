@@ -1,7 +1,7 @@
 """Every model, imported in one place so that mappers and migrations see them all."""
 
 from focalpoints.api.models import ApiToken
-from focalpoints.audit.models import AuditEntry
+from focalpoints.audit.models import AuditEntry, DataVersion
 from focalpoints.auth.models import LoginSession, User
 from focalpoints.calendar_feeds.models import CalendarFeed
 from focalpoints.conventions.models import Convention, Role
@@ -35,6 +35,7 @@ __all__ = [
     "Consultation",
     "Convention",
     "Country",
+    "DataVersion",
     "Document",
     "Framework",
     "FrameworkElement",

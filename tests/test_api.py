@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import date
 
@@ -108,15 +109,100 @@ def test_api_lists_take_a_fixed_number_of_queries(
     client, login_as, people, count_queries, make_appointment
 ):
     login_as(role="secretariat", country_code=None)
-    client.get("/api/v1/focal-points")  # reference data cached
+    client.get("/api/v1/focal-points")  # reference data and total cached
     counter = count_queries()
     client.get("/api/v1/focal-points")
-    baseline = counter.count
+    cached = counter.count
+    assert cached <= 5
     for code in ("CHM-FP", "SBSTTA-FP", "RAMSAR-NFP"):
         make_appointment(code, country_code="TZ")
     counter.statements.clear()
     client.get("/api/v1/focal-points")
-    assert counter.count == baseline
+    assert counter.count == cached + 1  # the writes raised the data version: counted once more
+    counter.statements.clear()
+    body = client.get("/api/v1/focal-points?per_page=1").get_json()
+    assert counter.count == cached and body["total"] == 6  # per_page is not in the total's key
+    counter.statements.clear()
+    client.get(body["next"])
+    assert counter.count == cached
+
+
+COUNTRIES = ("KE", "TZ", "FR", "DE", "BR", "IN", "PE", "GH", "SN")
+
+
+@pytest.fixture
+def many(make_person, make_appointment):
+    """Seven public contacts of seven countries, one of them with two roles."""
+    people = [make_person(code, visibility="public") for code in COUNTRIES[:7]]
+    for person, code in zip(people, COUNTRIES, strict=False):
+        make_appointment("CMS-NFP", person=person, country_code=code)
+    make_appointment("CBD-FP1", person=people[3], country_code=COUNTRIES[3])
+    return [str(p.id) for p in people]
+
+
+def _follow(client, url):
+    """Every page from ``url`` on by the next links: the ids of each page."""
+    pages = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.get_json()
+        body = response.get_json()
+        pages.append([item["id"] for item in body["items"]])
+        assert response.headers.get("Link") == (
+            f'<{body["next"]}>; rel="next"' if body["next"] else None
+        )
+        url = body["next"]
+    return pages
+
+
+def test_cursor_pages_follow_each_other_to_the_end(client, many):
+    pages = _follow(client, "/api/v1/focal-points?per_page=3")
+    assert pages == [many[0:3], many[3:6], many[6:7]]
+    first = client.get("/api/v1/focal-points?per_page=3").get_json()
+    assert first["total"] == 7 and first["pages"] == 3 and first["page"] == 1
+    assert client.get(first["next"]).get_json()["page"] is None
+    assert "per_page=3" in first["next"] and "cursor=" in first["next"]
+    # A person with two roles is one contact with both, on one page.
+    fourth = next(i for i in client.get(first["next"]).get_json()["items"] if i["id"] == many[3])
+    assert fourth["treaties"] == ["cms", "cbd"]
+
+
+def test_cursor_keeps_the_filters_and_the_old_page_numbers_still_work(client, many):
+    pages = _follow(client, "/api/v1/focal-points?per_page=2&convention=CMS&status=notified")
+    assert [i for page in pages for i in page] == many
+    second = client.get("/api/v1/focal-points?per_page=2&page=2").get_json()
+    assert [i["id"] for i in second["items"]] == many[2:4] and second["page"] == 2
+    assert "page=" not in second["next"].replace("per_page=", "")
+    assert [i["id"] for i in client.get(second["next"]).get_json()["items"]] == many[4:6]
+
+
+def test_pages_stay_in_order_while_contacts_are_added(client, many, make_person, make_appointment):
+    first = client.get("/api/v1/focal-points?per_page=3").get_json()
+    added = [make_person(code, visibility="public") for code in COUNTRIES[7:]]
+    for person, code in zip(added, COUNTRIES[7:], strict=True):
+        make_appointment("CMS-NFP", person=person, country_code=code)
+    pages = _follow(client, first["next"])
+    seen = [i["id"] for i in first["items"]] + [i for page in pages for i in page]
+    assert seen == many + [str(p.id) for p in added]  # none twice, none left out
+    assert client.get(first["next"]).get_json()["total"] == 9
+
+
+@pytest.mark.parametrize("cursor", ["x", "WzNd", "WzNd.bad-signature", "", "WyJhIl0." + "A" * 27])
+def test_a_changed_cursor_is_refused_clearly(client, many, cursor):
+    response = client.get(f"/api/v1/focal-points?cursor={cursor}")
+    assert response.status_code == 400
+    assert response.get_json()["error"].startswith("invalid cursor: pass the cursor of a previous")
+
+
+def test_a_cursor_is_signed_and_cannot_be_forged(app, client, many):
+    body = client.get("/api/v1/focal-points?per_page=3").get_json()
+    cursor = body["next"].split("cursor=")[1].split("&")[0]
+    signature = cursor.split(".")[1]
+    forged = base64.urlsafe_b64encode(b"[1]").decode().rstrip("=") + "." + signature
+    response = client.get(f"/api/v1/focal-points?cursor={forged}")
+    assert response.status_code == 400 and "invalid cursor" in response.get_json()["error"]
+    both = client.get(f"/api/v1/focal-points?cursor={cursor}&page=2")
+    assert both.status_code == 400 and "either cursor or page" in both.get_json()["error"]
 
 
 def test_token_pages(client, login_as):

@@ -183,7 +183,7 @@ def test_staleness_follows_the_day_the_page_is_read(app, make_user, make_appoint
 
 
 def test_country_page_without_the_fragment_cache(app_factory, make_user):
-    uncached = app_factory(FRAGMENT_CACHE_CHARS=0)
+    uncached = app_factory(FRAGMENT_CACHE_BYTES=0)
     with uncached.app_context():
         from focalpoints.fragments import fragment_cache
 

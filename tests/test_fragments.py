@@ -98,18 +98,38 @@ def test_menus_follow_the_reader(app, make_user):
 def test_cache_holds_at_most_its_size_least_recently_used_out_first():
     from markupsafe import Markup
 
-    from focalpoints.fragments import FragmentCache
+    from focalpoints.fragments import FragmentCache, size_in_memory
 
-    cache = FragmentCache(chars=10)
+    one = size_in_memory(Markup("aaaa"))
+    cache = FragmentCache(size=2 * one + 10)
     cache.put("a", Markup("aaaa"))
     cache.put("b", Markup("bbbb"))
     assert cache.get("a") == "aaaa"  # now the most recently used
     cache.put("c", Markup("cccc"))
     assert cache.get("b") is None and cache.get("a") == "aaaa" and cache.get("c") == "cccc"
-    assert cache.chars == 8 and len(cache) == 2
-    cache.put("huge", Markup("xxxxxxxxxxx"))  # larger than the whole cache: not kept, nothing lost
+    assert cache.size == 2 * one and len(cache) == 2
+    cache.put("huge", Markup("x") * (2 * one))  # larger than the whole cache: not kept
     assert cache.get("huge") is None and len(cache) == 2
     assert (cache.hits, cache.misses) == (3, 2)
+
+
+def test_cache_counts_bytes_not_characters():
+    """Issue 19.6: pages hold Arabic and Chinese (the language switcher), which Python keeps in
+    two or four bytes per character, for every character of the page."""
+    from markupsafe import Markup
+
+    from focalpoints.fragments import FragmentCache, size_in_memory
+
+    latin = Markup("a") * 1000
+    arabic, chinese = Markup("a") * 999 + Markup("ع"), Markup("a") * 999 + Markup("中")
+    assert size_in_memory(arabic) > size_in_memory(latin) + 900
+    assert size_in_memory(chinese) > size_in_memory(latin) + 900
+    cache = FragmentCache(size=3 * size_in_memory(latin))
+    for n in range(3):
+        cache.put(n, latin)
+    assert len(cache) == 3
+    cache.put("ar", arabic)  # as much memory as two Latin pages: two go
+    assert len(cache) == 2 and cache.size <= 3 * size_in_memory(latin)
 
 
 def test_rendering_reuses_only_an_equal_key(app):

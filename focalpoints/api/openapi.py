@@ -19,6 +19,24 @@ _PAGE = [
         "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
     },
 ]
+_CURSOR = [
+    {
+        "name": "cursor",
+        "in": "query",
+        "schema": {"type": "string", "maxLength": 200},
+        "description": "where the page starts: the cursor of the previous answer's next link "
+        "(opaque and signed; a changed one is refused with 400). Pages follow each other in "
+        "the order of the contacts' ids, so contacts added meanwhile come at the end and none "
+        "is seen twice. Without it, the first page.",
+    },
+    {
+        **_PAGE[0],
+        "deprecated": True,
+        "description": "page number, for callers written before cursors: slower on far pages, "
+        "and contacts added meanwhile shift the pages; follow next instead",
+    },
+    _PAGE[1],
+]
 _TEXT = {"type": "string", "maxLength": 40}
 _FILTERS = [
     {
@@ -69,7 +87,7 @@ _UNAUTHORISED = {**_ERROR, "description": "Invalid or revoked token"}
 _NULLABLE_TEXT = {"type": ["string", "null"]}
 
 
-def _list(item: dict[str, Any], paged: bool = True) -> dict[str, Any]:
+def _list(item: dict[str, Any], paged: bool = True, cursor: bool = False) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "items": {"type": "array", "items": item},
         "total": {"type": "integer"},
@@ -79,6 +97,19 @@ def _list(item: dict[str, Any], paged: bool = True) -> dict[str, Any]:
             "page": {"type": "integer"},
             "per_page": {"type": "integer"},
             "pages": {"type": "integer"},
+        }
+    if cursor:
+        properties |= {
+            "page": {
+                "type": ["integer", "null"],
+                "description": "the page's number: 1 for the first, or the one asked for "
+                "(deprecated); null for a page reached by cursor",
+            },
+            "next": {
+                "type": ["string", "null"],
+                "description": "the address of the next page (also in the Link header), "
+                "null on the last",
+            },
         }
     return {
         "description": "OK",
@@ -228,8 +259,8 @@ SPEC: dict[str, Any] = {
         "/conventions": _get("Conventions and their roles", _list(_CONVENTION, False), []),
         "/focal-points": _get(
             "Focal points, shaped like InforMEA's contact feed",
-            _list(_CONTACT),
-            [*_FILTERS, *_PAGE],
+            _list(_CONTACT, cursor=True),
+            [*_FILTERS, *_CURSOR],
         ),
         "/coverage": _get(
             "Coverage of required roles",

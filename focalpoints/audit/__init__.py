@@ -15,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
+from focalpoints.audit import versions
 from focalpoints.audit.mixins import Audited
 from focalpoints.audit.models import AuditEntry
 from focalpoints.db_types import utcnow
@@ -38,10 +39,12 @@ def acting_as(label: str) -> Iterator[None]:
 
 
 def install() -> None:
-    """Listen to every ORM flush and write audit rows for Audited models."""
+    """Listen to every ORM flush and write audit rows for Audited models; raise the data
+    versions of what each transaction wrote."""
     global _installed
     if not _installed:
         event.listen(Session, "after_flush", _after_flush)
+        versions.install()
         _installed = True
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -141,40 +141,34 @@ def _holdings(today: date, role_ids: Iterable[int]) -> dict[tuple[int, int], str
 
 @dataclass(frozen=True)
 class CoverageData:
-    """What coverage is computed from besides the reference data, read in two queries.
-
-    Its ``key`` names all of it, so that a rendering of the same figures can be reused.
-    """
+    """What coverage is computed from besides the reference data, read in two queries."""
 
     today: date
     holdings: dict[tuple[int, int], str]
     working_groups: dict[int, GroupStatus]
 
     @classmethod
-    def read(cls, today: date | None = None) -> CoverageData:
-        """The current holdings of every counted role, and every open working group."""
+    def read(
+        cls, today: date | None = None, groups: dict[int, GroupStatus] | None = None
+    ) -> CoverageData:
+        """The current holdings of every counted role, and every open working group (unless
+        read already: ``groups``)."""
         today = today or date.today()
-        return cls(today, _holdings(today, counted_role_ids()), group_status_by_country())
+        groups = group_status_by_country() if groups is None else groups
+        return cls(today, _holdings(today, counted_role_ids()), groups)
 
     @classmethod
-    def as_of(cls, day: date) -> CoverageData:
+    def as_of(cls, day: date, groups: dict[int, GroupStatus] | None = None) -> CoverageData:
         """The holdings as they were at the end of ``day`` (from the audit trail for a past
         day; see :mod:`focalpoints.coverage.history`), and today's working groups."""
         from focalpoints.coverage.history import holdings_on, timelines
 
         today = date.today()
         if day >= today:
-            return cls.read(today)
+            return cls.read(today, groups)
+        groups = group_status_by_country() if groups is None else groups
         held = holdings_on(day, timelines(counted_role_ids(), today))
-        return cls(day, {key: h.level for key, h in held.items()}, group_status_by_country())
-
-    @property
-    def key(self) -> Hashable:
-        return (
-            self.today,
-            frozenset(self.holdings.items()),
-            frozenset(self.working_groups.items()),
-        )
+        return cls(day, {key: h.level for key, h in held.items()}, groups)
 
 
 def coverage(

@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from focalpoints import permissions
+from focalpoints.audit.versions import REGISTRY, data_versions
 from focalpoints.countries.labels import MEA_REGIONS, region_label
 from focalpoints.countries.models import Country
 from focalpoints.coverage import chart, history
@@ -36,6 +37,7 @@ from focalpoints.fragments import render_fragment
 from focalpoints.i18n import current_language, text_direction, translated
 from focalpoints.letters.secretariats import secretariat_of
 from focalpoints.reference.snapshot import reference_snapshot
+from focalpoints.working_groups.queries import group_status_by_country
 
 bp = Blueprint("coverage", __name__, url_prefix="/coverage")
 
@@ -101,7 +103,10 @@ def index() -> tuple[str, int]:
     """Coverage by convention and role, a table of countries, and a map.
 
     The body is rendered once per distinct figures, filters and kind of reader: the key holds
-    the holdings and working groups read for this request, so any change shows at once.
+    the versions of the reference data and of the registry (raised by every write to them, read
+    in one query), the day and the open working groups (a short list, read for the key: a
+    meeting's start makes it the last without any write), so any change shows at once; the
+    holdings are read only to render.
     """
     filters, errors = _filters()
     only = _only_country()
@@ -109,23 +114,30 @@ def index() -> tuple[str, int]:
     reference = reference_snapshot()
     today = date.today()
     on = _day("on", today, errors)
-    # A past day's coverage is the registry's state that day, from the audit trail.
-    data = CoverageData.read() if on == today else CoverageData.as_of(on)
+    groups = group_status_by_country()
     key = (
         "coverage",
         reference.version,
+        data_versions()[REGISTRY],
+        today,
+        on,
         tuple(filters.values()),
         only.id if only else None,
         national,
         tuple(errors),
-        data.key,
+        frozenset(groups.items()),
     )
+
+    def data() -> CoverageData:
+        # A past day's coverage is the registry's state that day, from the audit trail.
+        return CoverageData.read(today, groups) if on == today else CoverageData.as_of(on, groups)
+
     body = render_fragment(
         "coverage/report.html",
         key,
         lambda: {
             "report": coverage(
-                filters["region"], filters["convention"], filters["role"], only, data
+                filters["region"], filters["convention"], filters["role"], only, data()
             ),
             "filters": filters,
             "errors": errors,

@@ -22,6 +22,21 @@ from focalpoints.reference.snapshot import reference_snapshot
 
 # The person's columns of the contact table (kind, gender and notes are not exported).
 PERSON_COLUMNS = tuple(f for f in PERSON_FIELDS if f not in ("kind", "gender", "notes"))
+# Those of the API's contact feed.
+FEED_PERSON_COLUMNS = (
+    "honorific",
+    "given_names",
+    "family_name",
+    "job_title",
+    "organisation",
+    "department",
+    "street",
+    "postal_code",
+    "city",
+    "email",
+    "phone",
+    "fax",
+)
 
 
 def visible_to(user: Any) -> Any:
@@ -40,14 +55,16 @@ def _ranks(language: str | None) -> tuple[Any, Any]:
     instruments in display order (each convention, then the instruments under it)."""
     reference = reference_snapshot()
     countries = {c.id: n for n, c in enumerate(reference.sorted_countries(language))}
-    instruments = {c.id: n for n, c in enumerate(reference.conventions)}
     country = case(countries, value=Country.id, else_=len(countries)) if countries else Country.id
-    instrument = (
-        case(instruments, value=Convention.id, else_=len(instruments))
-        if instruments
-        else Convention.id
-    )
-    return country, instrument
+    return country, _instrument_rank()
+
+
+def _instrument_rank() -> Any:
+    """The sort expression for instruments in display order."""
+    instruments = {c.id: n for n, c in enumerate(reference_snapshot().conventions)}
+    if not instruments:
+        return Convention.id
+    return case(instruments, value=Convention.id, else_=len(instruments))
 
 
 def statement(
@@ -60,29 +77,37 @@ def statement(
         order = (country_rank, Person.family_name, Person.id, instrument_rank, Role.sort_order)
     else:
         order = (country_rank, instrument_rank, Role.sort_order, Person.family_name, Person.id)
-    query = (
-        select(
-            Appointment.id.label("appointment_id"),
-            Appointment.status,
-            Appointment.is_primary,
-            Appointment.start_date,
-            Appointment.end_date,
-            Appointment.last_confirmed_on,
-            Person.id.label("person_id"),
-            Person.kind,
-            *(getattr(Person, c) for c in PERSON_COLUMNS),
-            Role.code.label("role_code"),
-            Role.names.label("role_names"),
-            Convention.code.label("convention_code"),
-            Country.iso2.label("country_code"),
-        )
-        .join(Person, Appointment.person_id == Person.id)
-        .join(Role, Appointment.role_id == Role.id)
-        .join(Convention, Role.convention_id == Convention.id)
-        .join(Country, Appointment.country_id == Country.id)
-        .where(Person.deleted_at.is_(None))
-        .order_by(*order, Role.code, Appointment.id)
+    return _filtered(_CONTACT_ROWS.order_by(*order, Role.code, Appointment.id), filters, user)
+
+
+# The contact table's columns, from an appointment and what it refers to: built once.
+_CONTACT_ROWS = (
+    select(
+        Appointment.id.label("appointment_id"),
+        Appointment.status,
+        Appointment.is_primary,
+        Appointment.start_date,
+        Appointment.end_date,
+        Appointment.last_confirmed_on,
+        Person.id.label("person_id"),
+        Person.kind,
+        *(getattr(Person, c) for c in PERSON_COLUMNS),
+        Role.code.label("role_code"),
+        Role.names.label("role_names"),
+        Convention.code.label("convention_code"),
+        Country.iso2.label("country_code"),
     )
+    .join(Person, Appointment.person_id == Person.id)
+    .join(Role, Appointment.role_id == Role.id)
+    .join(Convention, Role.convention_id == Convention.id)
+    .join(Country, Appointment.country_id == Country.id)
+    .where(Person.deleted_at.is_(None))
+)
+
+
+def _filtered(query: Any, filters: ContactFilters, user: Any) -> Any:
+    """``query`` (over appointments, people, roles, conventions and countries) narrowed to the
+    rows the filters give and ``user`` may read."""
     if filters.convention:
         query = query.where(Convention.code == filters.convention)
     if filters.role:
@@ -105,6 +130,68 @@ def statement(
             func.coalesce(Appointment.last_confirmed_on, Appointment.start_date) < limit
         )
     return query
+
+
+def contact_people(filters: ContactFilters, user: Any) -> Any:
+    """The ids of the people (or institutions) with at least one row the filters give, in id
+    order: a walk along the people's primary key that stops at the page's end (keyset
+    pagination), whatever the number of contacts."""
+    match = _filtered(
+        select(Appointment.id)
+        .join(Role, Appointment.role_id == Role.id)
+        .join(Convention, Role.convention_id == Convention.id)
+        .join(Country, Appointment.country_id == Country.id)
+        .where(Appointment.person_id == Person.id),
+        filters,
+        user,
+    )
+    return (
+        select(Person.id)
+        .where(Person.deleted_at.is_(None), match.exists())
+        .order_by(Person.id)
+        .correlate(None)
+    )
+
+
+# What a contact of the API's feed shows (api/serializers.py), from an appointment: built once.
+_FEED_ROWS = (
+    select(
+        Person.id.label("person_id"),
+        Country.iso2.label("country"),
+        *(getattr(Person, c) for c in FEED_PERSON_COLUMNS),
+        func.coalesce(Appointment.last_confirmed_on, Appointment.start_date).label("confirmed"),
+        Appointment.is_primary,
+        Convention.code.label("convention"),
+        Role.names.label("role_names"),
+    )
+    .join(Person, Appointment.person_id == Person.id)
+    .join(Role, Appointment.role_id == Role.id)
+    .join(Convention, Role.convention_id == Convention.id)
+    .join(Country, Appointment.country_id == Country.id)
+    .where(Person.deleted_at.is_(None))
+)
+
+
+def feed_rows(
+    filters: ContactFilters, user: Any, people: Any, language: str
+) -> Iterator[dict[str, Any]]:
+    """The filtered rows of the people ``people`` (ids, or a query of ids) selects, with the
+    columns of the API's contact feed only, each person's rows together in id order, then by
+    instrument and role (one query)."""
+    query = _filtered(
+        _FEED_ROWS.where(Person.id.in_(people)).order_by(
+            Person.id, _instrument_rank(), Role.sort_order, Role.code, Appointment.id
+        ),
+        filters,
+        user,
+    )
+    for row in db.session.execute(query):
+        values = row._asdict()
+        confirmed = values.pop("confirmed")
+        values["last_confirmed"] = confirmed.isoformat() if confirmed else ""
+        values["primary"] = "yes" if values.pop("is_primary") else "no"
+        values["role_name"] = translated(values.pop("role_names"), language)
+        yield values
 
 
 def contact_rows(

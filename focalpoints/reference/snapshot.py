@@ -1,11 +1,12 @@
 """Reference data held in memory between requests: conventions, roles, countries, membership.
 
 It changes only when an administrator edits it or ``focalpoints init`` applies a newer file, and
-both write audit rows. The number of those rows is the snapshot's version: each request reads it
-(one small query), so every worker process sees an edit at its next request, whichever process
-made it. Rows are only ever added to the audit log, and only committed ones are counted, so the
-number grows with every committed edit, in whatever order concurrent edits commit. A request that
-may write loads the data afresh and keeps it out of the cache: it may see its own uncommitted edits.
+both raise the reference data's version (:mod:`focalpoints.audit.versions`), a counter raised in
+the same transaction as the write. Each request reads it (one query by primary key), so every
+worker process sees an edit at its next request, whichever process made it; the counter only
+grows, in the order the edits commit, and pruning the audit log leaves it alone. A request that
+may write loads the data afresh and keeps it out of the cache: it may see its own uncommitted
+edits.
 
 Snapshots are plain frozen records, never ORM objects, so that nothing in them is bound to one
 request's session or can be changed by one request for the others. They hold reference data
@@ -19,9 +20,9 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from focalpoints.audit.models import AuditEntry
+from focalpoints.audit.versions import REFERENCE, data_versions
 from focalpoints.conventions.models import Convention, InstrumentKind, Requirement, Role
 from focalpoints.conventions.queries import instrument_order
 from focalpoints.countries import names
@@ -31,8 +32,6 @@ from focalpoints.extensions import db
 from focalpoints.i18n import current_language, sort_key, translated
 from focalpoints.reference.models import ReferenceDataset
 
-#: Tables whose audited writes change the snapshot (reference_datasets: a data file applied).
-TABLES = ("conventions", "roles", "countries", "memberships", "reference_datasets")
 _EXTENSION_KEY = "focalpoints.reference_snapshot"
 
 
@@ -209,15 +208,11 @@ class ReferenceSnapshot:
         return list(found)
 
 
-# Every page that uses the snapshot runs it: built once.
-_VERSION = select(func.count()).select_from(AuditEntry).where(AuditEntry.entity_type.in_(TABLES))
-
-
 def reference_version() -> int:
     """The reference data's version: no query if this request has read the data already."""
     if has_request_context() and "reference_snapshot" in g:
         return g.reference_snapshot.version
-    return db.session.connection().scalar(_VERSION)
+    return data_versions()[REFERENCE]
 
 
 def reference_snapshot() -> ReferenceSnapshot:
@@ -225,7 +220,7 @@ def reference_snapshot() -> ReferenceSnapshot:
     in_request = has_request_context()
     if in_request and "reference_snapshot" in g:  # its version was read earlier in this request
         return g.reference_snapshot
-    version = db.session.connection().scalar(_VERSION)  # Core: no ORM result handling
+    version = data_versions()[REFERENCE]  # with the registry's: one query for both
     if wants_write_lock():
         return _load(version)
     cached = current_app.extensions.get(_EXTENSION_KEY)

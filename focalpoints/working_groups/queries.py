@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from focalpoints.audit.models import AuditEntry
@@ -335,23 +335,26 @@ class GroupStatus:
     last_met: datetime | None
 
 
+# The coverage page reads it on every request: built once.
+_GROUP_STATUS = (
+    select(WorkingGroup.country_id, func.max(WorkingGroup.id), func.max(GroupMeeting.starts_at))
+    .outerjoin(
+        GroupMeeting,
+        and_(
+            GroupMeeting.group_id == WorkingGroup.id,
+            GroupMeeting.deleted_at.is_(None),
+            GroupMeeting.starts_at < bindparam("now"),
+        ),
+    )
+    .where(WorkingGroup.closed_on.is_(None))
+    .group_by(WorkingGroup.country_id)
+)
+
+
 def group_status_by_country() -> dict[int, GroupStatus]:
     """Each country with an open working group, with the day of its last meeting (one query)."""
-    now = datetime.now(UTC)
-    last = func.max(GroupMeeting.starts_at)
-    rows = db.session.execute(
-        select(WorkingGroup.country_id, func.max(WorkingGroup.id), last)
-        .outerjoin(
-            GroupMeeting,
-            and_(
-                GroupMeeting.group_id == WorkingGroup.id,
-                GroupMeeting.deleted_at.is_(None),
-                GroupMeeting.starts_at < now,
-            ),
-        )
-        .where(WorkingGroup.closed_on.is_(None))
-        .group_by(WorkingGroup.country_id)
-    )
+    # Through Core, in the session's transaction: plain rows need no ORM result handling.
+    rows = db.session.connection().execute(_GROUP_STATUS, {"now": datetime.now(UTC)})
     return {
         country_id: GroupStatus(group_id, _aware(met) if met else None)
         for country_id, group_id, met in rows
