@@ -6,7 +6,7 @@ audit rows already recorded for each scope, so that a version read before the up
 read again after it.
 
 Revision ID: c7d2a9e4f15b
-Revises: b3c4e1f07a2d
+Revises: d1a7c3e9b5f2
 Create Date: 2026-12-03 14:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c7d2a9e4f15b'
-down_revision = 'b3c4e1f07a2d'
+down_revision = 'd1a7c3e9b5f2'
 branch_labels = None
 depends_on = None
 
