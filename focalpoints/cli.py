@@ -13,8 +13,24 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from focalpoints import create_app
+from focalpoints.audit import acting_as
+from focalpoints.countries.models import Country
 from focalpoints.database import writing
+from focalpoints.demo_data import load_demo_data
+from focalpoints.extensions import db
+from focalpoints.focal_points import importing
+from focalpoints.initialise import initialise
+from focalpoints.maintenance import BackupError, backup, restore
+from focalpoints.notifications.operations import NotifyError, notify
 from focalpoints.reference import party_lists
+from focalpoints.self_service.operations import mail_links
+from focalpoints.translations import MAPPING, update_catalogues
+from focalpoints.two_factor.operations import encrypt_secrets
+from focalpoints.users.operations import (
+    UserCreationError,
+    create_user_from_cli,
+    reset_two_step_from_cli,
+)
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app())
@@ -39,7 +55,6 @@ def register(app: Flask) -> None:
 @with_appcontext
 def init_command() -> None:
     """Apply database migrations and load or refresh the reference data."""
-    from focalpoints.initialise import initialise
 
     with writing():
         lines = initialise()
@@ -58,7 +73,6 @@ def init_command() -> None:
 @with_appcontext
 def demo_data_command(scale: str) -> None:
     """Fill the database with deterministic demo content and print the demo log-ins."""
-    from focalpoints.demo_data import load_demo_data
 
     with writing():
         lines = load_demo_data(scale)
@@ -92,7 +106,6 @@ def create_user_command(
     password_stdin: bool,
 ) -> None:
     """Create a user account; without a password, an invitation link is printed instead."""
-    from focalpoints.users.operations import UserCreationError, create_user_from_cli
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     try:
@@ -109,7 +122,6 @@ def create_user_command(
 def reset_two_step_command(email: str) -> None:
     """Remove an account's two-step verification (a lost phone, with no administrator left to
     reset it); its sessions end, and it sets it up again at its next log-in if required."""
-    from focalpoints.users.operations import UserCreationError, reset_two_step_from_cli
 
     try:
         with writing():
@@ -124,7 +136,6 @@ def reset_two_step_command(email: str) -> None:
 def encrypt_two_step_secrets_command() -> None:
     """Encrypt under the current key every authenticator secret stored in clear (before
     encryption) or under a key of TWO_FACTOR_OLD_KEYS, after which the old key can go."""
-    from focalpoints.two_factor.operations import encrypt_secrets
 
     with writing():
         count = encrypt_secrets()
@@ -140,7 +151,6 @@ def translations_group() -> None:
 @click.option("--add", "new_language", help="Start a catalogue for a new language code.")
 def translations_update(new_language: str | None) -> None:
     """Extract messages, update every catalogue (or start one) and compile them."""
-    from focalpoints.translations import MAPPING, update_catalogues
 
     if not MAPPING.is_file():  # an installed wheel carries compiled catalogues only
         raise click.ClickException(f"Run this in a checkout of the source code: no {MAPPING}.")
@@ -162,11 +172,6 @@ def import_contacts_command(path: str, country_code: str | None, dry_run: bool) 
     """Import a contact list (CSV, XLSX or InforMEA JSON), row by row."""
     from flask_babel import force_locale
     from sqlalchemy import select
-
-    from focalpoints.audit import acting_as
-    from focalpoints.countries.models import Country
-    from focalpoints.extensions import db
-    from focalpoints.focal_points import importing
 
     with force_locale("en"), writing(), acting_as("system:import"):
         country = None
@@ -199,8 +204,6 @@ def backup_command(path: str) -> None:
     """Write a consistent backup of the database to PATH (safe while the app runs)."""
     from pathlib import Path
 
-    from focalpoints.maintenance import BackupError, backup
-
     try:
         click.echo(backup(Path(path)))
     except BackupError as error:
@@ -214,8 +217,6 @@ def backup_command(path: str) -> None:
 def restore_command(path: str, yes: bool) -> None:
     """Replace the database's content with the backup at PATH."""
     from pathlib import Path
-
-    from focalpoints.maintenance import BackupError, restore
 
     if not yes:
         click.confirm("This replaces everything in the database. Continue?", abort=True)
@@ -237,9 +238,6 @@ def notify_command(dry_run: bool) -> None:
     A second run sends nothing twice; a failed delivery is logged and tried again next time
     (the exit status is then 1).
     """
-    from focalpoints.audit import acting_as
-    from focalpoints.notifications.operations import NotifyError, notify
-    from focalpoints.self_service.operations import mail_links
 
     if not (
         dry_run or current_app.config.get("BASE_URL") or current_app.debug or current_app.testing
@@ -295,8 +293,6 @@ def reference_diff_command(file: str) -> None:
 @with_appcontext
 def reference_apply_command(file: str, yes: bool) -> None:
     """Show what a Party list changes, then apply it (audited) once confirmed."""
-    from focalpoints.audit import acting_as
-    from focalpoints.extensions import db
 
     with writing():
         result = _party_list_diff(file)

@@ -11,6 +11,8 @@ from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from focalpoints.extensions import db
+
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _installed = False
 _writing: ContextVar[bool] = ContextVar("focalpoints_writing", default=False)
@@ -80,8 +82,6 @@ def lock(model: Any, *ids: int) -> None:
     database's write lock from BEGIN IMMEDIATE already, and this is a plain reload.
     """
     from sqlalchemy import select
-
-    from focalpoints.extensions import db
 
     db.session.execute(
         select(model)

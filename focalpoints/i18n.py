@@ -23,6 +23,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
 from focalpoints import data_folder
+from focalpoints.extensions import babel
 from focalpoints.security import is_public_page
 
 #: Every UN language, named in itself; config LANGUAGES says which are shipped.
@@ -40,7 +41,6 @@ SESSION_KEY = "language"
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with our selector and the absolute translations folder."""
-    from focalpoints.extensions import babel
 
     babel.init_app(
         app,

@@ -19,6 +19,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from focalpoints.db_types import utcnow
+from focalpoints.focal_points.operations import mark_address_refused
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +113,6 @@ def _reason(code: int, text: bytes | str) -> str:
 
 
 def _mark_refused(error: smtplib.SMTPRecipientsRefused) -> None:
-    from focalpoints.focal_points.operations import mark_address_refused
-
     for address, (code, text) in error.recipients.items():
         logger.warning("The mail server refused %s: %s", address, _reason(code, text))
         try:

@@ -10,6 +10,7 @@ from flask import Flask, abort
 from flask_login import current_user
 
 from focalpoints.auth.models import UserRole
+from focalpoints.extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -225,8 +226,6 @@ def require(predicate: Callable[[Any], bool]) -> Callable[[F], F]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
-                from focalpoints.extensions import login_manager
-
                 return login_manager.unauthorized()
             if not predicate(current_user):
                 abort(403)

@@ -19,6 +19,7 @@ from focalpoints.audit import versions
 from focalpoints.audit.mixins import Audited
 from focalpoints.audit.models import AuditEntry
 from focalpoints.db_types import utcnow
+from focalpoints.extensions import db
 
 __all__ = ["AuditEntry", "Audited", "acting_as", "install", "record_event"]
 
@@ -87,7 +88,6 @@ def record_now(
 
     The request's own transaction, read-only, is left alone: it takes no write lock.
     """
-    from focalpoints.extensions import db
 
     actor_id, label = _actor()
     with db.engine.begin() as connection:

@@ -15,8 +15,16 @@ from sqlalchemy import select
 
 from focalpoints.audit import LINK_SUFFIX
 from focalpoints.audit.models import AuditEntry
+from focalpoints.auth.models import User
+from focalpoints.conventions.models import Convention, Role
 from focalpoints.extensions import db
-from focalpoints.i18n import join_list
+from focalpoints.focal_points.models import Appointment, Person
+from focalpoints.frameworks.models import FrameworkElement
+from focalpoints.i18n import format_zoned, join_list
+from focalpoints.meetings.models import AgendaItem, Issue, Meeting
+from focalpoints.nbsap.models import NationalTarget, Nbsap
+from focalpoints.permissions import can_view_person
+from focalpoints.working_groups.models import GroupMeeting, WorkingGroup
 
 # Fields that say nothing to a reader (bookkeeping, or the record's own key).
 HIDDEN = frozenset(
@@ -48,9 +56,6 @@ Loader = Callable[[Collection[Any]], dict[Any, str]]
 def _people(ids: Collection[Any]) -> dict[Any, str]:
     from flask_login import current_user
 
-    from focalpoints.focal_points.models import Person
-    from focalpoints.permissions import can_view_person
-
     people = db.session.scalars(select(Person).where(Person.id.in_(ids)))
     return {
         p.id: p.display_name if can_view_person(current_user, p) else _("(not shared)")
@@ -76,54 +81,39 @@ def _actor_label(label: str) -> str:
 
 
 def _users(ids: Collection[Any]) -> dict[Any, str]:
-    from focalpoints.auth.models import User
-
     return {u.id: u.display_name for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
 def _users_by_email(emails: Collection[Any]) -> dict[Any, str]:
-    from focalpoints.auth.models import User
-
     users = db.session.scalars(select(User).where(User.email.in_(emails)))
     return {u.email: u.display_name for u in users}
 
 
 def _roles(ids: Collection[Any]) -> dict[Any, str]:
-    from focalpoints.conventions.models import Role
-
     roles = db.session.scalars(select(Role).where(Role.id.in_(ids)))
     return {r.id: f"{r.convention.acronym} · {r.name}" for r in roles}
 
 
 def _conventions(ids: Collection[Any]) -> dict[Any, str]:
-    from focalpoints.conventions.models import Convention
-
     conventions = db.session.scalars(select(Convention).where(Convention.id.in_(ids)))
     return {c.id: c.acronym for c in conventions}
 
 
 def _meetings(ids: Collection[Any]) -> dict[Any, str]:
-    from focalpoints.meetings.models import Meeting
-
     return {m.id: m.title for m in db.session.scalars(select(Meeting).where(Meeting.id.in_(ids)))}
 
 
 def _agenda_items(ids: Collection[Any]) -> dict[Any, str]:
-    from focalpoints.meetings.models import AgendaItem
-
     items = db.session.scalars(select(AgendaItem).where(AgendaItem.id.in_(ids)))
     return {i.id: i.label for i in items}
 
 
 def _issues(ids: Collection[Any]) -> dict[Any, str]:
-    from focalpoints.meetings.models import Issue
-
     return {i.id: i.name for i in db.session.scalars(select(Issue).where(Issue.id.in_(ids)))}
 
 
 def _appointments(ids: Collection[Any]) -> dict[Any, str]:
     """An earlier designation, by its holder's name."""
-    from focalpoints.focal_points.models import Appointment
 
     appointments = list(db.session.scalars(select(Appointment).where(Appointment.id.in_(ids))))
     holders = _people({a.person_id for a in appointments})
@@ -131,22 +121,16 @@ def _appointments(ids: Collection[Any]) -> dict[Any, str]:
 
 
 def _groups(ids: Collection[Any]) -> dict[Any, str]:
-    from focalpoints.working_groups.models import WorkingGroup
-
     groups = db.session.scalars(select(WorkingGroup).where(WorkingGroup.id.in_(ids)))
     return {g.id: g.name for g in groups}
 
 
 def _group_meetings(ids: Collection[Any]) -> dict[Any, str]:
-    from focalpoints.working_groups.models import GroupMeeting
-
     meetings = db.session.scalars(select(GroupMeeting).where(GroupMeeting.id.in_(ids)))
     return {m.id: m.title for m in meetings}
 
 
 def _group_meeting_zones(ids: Collection[Any]) -> dict[Any, str]:
-    from focalpoints.working_groups.models import GroupMeeting
-
     rows = db.session.execute(
         select(GroupMeeting.id, GroupMeeting.timezone).where(GroupMeeting.id.in_(ids))
     )
@@ -154,22 +138,16 @@ def _group_meeting_zones(ids: Collection[Any]) -> dict[Any, str]:
 
 
 def _elements(ids: Collection[Any]) -> dict[Any, str]:
-    from focalpoints.frameworks.models import FrameworkElement
-
     elements = db.session.scalars(select(FrameworkElement).where(FrameworkElement.id.in_(ids)))
     return {e.id: " ".join(part for part in (e.code, e.short_title) if part) for e in elements}
 
 
 def _targets(ids: Collection[Any]) -> dict[Any, str]:
-    from focalpoints.nbsap.models import NationalTarget
-
     targets = db.session.scalars(select(NationalTarget).where(NationalTarget.id.in_(ids)))
     return {t.id: f"{t.code} {t.title}".strip() for t in targets}
 
 
 def _nbsaps(ids: Collection[Any]) -> dict[Any, str]:
-    from focalpoints.nbsap.models import Nbsap
-
     return {n.id: n.title for n in db.session.scalars(select(Nbsap).where(Nbsap.id.in_(ids)))}
 
 
@@ -323,7 +301,6 @@ def _shown(
     names: dict[str, dict[Any, str]],
     zone: str | None,
 ) -> str:
-    from focalpoints.i18n import format_zoned
 
     if raw is None or raw == "" or raw == []:
         return "—"

@@ -35,9 +35,13 @@ from focalpoints.auth.forms import (
 )
 from focalpoints.auth.loading import SECOND_FACTOR_KEY
 from focalpoints.auth.passwords import verify_password
+from focalpoints.calendar_feeds.forms import CalendarLinkForm
+from focalpoints.calendar_feeds.operations import active_link
 from focalpoints.extensions import db, limiter
 from focalpoints.forms import language_choices
 from focalpoints.i18n import SESSION_KEY, available_languages
+from focalpoints.notifications.forms import preferences_form
+from focalpoints.notifications.queries import current_preferences
 from focalpoints.two_factor.views import account_section, continue_log_in
 from focalpoints.urls import home_url, safe_next_url
 
@@ -185,10 +189,6 @@ def _account_language_choices() -> list[SelectChoice]:
 def render_account(form: AccountForm | None = None, notices_form: object = None) -> str:
     """The account page with its forms: name and language, the choice of notices, and the
     calendar link."""
-    from focalpoints.calendar_feeds.forms import CalendarLinkForm
-    from focalpoints.calendar_feeds.operations import active_link
-    from focalpoints.notifications.forms import preferences_form
-    from focalpoints.notifications.queries import current_preferences
 
     if form is None:
         form = AccountForm(formdata=None, obj=current_user)

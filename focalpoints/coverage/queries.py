@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import party_statuses
+from focalpoints.coverage.history import holdings_on, timelines
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Appointment, Status
 from focalpoints.reference.snapshot import (
@@ -161,7 +162,6 @@ class CoverageData:
     def as_of(cls, day: date, groups: dict[int, GroupStatus] | None = None) -> CoverageData:
         """The holdings as they were at the end of ``day`` (from the audit trail for a past
         day; see :mod:`focalpoints.coverage.history`), and today's working groups."""
-        from focalpoints.coverage.history import holdings_on, timelines
 
         today = date.today()
         if day >= today:

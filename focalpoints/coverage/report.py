@@ -24,7 +24,7 @@ from docx.shared import Cm
 from flask_babel import force_locale, gettext
 
 from focalpoints.countries.labels import MEA_REGIONS, REQUIREMENTS
-from focalpoints.coverage.history import STALE, holdings_on, timelines
+from focalpoints.coverage.history import STALE, holdings_on, stale_after_days, timelines
 from focalpoints.coverage.queries import CoverageData, CoverageReport, coverage
 from focalpoints.exports.formats import neutralise
 from focalpoints.i18n import RTL_LANGUAGES, translated
@@ -270,8 +270,6 @@ def _tables(report: SecretariatReport) -> list[tuple[str, str, list[str], list[l
 
 
 def _stale_days() -> int:
-    from focalpoints.coverage.history import stale_after_days
-
     return stale_after_days()
 
 

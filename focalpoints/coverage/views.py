@@ -32,6 +32,7 @@ from focalpoints.coverage import chart, history
 from focalpoints.coverage import report as report_module
 from focalpoints.coverage.queries import CoverageData, coverage
 from focalpoints.documents import XLSX
+from focalpoints.errors import render_error
 from focalpoints.exports.formats import file_chunks, neutralise
 from focalpoints.fragments import render_fragment
 from focalpoints.i18n import current_language, text_direction, translated
@@ -382,8 +383,6 @@ def report_page() -> tuple[str, int]:
 def _report_or_error() -> report_module.SecretariatReport | tuple[str, int]:
     _values, errors, built = _report_request()
     if built is None:
-        from focalpoints.errors import render_error
-
         return render_error(400, " ".join(errors) or _("Choose an instrument."))
     return built
 

@@ -18,6 +18,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from focalpoints.audit import record_event, record_now
+from focalpoints.audit.models import AuditEntry
 from focalpoints.concurrency import claim_version
 from focalpoints.conventions.models import Role
 from focalpoints.countries.models import Country
@@ -26,6 +28,7 @@ from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.contacts import name_key
 from focalpoints.focal_points.models import Appointment, HolderKind, Person, Status
+from focalpoints.focal_points.queries import history
 from focalpoints.urls import is_web_address
 
 PERSON_FIELDS = (
@@ -179,7 +182,6 @@ def check_person(values: dict[str, Any]) -> None:
 def mark_address_refused(address: str, reason: str) -> int:
     """Mark the people whose address the mail server refused, in a transaction of its own (mail
     is sent outside the request's); return how many."""
-    from focalpoints.audit import record_now
 
     now = utcnow()
     with db.engine.begin() as connection:
@@ -595,7 +597,6 @@ ERASED = "[erased]"
 
 def personal_data(person: Person) -> dict[str, Any]:
     """Everything held about a person: the record, their appointments and their history."""
-    from focalpoints.focal_points.queries import history
 
     def plain(value: Any) -> Any:
         return value.isoformat() if hasattr(value, "isoformat") else value
@@ -645,7 +646,6 @@ def erase_in_history(
 ) -> None:
     """Replace by ERASED the values that ``erased(key, value)`` picks in the audit entries of
     these records (both sides of each change, the erasure's own included once flushed)."""
-    from focalpoints.audit.models import AuditEntry
 
     ids = [str(i) for i in entity_ids]
     if not ids:
@@ -673,7 +673,6 @@ def erase_person(person: Person) -> None:
     but name, contacts and notes are replaced, in the record and in its audit entries. Other
     features erase what they hold through ERASE_HOOKS.
     """
-    from focalpoints.audit import record_event
 
     for hook in ERASE_HOOKS:
         hook(person)

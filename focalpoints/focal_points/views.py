@@ -54,6 +54,8 @@ from focalpoints.focal_points.loading import load_appointment, load_person
 from focalpoints.focal_points.models import Appointment, Person, Status, display_name
 from focalpoints.forms import choices
 from focalpoints.i18n import NATIVE_NAMES
+from focalpoints.self_service import operations as self_service
+from focalpoints.self_service.operations import count_pending
 
 bp = Blueprint("focal_points", __name__, url_prefix="/countries/<code>")
 bp.add_url_rule("/import", view_func=import_views.import_contacts, methods=["GET", "POST"])
@@ -104,7 +106,6 @@ def _chosen_person(country: Country, value: str | None) -> Person | None:
 @login_required
 def people(code: str) -> str:
     """List each person of the country once, with all their roles across conventions."""
-    from focalpoints.self_service.operations import count_pending
 
     country = load_country(code, can=permissions.can_view_country)
     everyone = queries.people_of(country)
@@ -183,7 +184,6 @@ def new_person(code: str) -> str | Response:
 @login_required
 def person(code: str, person_id: int) -> str:
     """Show a person's details, roles and change history."""
-    from focalpoints.self_service import operations as self_service
 
     country = load_country(code, can=permissions.can_view_country)
     record = load_person(country, person_id, can=permissions.can_view_person)

@@ -35,6 +35,7 @@ from focalpoints.nbsap.models import (
     national_target_people,
     pick_text,
 )
+from focalpoints.nbsap.queries import alignable
 from focalpoints.urls import is_web_address
 
 NBSAP_FIELDS = (
@@ -310,7 +311,6 @@ def align_many(
     of links it has): all of them are saved, or none."""
     if target.is_deleted:
         raise NbsapError(_l("This target has been deleted."))
-    from focalpoints.nbsap.queries import alignable
 
     for element in elements:
         if element not in alignable(element.framework):

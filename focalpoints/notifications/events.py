@@ -19,6 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from focalpoints.db_types import utcnow
+from focalpoints.notifications.operations import NotifyReport, find_due, send_pending
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,6 @@ def _before_commit(session: Session) -> None:
     kinds = session.info.pop(_KINDS, None)
     if not kinds:
         return
-    from focalpoints.notifications.operations import find_due
 
     session.info[_BUSY] = True
     try:
@@ -68,8 +68,6 @@ def _after_rollback(session: Session, previous_transaction: Any) -> None:
 def _mail_after_request(response: Response) -> Response:
     ids = g.pop(_RECORDED, None)
     if ids:
-        from focalpoints.notifications.operations import NotifyReport, send_pending
-
         try:
             send_pending(utcnow(), NotifyReport(), only=ids)
         except Exception:  # the event is recorded; `notify` tries the mail again

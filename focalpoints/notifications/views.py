@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from focalpoints.auth.views import render_account
 from focalpoints.forms import BaseForm
 from focalpoints.notifications import operations, queries
 from focalpoints.notifications.forms import preferences_form
@@ -48,7 +49,6 @@ def mark_read() -> Response:
 @login_required
 def preferences() -> str | Response:
     """Save which notices the user receives, and how."""
-    from focalpoints.auth.views import render_account
 
     form = preferences_form(current_user, queries.current_preferences(current_user))
     if form.validate_on_submit():

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
+from focalpoints.audit import _actor
 from focalpoints.concurrency import claim_version
 from focalpoints.countries.models import Country
 from focalpoints.db_types import utcnow
@@ -61,7 +62,6 @@ class PositionValues:
 
 def _actor_label() -> str:
     # The audit log's notion of who is acting (user, command or system), for the version's author.
-    from focalpoints.audit import _actor
 
     return _actor()[1]
 

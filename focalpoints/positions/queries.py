@@ -19,6 +19,7 @@ from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Appointment, Person, Status
+from focalpoints.focal_points.queries import people_of
 from focalpoints.meetings.models import AgendaItem, Meeting
 from focalpoints.positions.models import Consultation, Position, PositionVersion
 
@@ -145,7 +146,6 @@ def shared_at_meeting(meeting: Meeting) -> list[Position]:
 
 def consultable_people(country: Country) -> list[Person]:
     """People of the country holding a current role of any convention, with their roles."""
-    from focalpoints.focal_points.queries import people_of
 
     return [p for p in people_of(country) if any(a.is_current for a in p.appointments)]
 

@@ -31,7 +31,9 @@ from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
+from focalpoints.focal_points import operations as registry
 from focalpoints.focal_points.forms import ActionForm, DeleteForm
+from focalpoints.focal_points.labels import register_labels
 from focalpoints.focal_points.models import Person
 from focalpoints.focal_points.queries import people_of
 from focalpoints.forms import choices
@@ -42,12 +44,14 @@ from focalpoints.positions.coherence import coherence as build_coherence
 from focalpoints.positions.forms import AnswerForm, ConsultForm, PositionForm
 from focalpoints.positions.labels import (
     ANSWER_COLOURS,
+    ANSWERS,
     STATUS_COLOURS,
     STATUSES,
     answer_label,
     position_status_label,
 )
 from focalpoints.positions.models import Position, PositionStatus
+from focalpoints.self_service.operations import send_links
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("positions", __name__, url_prefix="/countries/<code>/positions")
@@ -67,10 +71,6 @@ def load_position(
 
 @bp.record_once
 def _template_helpers(state: Any) -> None:
-    from focalpoints.focal_points import operations as registry
-    from focalpoints.focal_points.labels import register_labels
-    from focalpoints.positions.labels import ANSWERS, STATUSES
-
     if operations.move_person not in registry.MERGE_HOOKS:
         registry.MERGE_HOOKS.append(operations.move_person)
     if operations.erase_person not in registry.ERASE_HOOKS:
@@ -505,7 +505,6 @@ def consult(code: str, position_id: int) -> str | Response:
 def _mail_links(consultation_ids: list[int]) -> None:
     """Mail the focal points without an account their personal link, now (``notify`` sends
     what fails here)."""
-    from focalpoints.self_service.operations import send_links
 
     if not consultation_ids:
         return

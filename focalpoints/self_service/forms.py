@@ -11,6 +11,7 @@ from wtforms.validators import AnyOf, InputRequired
 from focalpoints.focal_points.forms import PersonForm
 from focalpoints.forms import BaseForm, strip_filter, text_length
 from focalpoints.positions.forms import AnswerForm
+from focalpoints.self_service.operations import CORRECTABLE
 
 CONFIRM, CORRECT, NO_LONGER = "confirm", "correct", "no_longer"
 
@@ -36,8 +37,6 @@ class CorrectionForm(PersonForm):
     note = note_field(_l("Anything the coordinators should know (optional)"))
 
     def values(self) -> dict[str, Any]:
-        from focalpoints.self_service.operations import CORRECTABLE
-
         return {
             **{name: getattr(self, name).data or "" for name in CORRECTABLE},
             "address_country": self.address_country.data or None,

@@ -40,6 +40,7 @@ from focalpoints.extensions import db
 from focalpoints.focal_points import operations as registry
 from focalpoints.focal_points.models import Appointment, Person, Status
 from focalpoints.mail import compose_template_mail, deliver
+from focalpoints.positions import operations as positions
 from focalpoints.positions.models import Consultation, Position, PositionStatus, standing
 from focalpoints.secret_digests import digest, new_secret
 from focalpoints.self_service.models import (
@@ -240,7 +241,6 @@ def answer_consultation(
     now: datetime,
 ) -> Consultation:
     """The consulted focal point answers themselves: the answer is recorded as theirs."""
-    from focalpoints.positions import operations as positions
 
     try:
         positions.check_answer(consultation, answer, note, language, now.date())

@@ -32,6 +32,7 @@ from focalpoints.countries.loading import load_country
 from focalpoints.countries.queries import list_countries
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db, limiter
+from focalpoints.focal_points import operations as registry
 from focalpoints.forms import choices
 from focalpoints.i18n import current_language, is_supported
 from focalpoints.positions.models import Consultation
@@ -67,8 +68,6 @@ def _link_key() -> str:
 
 @bp.record_once
 def _hooks(state: Any) -> None:
-    from focalpoints.focal_points import operations as registry
-
     if operations.move_person not in registry.MERGE_HOOKS:
         registry.MERGE_HOOKS.append(operations.move_person)
     if operations.erase_person not in registry.ERASE_HOOKS:

@@ -19,7 +19,9 @@ from werkzeug.wrappers import Response
 
 from focalpoints.auth.loading import SECOND_FACTOR_KEY, SESSION_KEY
 from focalpoints.auth.models import User
+from focalpoints.auth.operations import end_session
 from focalpoints.extensions import db
+from focalpoints.two_factor.operations import is_enrolled, is_required
 
 PENDING_KEY = "two_step_pending"
 # What a pending session may reach: the second step, setting it up, giving up, and the
@@ -121,8 +123,6 @@ def _check_request() -> Response | None:
 def _check_older_session() -> Response | None:
     """A session opened before two-step log-in existed: send its user through the second step
     if they need one now."""
-    from focalpoints.auth.operations import end_session
-    from focalpoints.two_factor.operations import is_enrolled, is_required
 
     if not current_user.is_authenticated:
         return None

@@ -12,6 +12,7 @@ from focalpoints.auth.password_policy import password_problem
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
 from focalpoints.forms import FORMULA_PREFIXES
+from focalpoints.two_factor.operations import remove
 from focalpoints.urls import external_url
 
 
@@ -62,7 +63,6 @@ def create_user_from_cli(
 
 def reset_two_step_from_cli(email: str) -> str:
     """Remove an account's two-step verification from the command line."""
-    from focalpoints.two_factor.operations import remove
 
     user = operations.find_user(email)
     if user is None:

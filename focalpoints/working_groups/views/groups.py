@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from focalpoints import permissions
+from focalpoints import documents, permissions
 from focalpoints.authorise import found
 from focalpoints.concurrency import StaleRecord
 from focalpoints.countries.loading import load_country
@@ -120,8 +120,6 @@ def _check_upload(field: Any) -> None:
     """Refuse a bad file before anything is written."""
     upload = field.data
     if upload and getattr(upload, "filename", ""):
-        from focalpoints import documents
-
         data = upload.read()
         upload.stream.seek(0)
         if documents.content_type(data) is None:
