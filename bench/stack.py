@@ -224,7 +224,8 @@ def official(client: Client, code: str, number: int, ledger: Ledger, start: Star
     people = sorted(set(map(int, re.findall(rf"{base}/people/(\d+)", page))))
     _status, _loc, page = client.request("working group", "GET", base + "/working-group")
     groups = sorted(set(map(int, re.findall(rf"{base}/working-group/(\d+)", page))))
-    shared_person = people[number % min(2, len(people))]  # two sessions of a country edit the same record
+    # The two sessions of a country edit the same record.
+    shared_person = people[number % min(2, len(people))]
     reads = [
         ("country page", base),
         ("people list", base + "/people"),
