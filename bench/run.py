@@ -42,7 +42,7 @@ PAGES = [
     ("API focal points", "/api/v1/focal-points?per_page=50"),
     ("directory", "/directory"),
     ("directory country", "/directory/KE"),
-    ("working group", "/countries/KE/working-group/{group}"),
+    ("working group", "/countries/{group_country}/working-group/{group}"),
     ("positions list", "/countries/KE/positions"),
     ("NBSAP matrix", "/countries/KE/nbsap/matrix"),
 ]
@@ -69,19 +69,21 @@ def run(*args: str, env: dict[str, str]) -> None:
 
 
 def resolve_pages(env: dict[str, str]) -> list[tuple[str, str]]:
-    """The measured pages with the ids they need looked up (Kenya's first working group)."""
+    """The measured pages with the ids they need looked up: Kenya's first working group, or
+    the first one of another country when Kenya has none (at full scale a hundred countries
+    have one)."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(env["FOCALPOINTS_DATABASE_URL"])
     with engine.connect() as connection:
-        group = connection.scalar(
+        group, country = connection.execute(
             text(
-                "SELECT min(w.id) FROM working_groups w JOIN countries c "
-                "ON c.id = w.country_id WHERE c.iso2 = 'KE'"
+                "SELECT w.id, c.iso2 FROM working_groups w JOIN countries c "
+                "ON c.id = w.country_id ORDER BY c.iso2 <> 'KE', w.id LIMIT 1"
             )
-        )
+        ).one()
     engine.dispose()
-    return [(name, url.format(group=group)) for name, url in PAGES]
+    return [(name, url.format(group=group, group_country=country)) for name, url in PAGES]
 
 
 def query_counts(
