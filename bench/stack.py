@@ -89,7 +89,9 @@ class FormParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form" and not self.done and a.get("method", "").lower() == "post":
-            self.inside = self.action is None or a.get("action", "").endswith(self.action)
+            # A form without an action posts to its own page, as the registry's forms do.
+            target = a.get("action", "")
+            self.inside = self.action is None or not target or target.endswith(self.action)
         if not self.inside:
             return
         name = a.get("name", "")
