@@ -265,6 +265,8 @@ def load_wrk(port: int, cookie: str, url: str, seconds: float, concurrency: int)
         f"-c{concurrency}",
         f"-d{max(1, round(seconds))}s",
         "--latency",
+        "--timeout",
+        "30s",  # a slow page on a busy machine is a latency to report, not a socket error
         *(["-H", f"Cookie: {cookie}"] if cookie else []),
         f"http://127.0.0.1:{port}{url}",
     ]  # a fixed local address, our own arguments
@@ -284,6 +286,20 @@ def load_wrk(port: int, cookie: str, url: str, seconds: float, concurrency: int)
         "errors": (int(bad.group(1)) if bad else 0)
         + (sum(int(n) for n in socket_errors.groups()) if socket_errors else 0),
     }
+
+
+def drain(port: int, workers: int = 2) -> None:
+    """Wait until the requests the last load left queued are served: wrk stops sending, but
+    the sync workers still serve what the listen queue holds, which would slow the next page
+    measured. One request per worker, queued behind them, returns when they are done."""
+    threads = [
+        threading.Thread(target=lambda: Session(port, "").get("/_bench/bare"))
+        for _ in range(workers)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def worker_pids(master: int) -> list[int]:
@@ -471,6 +487,7 @@ def main() -> None:
         cookie = login(port)
         for name, url in pages:
             drive(port, "" if name in ANONYMOUS else cookie, url, 1.0, options.concurrency)
+            drain(port)
         # The pages take turns with the bare route, round after round: a shared machine's
         # speed drifts by a quarter from one second to the next, so each page is compared with
         # the bare route of its own round, and the median round is reported.
@@ -486,6 +503,7 @@ def main() -> None:
                         options.concurrency,
                     )
                 )
+                drain(port)
         results: dict[str, dict] = {}
         for name, url in pages:
             ratios = [
