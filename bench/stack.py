@@ -214,6 +214,14 @@ class Ledger:
         self.meetings: list[str] = []
         self.positions: list[str] = []
         self.conflicts = 0
+        # Writes the form refused (validation), with the first message of each kind.
+        self.refused: dict[str, list] = {}
+
+    def refuse(self, kind: str, page: str) -> None:
+        message = re.search(r'class="invalid-feedback[^"]*"[^>]*>\s*([^<]+)', page)
+        with self.lock:
+            entry = self.refused.setdefault(kind, [0, message.group(1).strip() if message else ""])
+            entry[0] += 1
 
 
 def official(client: Client, code: str, number: int, ledger: Ledger, start: Start) -> None:
@@ -281,10 +289,12 @@ def new_person(client: Client, base: str, marker: str, ledger: Ledger) -> None:
     family = f"Bench {marker}"
     fields.update(family_name=family, given_names="Load", visibility="registered")
     fields["confirm_new"] = "y"
-    status, location, _text = client.request("new person", "POST", base + "/people/new", fields)
+    status, location, text = client.request("new person", "POST", base + "/people/new", fields)
     if status == 302 and re.search(r"/people/\d+$", location):
         with ledger.lock:
             ledger.people.append(family)
+    elif status == 200:
+        ledger.refuse("new person", text)
 
 
 def confirm(client: Client, base: str, appointment: int, ledger: Ledger) -> None:
@@ -312,10 +322,12 @@ def new_meeting(client: Client, base: str, group: int, marker: str, ledger: Ledg
     title = f"Bench meeting {marker}"
     fields.update(title=title, starts_at="2027-03-01T10:00", place="Online")
     fields.pop("attendees", None)
-    status, location, _text = client.request("new meeting", "POST", url, fields)
+    status, location, text = client.request("new meeting", "POST", url, fields)
     if status == 302 and re.search(r"/meetings/\d+$", location):
         with ledger.lock:
             ledger.meetings.append(title)
+    elif status == 200:
+        ledger.refuse("new meeting", text)
 
 
 def new_position(client: Client, base: str, marker: str, ledger: Ledger) -> None:
@@ -324,10 +336,12 @@ def new_position(client: Client, base: str, marker: str, ledger: Ledger) -> None
     fields = form_fields(page, "/positions/new")
     title = f"Bench position {marker}"
     fields.update(title=title, text="Our position.", agenda_item="")
-    status, location, _text = client.request("new position", "POST", url, fields)
+    status, location, text = client.request("new position", "POST", url, fields)
     if status == 302 and re.search(r"/positions/\d+$", location):
         with ledger.lock:
             ledger.positions.append(title)
+    elif status == 200:
+        ledger.refuse("new position", text)
 
 
 def secretariat(client: Client, number: int, start: Start) -> None:
@@ -554,6 +568,7 @@ def main() -> None:
         "errors": len(stats.errors),
         "error_samples": stats.errors[:10],
         "refused_as_outdated_then_retried": ledger.conflicts,
+        "refused_by_the_form": ledger.refused,
         "kinds": kinds,
         "consistency": check,
     }
