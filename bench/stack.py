@@ -25,6 +25,7 @@ import argparse
 import html
 import http.client
 import json
+import math
 import random
 import re
 import shutil
@@ -133,6 +134,13 @@ def form_fields(page: str, action: str | None = None) -> dict[str, str]:
     parser = FormParser(action)
     parser.feed(page)
     return parser.fields
+
+
+def first_choice(page: str, action: str, select: str) -> str:
+    """The first non-empty option of a select (a blank one may be marked as selected)."""
+    parser = FormParser(action)
+    parser.feed(page)
+    return next((value for value in parser.options.get(select, []) if value), "")
 
 
 class Client:
@@ -335,7 +343,9 @@ def new_position(client: Client, base: str, marker: str, ledger: Ledger) -> None
     _status, _loc, page = client.request("new position (form)", "GET", url)
     fields = form_fields(page, "/positions/new")
     title = f"Bench position {marker}"
-    fields.update(title=title, text="Our position.", agenda_item="")
+    # On a cross-cutting issue: an agenda item would have to be one of the chosen meeting's.
+    issue = first_choice(page, "/positions/new", "issue")
+    fields.update(title=title, text="Our position.", agenda_item="", issue=issue)
     status, location, text = client.request("new position", "POST", url, fields)
     if status == 302 and re.search(r"/positions/\d+$", location):
         with ledger.lock:
@@ -549,7 +559,7 @@ def main() -> None:
         kind: {
             "requests": len(times),
             "p50_ms": round(1000 * statistics.median(times), 1),
-            "p99_ms": round(1000 * sorted(times)[int(0.99 * (len(times) - 1))], 1),
+            "p99_ms": round(1000 * sorted(times)[max(0, math.ceil(0.99 * len(times)) - 1)], 1),
         }
         for kind, times in sorted(stats.times.items())
     }
@@ -564,7 +574,7 @@ def main() -> None:
         "requests": len(everything),
         "rps": round(len(everything) / duration, 1),
         "p50_ms": round(1000 * statistics.median(everything), 1),
-        "p99_ms": round(1000 * everything[int(0.99 * (len(everything) - 1))], 1),
+        "p99_ms": round(1000 * everything[max(0, math.ceil(0.99 * len(everything)) - 1)], 1),
         "errors": len(stats.errors),
         "error_samples": stats.errors[:10],
         "refused_as_outdated_then_retried": ledger.conflicts,
