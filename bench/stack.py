@@ -457,7 +457,8 @@ def consistency(url: str, ledger: Ledger, since: datetime) -> dict:
             rows = db.execute(
                 text("SELECT titles FROM positions WHERE created_at >= :t"), {"t": since}
             )
-            if sum(title in json.dumps(r[0], ensure_ascii=False) for r in rows) != 1:
+            # Exact titles: "... CN0x2" is a part of "... CN0x21".
+            if sum(title in (r[0] or {}).values() for r in rows) != 1:
                 problems.append(f"position {title!r} missing or repeated")
         duplicates = db.scalar(
             text(
