@@ -1,10 +1,12 @@
 """Benchmark focalpoints at full scale, side by side with a bare Flask route.
 
-    python bench/run.py [--scale full|small] [--seconds 15] [--rounds 5] [--json FILE] ...
+    python bench/run.py [--scale small|full|10x] [--database sqlite|postgresql] [--json FILE] ...
 
 (`--help` lists every option.)
 
-Builds a database (SQLite in a temporary folder), serves the app with gunicorn on 127.0.0.1
+Builds a database (SQLite in a temporary folder, or a fresh PostgreSQL database on the local
+server's socket, dropped at the end; ``--scale 10x`` grows the full-scale data tenfold with
+bench/grow.py), serves the app with gunicorn on 127.0.0.1
 (two workers), drives each page with wrk (Debian's package; else a bounded Python load generator,
 or as ``--load`` says), and prints requests per
 second, p50 and p99 latency, SQL queries per request, and the peak memory growth of a worker
@@ -38,7 +40,15 @@ PAGES = [
     ("coverage page", "/coverage"),
     ("people search", "/countries?q=ke"),
     ("API focal points", "/api/v1/focal-points?per_page=50"),
+    ("directory", "/directory"),
+    ("directory country", "/directory/KE"),
+    ("working group", "/countries/{group_country}/working-group/{group}"),
+    ("positions list", "/countries/KE/positions"),
+    ("NBSAP matrix", "/countries/KE/nbsap/matrix"),
 ]
+# The public directory is read by anonymous visitors: no session cookie on these.
+ANONYMOUS = {"directory", "directory country"}
+PG_HOST = "/var/run/postgresql"
 EXPORTS = [
     ("export CSV", "/exports/contacts.csv?status=all"),
     ("export XLSX", "/exports/contacts.xlsx?status=all"),
@@ -53,12 +63,37 @@ def free_port() -> int:
 
 
 def run(*args: str, env: dict[str, str]) -> None:
-    command = [str(VENV_BIN / "focalpoints"), *args]  # our own command, fixed arguments
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    """Run a ``focalpoints`` command of this checkout (not of whichever one is installed)."""
+    command = [sys.executable, "-c", "from focalpoints.cli import main; main()", *args]
+    subprocess.run(command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
 
 
-def query_counts(env: dict[str, str]) -> tuple[dict[str, int], int]:
-    """SQL statements per request for every measured URL, and the country page's size."""
+def resolve_pages(env: dict[str, str]) -> list[tuple[str, str]]:
+    """The measured pages with the ids they need looked up: Kenya's first working group, or
+    the first one of another country when Kenya has none (at full scale a hundred countries
+    have one)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(env["FOCALPOINTS_DATABASE_URL"])
+    with engine.connect() as connection:
+        group, country = connection.execute(
+            text(
+                "SELECT w.id, c.iso2 FROM working_groups w JOIN countries c "
+                "ON c.id = w.country_id ORDER BY c.iso2 <> 'KE', w.id LIMIT 1"
+            )
+        ).one()
+    engine.dispose()
+    return [(name, url.format(group=group, group_country=country)) for name, url in PAGES]
+
+
+def query_counts(
+    env: dict[str, str], pages: list[tuple[str, str]], explain: Path | None = None
+) -> tuple[dict[str, int], int]:
+    """SQL statements per request for every measured URL, and the country page's size.
+
+    With ``explain`` (PostgreSQL), each page's statements are run again under
+    ``EXPLAIN (ANALYZE, BUFFERS)`` with their parameters and the plans written to that file.
+    """
     os.environ.update(env)
     from sqlalchemy import event
 
@@ -67,27 +102,54 @@ def query_counts(env: dict[str, str]) -> tuple[dict[str, int], int]:
     from focalpoints.extensions import db
 
     app.config["WTF_CSRF_ENABLED"] = False
-    client = app.test_client()
-    client.post("/login", data={"email": EMAIL, "password": PASSWORD})
+    client, visitor = app.test_client(), app.test_client()
+    host = env["FOCALPOINTS_BASE_URL"]  # the app refuses requests for any other host
+    login_data = {"email": EMAIL, "password": PASSWORD}
+    if client.post("/login", base_url=host, data=login_data).status_code != 302:
+        raise SystemExit("in-process log-in failed")
     counts: dict[str, int] = {}
-    statements: list[str] = []
+    statements: list[tuple[str, object, bool]] = []
     with app.app_context():
         engine = db.engine
 
-    def count(conn, cursor, statement, *args):
+    def count(conn, cursor, statement, parameters, context, executemany):
         if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
-            statements.append(statement)
+            statements.append((statement, parameters, executemany))
 
     event.listen(engine, "before_cursor_execute", count)
     size = 0
-    for name, url in PAGES + EXPORTS:
-        client.get(url, buffered=True)  # warm caches
+    plans: list[str] = []
+    for name, url in pages + EXPORTS:
+        reader = visitor if name in ANONYMOUS else client
+        reader.get(url, base_url=host, buffered=True)  # warm caches
         statements.clear()
-        response = client.get(url, buffered=True)
+        response = reader.get(url, base_url=host, buffered=True)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: {response.status_code}")
         counts[name] = len(statements)
         if name == "country page":
             size = len(response.data)
+        if explain is not None and name != "bare route":
+            plans += [f"######## {name}: GET {url}", *explain_plans(engine, list(statements))]
+    event.remove(engine, "before_cursor_execute", count)
+    if explain is not None:
+        explain.write_text("\n".join(plans) + "\n")
     return counts, size
+
+
+def explain_plans(engine, statements: list[tuple[str, object, bool]]) -> list[str]:
+    """Each read statement's plan as PostgreSQL runs it, with its real parameters."""
+    plans = []
+    with engine.connect() as connection:
+        for statement, parameters, executemany in statements:
+            if executemany or not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            rows = connection.exec_driver_sql(
+                "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
+            ).all()
+            plans += ["", " ".join(statement.split()), repr(parameters), *(r[0] for r in rows)]
+        connection.rollback()
+    return plans
 
 
 class Session:
@@ -203,8 +265,9 @@ def load_wrk(port: int, cookie: str, url: str, seconds: float, concurrency: int)
         f"-c{concurrency}",
         f"-d{max(1, round(seconds))}s",
         "--latency",
-        "-H",
-        f"Cookie: {cookie}",
+        "--timeout",
+        "30s",  # a slow page on a busy machine is a latency to report, not a socket error
+        *(["-H", f"Cookie: {cookie}"] if cookie else []),
         f"http://127.0.0.1:{port}{url}",
     ]  # a fixed local address, our own arguments
     output = subprocess.run(  # noqa: S603
@@ -223,6 +286,20 @@ def load_wrk(port: int, cookie: str, url: str, seconds: float, concurrency: int)
         "errors": (int(bad.group(1)) if bad else 0)
         + (sum(int(n) for n in socket_errors.groups()) if socket_errors else 0),
     }
+
+
+def drain(port: int, workers: int = 2) -> None:
+    """Wait until the requests the last load left queued are served: wrk stops sending, but
+    the sync workers still serve what the listen queue holds, which would slow the next page
+    measured. One request per worker, queued behind them, returns when they are done."""
+    threads = [
+        threading.Thread(target=lambda: Session(port, "").get("/_bench/bare"))
+        for _ in range(workers)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def worker_pids(master: int) -> list[int]:
@@ -258,7 +335,10 @@ def export_run(port: int, cookie: str, url: str, master: int, repeats: int = 3) 
     times, size, errors = [], 0, 0
     for _ in range(repeats):
         started = time.perf_counter()
-        status, size = session.get(url)
+        try:
+            status, size = session.get(url)
+        except (OSError, http.client.HTTPException):
+            status, session = 0, Session(port, cookie)
         times.append(time.perf_counter() - started)
         errors += status != 200
     stop.set()
@@ -269,15 +349,24 @@ def export_run(port: int, cookie: str, url: str, master: int, repeats: int = 3) 
         "bytes": size,
         "errors": errors,
         "worker_memory_growth_mb": round(growth / 1024, 1),
+        "worker_peak_rss_mb": round(max(peak.values(), default=0) / 1024, 1),
     }
 
 
-def bench_environment(name: str) -> dict[str, str]:
-    """Settings for a throw-away instance folder and SQLite database."""
+def bench_environment(name: str, database: str = "sqlite") -> dict[str, str]:
+    """Settings for a throw-away instance folder and database: SQLite in that folder, or a
+    fresh PostgreSQL database on the local server (``drop_database`` removes it)."""
     folder = Path(tempfile.mkdtemp(prefix=f"focalpoints-{name}-"))
+    if database == "postgresql":
+        dbname = f"focalpoints_{name}_{os.getpid()}"
+        subprocess.run(["createdb", "-h", PG_HOST, dbname], check=True)  # noqa: S603, S607
+        url = f"postgresql+psycopg:///{dbname}?host={PG_HOST}"
+    else:
+        dbname, url = "", f"sqlite:///{folder / (name + '.sqlite3')}"
     return {
         **os.environ,
-        "FOCALPOINTS_DATABASE_URL": f"sqlite:///{folder / (name + '.sqlite3')}",
+        "BENCH_PG_DATABASE": dbname,
+        "FOCALPOINTS_DATABASE_URL": url,
         "FOCALPOINTS_INSTANCE_PATH": str(folder),
         "FOCALPOINTS_SECRET_KEY": f"{name}-only-secret",
         "FOCALPOINTS_BASE_URL": "http://127.0.0.1",  # gunicorn's app is a production start
@@ -286,6 +375,44 @@ def bench_environment(name: str) -> dict[str, str]:
         "FOCALPOINTS_TWO_FACTOR_REQUIRED_ROLES": "[]",
         "FOCALPOINTS_LOG_LEVEL": "WARNING",
     }
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Stop gunicorn: gracefully, or killed if its workers are still busy after 30 s."""
+    server.terminate()
+    try:
+        server.wait(30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(10)
+
+
+def drop_database(env: dict[str, str]) -> None:
+    """Drop the PostgreSQL database ``bench_environment`` made, if it made one."""
+    if env.get("BENCH_PG_DATABASE"):
+        subprocess.run(  # noqa: S603
+            ["dropdb", "-h", PG_HOST, "--if-exists", "--force", env["BENCH_PG_DATABASE"]],  # noqa: S607
+            check=False,
+        )
+
+
+def build(env: dict[str, str], scale: str) -> None:
+    """Migrate, load the reference and demo data, and grow it for ``10x``."""
+    run("init", env=env)
+    run("demo-data", "--scale", "full" if scale == "10x" else scale, env=env)
+    if scale == "10x":
+        from bench.grow import grow
+
+        grow(env["FOCALPOINTS_DATABASE_URL"], 10)
+    elif env.get("BENCH_PG_DATABASE"):
+        from bench.grow import vacuum_analyse
+
+        vacuum_analyse(env["FOCALPOINTS_DATABASE_URL"])
+
+
+def machine_load() -> float:
+    """The one-minute load average: the machine is shared, so each run records it."""
+    return round(os.getloadavg()[0], 2)
 
 
 def serve(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]:
@@ -299,6 +426,10 @@ def serve(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]:
         f"127.0.0.1:{port}",
         "--log-level",
         "warning",
+        # An export of every contact on a busy shared machine can outlast gunicorn's default
+        # 30 s, which would kill the worker and lose the measure.
+        "--timeout",
+        "300",
         "bench.wsgi:app",
     ]  # from our venv, fixed arguments
     server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
@@ -313,13 +444,19 @@ def serve(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", choices=["small", "full"], default="full")
+    parser.add_argument("--scale", choices=["small", "full", "10x"], default="full")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument(
         "--seconds", type=float, default=15.0, help="load per page, over all rounds"
     )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--explain",
+        type=Path,
+        help="PostgreSQL: write the plan of every statement of every page to this file",
+    )
     parser.add_argument(
         "--load",
         choices=["auto", "wrk", "python"],
@@ -333,29 +470,42 @@ def main() -> None:
         else "python"
     )
     drive = load_wrk if generator == "wrk" else load
+    sys.path.insert(0, str(ROOT))
 
-    env = bench_environment("bench")
-    started = time.monotonic()
-    run("init", env=env)
-    run("demo-data", "--scale", options.scale, env=env)
-    build = round(time.monotonic() - started, 1)
-    counts, page_size = query_counts(env)
-    server, port = serve({**env, "BENCH_BARE_BYTES": str(page_size)}, workers=2)
+    env = bench_environment("bench", options.database)
+    server = None
     try:
+        load_before_build = machine_load()
+        started = time.monotonic()
+        build(env, options.scale)
+        build_seconds = round(time.monotonic() - started, 1)
+        pages = resolve_pages(env)
+        explain = options.explain if options.database == "postgresql" else None
+        counts, page_size = query_counts(env, pages, explain)
+        load_at_start = machine_load()
+        server, port = serve({**env, "BENCH_BARE_BYTES": str(page_size)}, workers=2)
         cookie = login(port)
-        for _name, url in PAGES:
-            drive(port, cookie, url, 1.0, options.concurrency)  # warm-up
+        for name, url in pages:
+            drive(port, "" if name in ANONYMOUS else cookie, url, 1.0, options.concurrency)
+            drain(port)
         # The pages take turns with the bare route, round after round: a shared machine's
         # speed drifts by a quarter from one second to the next, so each page is compared with
         # the bare route of its own round, and the median round is reported.
-        rounds: dict[str, list[dict]] = {name: [] for name, _url in PAGES}
+        rounds: dict[str, list[dict]] = {name: [] for name, _url in pages}
         for _ in range(options.rounds):
-            for name, url in PAGES:
+            for name, url in pages:
                 rounds[name].append(
-                    drive(port, cookie, url, options.seconds / options.rounds, options.concurrency)
+                    drive(
+                        port,
+                        "" if name in ANONYMOUS else cookie,
+                        url,
+                        options.seconds / options.rounds,
+                        options.concurrency,
+                    )
                 )
+                drain(port)
         results: dict[str, dict] = {}
-        for name, url in PAGES:
+        for name, url in pages:
             ratios = [
                 (mine["rps"] / bare["rps"]) if bare["rps"] else 0.0
                 for mine, bare in zip(rounds[name], rounds["bare route"], strict=True)
@@ -376,13 +526,21 @@ def main() -> None:
                 "queries": counts[name],
                 **export_run(port, cookie, url, server.pid),
             }
+        load_at_end = machine_load()
     finally:
-        server.terminate()
-        server.wait(10)
+        if server is not None:
+            stop(server)
+        drop_database(env)
     report = {
-        "date": time.strftime("%Y-%m-%d"),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "database": options.database,
         "scale": options.scale,
-        "build_seconds": build,
+        "build_seconds": build_seconds,
+        "load_average": {
+            "before_build": load_before_build,
+            "at_start": load_at_start,
+            "at_end": load_at_end,
+        },
         "country_page_bytes": page_size,
         "machine": f"{os.cpu_count()} cores, {sys.platform}",
         "load_generator": generator,
@@ -391,12 +549,13 @@ def main() -> None:
         "results": results,
     }
     print(
-        f"load generator: {generator}, {options.concurrency} connections, "
-        f"median of {options.rounds} rounds"
+        f"{options.database}, scale {options.scale}, load generator: {generator}, "
+        f"{options.concurrency} connections, median of {options.rounds} rounds, "
+        f"load average {load_at_start} to {load_at_end}"
     )
     print(
         f"{'measure':<18} {'rps':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'queries':>7}"
-        f" {'export s':>9} {'mem MB':>7} {'errors':>6}"
+        f" {'export s':>9} {'mem MB':>7} {'errors':>6} peak RSS MB"
     )
     for name, entry in results.items():
         print(
@@ -404,6 +563,7 @@ def main() -> None:
             f"{entry.get('p99_ms', ''):>8} {entry.get('ratio_to_bare', ''):>6} "
             f"{entry['queries']:>7} {entry.get('seconds_median', ''):>9} "
             f"{entry.get('worker_memory_growth_mb', ''):>7} {entry['errors']:>6}"
+            f" {entry.get('worker_peak_rss_mb', '')}"
         )
     if options.json:
         options.json.write_text(json.dumps(report, indent=2))

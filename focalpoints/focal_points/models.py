@@ -193,6 +193,17 @@ class Appointment(Audited, db.Model):
             sqlite_where=CURRENT_SINGLE,
             postgresql_where=CURRENT_SINGLE,
         ),
+        # Coverage reads the latest confirmation of current holdings from this index alone,
+        # however long the registry's history of ended appointments grows.
+        Index(
+            "ix_appointments_current_holdings",
+            "role_id",
+            "country_id",
+            "last_confirmed_on",
+            "start_date",
+            sqlite_where=CURRENT,
+            postgresql_where=CURRENT,
+        ),
         CheckConstraint(in_enum("status", Status), name="status"),
     )
 
