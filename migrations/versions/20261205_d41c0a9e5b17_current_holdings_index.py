@@ -10,7 +10,7 @@ list of roles, and SQLite, which keeps no statistics unless ANALYZE is run, then
 index to the plain one on role_id.
 
 Revision ID: d41c0a9e5b17
-Revises: b3c4e1f07a2d
+Revises: c7d2a9e4f15b
 Create Date: 2026-12-03 09:00:00
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd41c0a9e5b17'
-down_revision = 'b3c4e1f07a2d'
+down_revision = 'c7d2a9e4f15b'
 branch_labels = None
 depends_on = None
 
