@@ -60,6 +60,41 @@ def test_a_failed_event_leaves_no_notice(app, client, make_user, make_appointmen
     assert notices_of(secretariat) == []
 
 
+def test_a_notice_recorded_by_a_concurrent_request_is_not_an_error(
+    app, client, make_user, make_appointment, monkeypatch
+):
+    """Two confirmations at once both find the Secretariat's next notice due, with one key: the
+    second request's event is saved all the same (it was a 500: UniqueViolation)."""
+    from focalpoints.notifications import events
+
+    secretariat = make_user("secretariat", None)
+    appointment = make_appointment("CMS-NFP")
+    find_due = events.find_due
+
+    def raced(today, only=None):
+        found = find_due(today, only=only)
+        for notice in found:  # the winner's copy, committed while this request was working
+            db.session.execute(
+                Notice.__table__.insert().values(
+                    user_id=notice.user_id,
+                    kind=notice.kind,
+                    subject=notice.subject,
+                    key=notice.key,
+                    items=[],
+                    params={},
+                    email_state="sent",
+                )
+            )
+        return found
+
+    monkeypatch.setattr(events, "find_due", raced)
+    login(client, make_user("coordinator", "KE"))
+    assert _notify_on_the_web(client, appointment).status_code == 302
+    assert db.session.get(Appointment, appointment.id).status == "notified"
+    [notice] = notices_of(secretariat)
+    assert notice.items == []  # the winner's; this request recorded no second one
+
+
 def test_the_queue_is_oldest_first_and_filtered(client, login_as, make_appointment):
     older = make_appointment(
         "CBD-FP1", status=Status.NOTIFIED, letter_reference="OLD", letter_date=date(2026, 1, 5)

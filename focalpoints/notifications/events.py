@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Flask, Response, g, has_request_context
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from focalpoints.db_types import utcnow
@@ -52,13 +53,30 @@ def _before_commit(session: Session) -> None:
 
     session.info[_BUSY] = True
     try:
-        notices = find_due(date.today(), only=kinds)
-        if notices:
-            session.add_all(notices)
-            session.flush()
-            g.setdefault(_RECORDED, []).extend(n.id for n in notices)
+        for notice in find_due(date.today(), only=kinds):
+            if _record(session, notice):
+                g.setdefault(_RECORDED, []).append(notice.id)
     finally:
         session.info.pop(_BUSY, None)
+
+
+def _record(session: Session, notice: Any) -> bool:
+    """Add a notice in a savepoint; False if a concurrent request recorded the same one first.
+
+    Two requests that confirm designations at the same moment both find the Secretariat's next
+    notice due and give it the same key: the second insert waits for the first transaction and
+    then meets the unique constraint. Its own event is still saved; what the winner's notice does
+    not hold is found by the next ``focalpoints notify``.
+    """
+    try:
+        with session.begin_nested():
+            session.add(notice)
+    except IntegrityError:
+        logger.info(
+            "Notice %s for user %s already recorded by another request", notice.key, notice.user_id
+        )
+        return False
+    return True
 
 
 def _after_rollback(session: Session, previous_transaction: Any) -> None:
