@@ -26,6 +26,7 @@ from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.contacts import name_key
 from focalpoints.focal_points.models import Appointment, HolderKind, Person, Status
+from focalpoints.focal_points.signals import erasing_person, people_merged, personal_data_requested
 from focalpoints.urls import is_web_address
 
 PERSON_FIELDS = (
@@ -54,16 +55,6 @@ PERSON_FIELDS = (
 )
 # The order of the lifecycle; acknowledgement is the Secretariat's step alone.
 LIFECYCLE = (Status.PROPOSED, Status.ENDORSED, Status.NOTIFIED, Status.ACKNOWLEDGED)
-
-
-# Other features that refer to people move those references when two records are merged:
-# each hook is called with (the person kept, the duplicate) before the merge is committed.
-MERGE_HOOKS: list[Callable[[Person, Person], None]] = []
-# And they add what they hold about a person to a data subject's access request.
-PERSONAL_DATA_HOOKS: dict[str, Callable[[Person], Any]] = {}
-# And they erase what they hold of a person who asks for it: each hook is called with the person
-# before their details are erased (so that it can still match their name or e-mail address).
-ERASE_HOOKS: list[Callable[[Person], None]] = []
 
 
 class RegistryError(ValueError):
@@ -254,8 +245,7 @@ def _merge(keep: Person, other: Person) -> None:
             setattr(keep, key, getattr(other, key))
     merged_emails = [e for e in [other.email, *other.other_emails] if e and e != keep.email]
     keep.other_emails = sorted(set(keep.other_emails) | set(merged_emails))
-    for hook in MERGE_HOOKS:
-        hook(keep, other)
+    people_merged.send(keep, other=other)
     other.merged_into_id = keep.id
     other.deleted_at = utcnow()
 
@@ -635,8 +625,8 @@ def personal_data(person: Person) -> dict[str, Any]:
         for e in history(person, person.appointments)
     ]
     data = {"person": record, "appointments": appointments, "history": entries}
-    for name, hook in PERSONAL_DATA_HOOKS.items():
-        data[name] = hook(person)
+    for _receiver, sections in personal_data_requested.send(person):
+        data.update(sections)
     return data
 
 
@@ -671,12 +661,11 @@ def erase_person(person: Person) -> None:
 
     Appointments keep their dates and roles (who held a role is a public act of the country),
     but name, contacts and notes are replaced, in the record and in its audit entries. Other
-    features erase what they hold through ERASE_HOOKS.
+    features erase what they hold on the ``erasing_person`` signal.
     """
     from focalpoints.audit import record_event
 
-    for hook in ERASE_HOOKS:
-        hook(person)
+    erasing_person.send(person)
     for appointment in person.appointments:
         if appointment.is_current:
             appointment.status = Status.ENDED.value

@@ -26,6 +26,7 @@ from focalpoints.focal_points import operations as registry
 from focalpoints.focal_points.contacts import InvalidContact, parse_email
 from focalpoints.focal_points.models import Appointment, Person, Status
 from focalpoints.focal_points.operations import RegistryError, refusing_lost_races
+from focalpoints.focal_points.signals import people_merged, personal_data_requested
 from focalpoints.urls import is_web_address
 from focalpoints.working_groups.models import (
     ActionItem,
@@ -536,6 +537,7 @@ def restore_document(document: Document) -> None:
 # Merged people ------------------------------------------------------------------------------
 
 
+@people_merged.connect
 def move_person(keep: Person, other: Person) -> None:
     """When ``other`` is merged into ``keep``, their places in working groups follow."""
     for member in db.session.scalars(select(GroupMember).where(GroupMember.person_id == other.id)):
@@ -579,3 +581,8 @@ def personal_data(person: Person) -> list[dict[str, Any]]:
         }
         for member in members
     ]
+
+
+@personal_data_requested.connect
+def _personal_data_sections(person: Person) -> dict[str, Any]:
+    return {"working_groups": personal_data(person)}

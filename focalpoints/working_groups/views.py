@@ -16,10 +16,8 @@ from focalpoints.countries.models import Country
 from focalpoints.countries.queries import get_country_or_404
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
-from focalpoints.focal_points import operations as registry
 from focalpoints.focal_points import queries as registry_queries
 from focalpoints.focal_points.forms import DeleteForm
-from focalpoints.focal_points.labels import register_labels
 from focalpoints.focal_points.models import Person
 from focalpoints.focal_points.operations import RegistryError
 from focalpoints.forms import choices, language_choices
@@ -39,7 +37,6 @@ from focalpoints.working_groups.forms import (
 from focalpoints.working_groups.labels import (
     ACTION_STATUSES,
     CATEGORIES,
-    FIELDS,
     GROUP_ROLES,
     label_of,
 )
@@ -56,17 +53,6 @@ bp = Blueprint("working_groups", __name__, url_prefix="/countries/<code>/working
 
 @bp.record_once
 def _template_helpers(state: Any) -> None:
-    if operations.move_person not in registry.MERGE_HOOKS:
-        registry.MERGE_HOOKS.append(operations.move_person)
-    registry.PERSONAL_DATA_HOOKS["working_groups"] = operations.personal_data
-    register_labels(
-        FIELDS,
-        {
-            "category": CATEGORIES,
-            "group_role": GROUP_ROLES,
-            "working_group_actions.status": ACTION_STATUSES,
-        },
-    )
     state.app.jinja_env.globals.update(
         {
             "category_label": lambda code: label_of(CATEGORIES, code),
