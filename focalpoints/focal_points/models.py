@@ -59,6 +59,39 @@ def display_name(
     return " ".join(part for part in (honorific, names) if part) or organisation
 
 
+# The details of a person's record that users set, in the order forms and tables show them: the
+# operations, the form, the import, the exports and self-service all take them from here.
+PERSON_FIELDS = (
+    "kind",
+    "honorific",
+    "given_names",
+    "family_name",
+    "job_title",
+    "organisation",
+    "organisation_acronym",
+    "department",
+    "street",
+    "city",
+    "postal_code",
+    "address_country",  # ISO alpha-2
+    "email",
+    "other_emails",
+    "phone",  # E.164
+    "mobile",
+    "fax",
+    "website",
+    "languages",  # ISO 639-1 codes
+    "gender",
+    "notes",
+    "visibility",
+)
+# Those that say how to reach the holder: the contact table's columns, and what a focal point
+# may correct of their own record. The holder's kind and the record's visibility go apart.
+CONTACT_FIELDS = tuple(
+    name for name in PERSON_FIELDS if name not in ("kind", "gender", "notes", "visibility")
+)
+
+
 class Person(Audited, db.Model):
     """A person, or an institution, who holds or may hold national roles for one country."""
 

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from focalpoints.audit.queries import trail
 from focalpoints.concurrency import claim_version
 from focalpoints.conventions.models import Role
 from focalpoints.countries.models import Country
@@ -25,34 +26,10 @@ from focalpoints.database import lock, lost_race, writing
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.contacts import name_key
-from focalpoints.focal_points.models import Appointment, HolderKind, Person, Status
+from focalpoints.focal_points.models import PERSON_FIELDS, Appointment, HolderKind, Person, Status
 from focalpoints.focal_points.signals import erasing_person, people_merged, personal_data_requested
 from focalpoints.urls import is_web_address
 
-PERSON_FIELDS = (
-    "kind",
-    "honorific",
-    "given_names",
-    "family_name",
-    "job_title",
-    "organisation",
-    "organisation_acronym",
-    "department",
-    "street",
-    "city",
-    "postal_code",
-    "address_country",
-    "email",
-    "other_emails",
-    "phone",
-    "mobile",
-    "fax",
-    "website",
-    "languages",
-    "gender",
-    "notes",
-    "visibility",
-)
 # The order of the lifecycle; acknowledgement is the Secretariat's step alone.
 LIFECYCLE = (Status.PROPOSED, Status.ENDORSED, Status.NOTIFIED, Status.ACKNOWLEDGED)
 
@@ -635,17 +612,7 @@ def erase_in_history(
 ) -> None:
     """Replace by ERASED the values that ``erased(key, value)`` picks in the audit entries of
     these records (both sides of each change, the erasure's own included once flushed)."""
-    from focalpoints.audit.models import AuditEntry
-
-    ids = [str(i) for i in entity_ids]
-    if not ids:
-        return
-    entries = db.session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.entity_type == entity_type, AuditEntry.entity_id.in_(ids)
-        )
-    ).all()
-    for entry in entries:
+    for entry in trail({entity_type: entity_ids}):
         for side in ("before", "after"):
             values = getattr(entry, side)
             if values:

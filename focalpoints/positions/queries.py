@@ -11,11 +11,12 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from focalpoints import permissions
 from focalpoints.audit.models import AuditEntry
+from focalpoints.audit.queries import trail
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import get_country_or_404
@@ -216,19 +217,6 @@ def visible_versions(position: Position) -> list[PositionVersion]:
 
 def history(position: Position) -> list[AuditEntry]:
     """The audit trail of a position and its consultations, newest first (one query)."""
-    ids = [str(c.id) for c in position.consultations]
-    return list(
-        db.session.scalars(
-            select(AuditEntry)
-            .where(
-                or_(
-                    and_(
-                        AuditEntry.entity_type == "positions",
-                        AuditEntry.entity_id == str(position.id),
-                    ),
-                    and_(AuditEntry.entity_type == "consultations", AuditEntry.entity_id.in_(ids)),
-                )
-            )
-            .order_by(AuditEntry.id.desc())
-        )
+    return trail(
+        {"positions": [position.id], "consultations": [c.id for c in position.consultations]}
     )
