@@ -507,7 +507,8 @@ def _match(country: Country, values: dict[str, Any], people: list[Person]) -> Pe
 
 
 def apply_import(planned: list[PlannedRow]) -> dict[str, int]:
-    """Write what the plan says, row by row; return how many rows did what."""
+    """Write what the plan says, a row at a time (each committed, or rolled back alone);
+    return how many rows did what."""
     counts = {"new": 0, "update": 0, "unchanged": 0, "error": 0}
     for item in planned:
         if item.action in ("error", "unchanged"):
@@ -542,5 +543,6 @@ def apply_import(planned: list[PlannedRow]) -> dict[str, int]:
             item.errors.append(str(getattr(error, "message", error)))
             counts["error"] += 1
             continue
+        db.session.commit()
         counts[item.action] += 1
     return counts

@@ -1,7 +1,9 @@
 """Registry operations shared by views, commands and imports.
 
 Every function checks what the data must satisfy and raises RegistryError (with a translated
-message and, where it belongs to one, the name of the form field) instead of writing.
+message and, where it belongs to one, the name of the form field) instead of writing. They
+flush and never commit: the request, command or job that calls them commits once, so that an
+action made of several operations is saved whole or not at all.
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def _check_person(values: dict[str, Any]) -> None:
 def create_person(country: Country, values: dict[str, Any]) -> Person:
     """Add a person (or institution) to the country's registry."""
     person = _add_person(country, values)
-    db.session.commit()
+    db.session.flush()
     return person
 
 
@@ -123,7 +125,7 @@ def update_person(person: Person, values: dict[str, Any], seen_version: int) -> 
     _check_person(values)
     claim_version(person, seen_version)
     apply_person_values(person, values)
-    db.session.commit()
+    db.session.flush()
     return person
 
 
@@ -174,14 +176,14 @@ def delete_person(person: Person) -> None:
     if any(a.is_current for a in person.appointments):
         raise RegistryError(_l("End this person's current appointments before deleting them."))
     person.deleted_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def restore_person(person: Person) -> None:
     """Bring back a deleted person."""
     person.deleted_at = None
     person.merged_into_id = None
-    db.session.commit()
+    db.session.flush()
 
 
 def _check_merge(keep: Person, other: Person) -> None:
@@ -205,7 +207,7 @@ def merge_people(keep: Person, other: Person) -> Person:
     _check_merge(keep, other)
     with refusing_lost_races(lambda: _check_merge(keep, other)):
         _merge(keep, other)
-        db.session.commit()
+        db.session.flush()
     return keep
 
 
@@ -253,13 +255,11 @@ def appoint(
     letter_reference: str = "",
     letter_date: date | None = None,
     predecessor: Appointment | None = None,
-    commit: bool = True,
 ) -> Appointment:
     """Appoint ``person`` to ``role``, refusing what the role or the lifecycle does not allow.
 
     The country's row is locked first, so that two appointments in one country are decided one
-    after the other; the partial unique indexes on appointments hold the rules in any case. With
-    ``commit=False`` the appointment is only flushed, for a caller that commits more.
+    after the other; the partial unique indexes on appointments hold the rules in any case.
     """
     lock(Country, country.id)
 
@@ -286,10 +286,7 @@ def appoint(
             for other in holders:
                 other.is_primary = False
             appointment.is_primary = True
-        if commit:
-            db.session.commit()
-        else:
-            db.session.flush()
+        db.session.flush()
     return appointment
 
 
@@ -362,7 +359,7 @@ def advance(
     if letter_reference:
         appointment.letter_reference = letter_reference
         appointment.letter_date = letter_date
-    db.session.commit()
+    db.session.flush()
     return appointment
 
 
@@ -373,7 +370,7 @@ def acknowledge(appointment: Appointment, seen_version: int) -> Appointment:
     claim_version(appointment, seen_version)
     appointment.status = Status.ACKNOWLEDGED.value
     appointment.acknowledged_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return appointment
 
 
@@ -389,7 +386,7 @@ def end_appointment(
     appointment.status = Status.ENDED.value
     appointment.end_date = end_date
     appointment.end_reason = reason
-    db.session.commit()
+    db.session.flush()
     return appointment
 
 
@@ -398,7 +395,6 @@ def replace_holder(
     successor: Person,
     start_date: date,
     seen_version: int,
-    commit: bool = True,
     **designation: Any,
 ) -> Appointment:
     """``successor`` replaces the holder of ``old`` from ``start_date``, in one step.
@@ -427,7 +423,6 @@ def replace_holder(
             start_date,
             is_primary=old.is_primary,
             predecessor=old,
-            commit=commit,
             **designation,
         )
     except RegistryError:
@@ -448,7 +443,7 @@ def replace_in_one_step(
     """Replace the holder of ``old`` by a recorded person or, given their values, a new one,
     with the new designation's status and letter: all of it is saved, or none of it.
 
-    One commit at the end: a refused step (or a failure) leaves neither a new person without a
+    A refused step (or a failure) rolls back the whole: it leaves neither a new person without a
     role, nor an ended appointment without a successor, nor a stored letter without a record.
     """
     if letter is not None:
@@ -465,14 +460,13 @@ def replace_in_one_step(
             successor,
             start_date,
             seen_version,
-            commit=False,
             status=status,
             letter_reference=letter_reference,
             letter_date=letter_date,
         )
         if letter is not None:
             stored = _keep_letter(new, *letter)
-        db.session.commit()
+        db.session.flush()
     except BaseException:
         db.session.rollback()
         if stored is not None:
@@ -490,7 +484,7 @@ def make_primary(appointment: Appointment, seen_version: int) -> Appointment:
     claim_version(appointment, seen_version)
     for other in current_holders(appointment.country, appointment.role):
         other.is_primary = other.id == appointment.id
-    db.session.commit()
+    db.session.flush()
     return appointment
 
 
@@ -499,7 +493,7 @@ def confirm(appointment: Appointment) -> Appointment:
     if not appointment.is_current:
         raise RegistryError(_l("This appointment has ended already."))
     appointment.last_confirmed_on = date.today()
-    db.session.commit()
+    db.session.flush()
     return appointment
 
 
@@ -535,7 +529,7 @@ def store_letter(appointment: Appointment, data: bytes, filename: str) -> None:
     """Keep a scanned letter (a PDF up to 10 MB, checked by content) under a random name."""
     check_letter(data)
     _keep_letter(appointment, data, filename)
-    db.session.commit()
+    db.session.flush()
 
 
 def _keep_letter(appointment: Appointment, data: bytes, filename: str) -> Path:
@@ -649,4 +643,4 @@ def erase_person(person: Person) -> None:
     person.deleted_at = person.deleted_at or utcnow()
     erase_in_history("people", [person.id], lambda key, _value: key in PERSON_FIELDS)
     record_event(db.session, "erase", "people", person.id, country_id=person.country_id)
-    db.session.commit()
+    db.session.flush()

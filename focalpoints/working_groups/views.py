@@ -167,9 +167,12 @@ def _group_values(form: GroupForm) -> dict[str, Any]:
 def _attach_mandate(form: GroupForm, record: WorkingGroup) -> None:
     upload = form.mandate_file.data
     if upload and getattr(upload, "filename", ""):
-        operations.attach_document(
-            record, None, upload.read(), upload.filename, str(form.mandate_file.label.text)
-        )
+        try:
+            operations.attach_document(
+                record, None, upload.read(), upload.filename, str(form.mandate_file.label.text)
+            )
+        except RegistryError as error:
+            raise RegistryError(error.message, form.mandate_file.name) from error
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -180,27 +183,16 @@ def new_group(code: str) -> str | Response:
     form = _group_form(country, None)
     if form.validate_on_submit():
         try:
-            _check_upload(form.mandate_file)
             record = operations.create_group(country, _group_values(form))
             _attach_mandate(form, record)
         except RegistryError as error:
+            db.session.rollback()  # the group goes with its mandate, or not at all
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The working group has been set up."), "success")
             return redirect(url_for(".index", code=country.iso2))
     return render_template("working_groups/group_form.html", country=country, form=form, group=None)
-
-
-def _check_upload(field: Any) -> None:
-    """Refuse a bad file before anything is written."""
-    upload = field.data
-    if upload and getattr(upload, "filename", ""):
-        from focalpoints import documents
-
-        data = upload.read()
-        upload.stream.seek(0)
-        if documents.content_type(data) is None:
-            raise RegistryError(_("Attach a PDF, Word, Excel or OpenDocument file."), field.name)
 
 
 @bp.route("/<int:group_id>/edit", methods=["GET", "POST"])
@@ -212,15 +204,16 @@ def edit_group(code: str, group_id: int) -> str | Response:
     form = _group_form(country, record)
     if form.validate_on_submit():
         try:
-            _check_upload(form.mandate_file)
             operations.update_group(record, _group_values(form), form.version.data)
             _attach_mandate(form, record)
         except StaleRecord:
             flash_stale()
             return redirect(url_for(".edit_group", code=country.iso2, group_id=group_id))
         except RegistryError as error:
+            db.session.rollback()
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The record has been saved."), "success")
             return redirect(url_for(".group", code=country.iso2, group_id=record.id))
     return render_template(
@@ -248,6 +241,7 @@ def close_group(code: str, group_id: int) -> str | Response:
         except RegistryError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The working group has been closed."), "success")
             return redirect(url_for(".group", code=country.iso2, group_id=record.id))
     return render_template("working_groups/close.html", country=country, form=form, group=record)
@@ -265,6 +259,7 @@ def reopen_group(code: str, group_id: int) -> Response:
         except RegistryError as error:
             flash(str(error.message), "danger")
         else:
+            db.session.commit()
             flash(_("The working group is open again."), "success")
     return redirect(url_for(".group", code=country.iso2, group_id=record.id))
 
@@ -284,6 +279,7 @@ def add_focal_points(code: str, group_id: int) -> Response:
         except RegistryError as error:
             flash(str(error.message), "danger")
         else:
+            db.session.commit()
             if added:
                 message = ngettext(
                     "%(num)d focal point has been added to the group.",
@@ -328,6 +324,7 @@ def add_member(code: str, group_id: int) -> str | Response:
             except RegistryError as error:
                 refuse(existing, error)
             else:
+                db.session.commit()
                 flash(_("%(name)s has joined the group.", name=person.display_name), "success")
                 return redirect(url_for(".group", code=country.iso2, group_id=record.id))
     return render_template(
@@ -358,8 +355,10 @@ def add_stakeholder(code: str, group_id: int) -> str | Response:
             )
             person = member.person
         except RegistryError as error:
+            db.session.rollback()  # the new person too: they join the group or are not added
             refuse(stakeholder, error)
         else:
+            db.session.commit()
             flash(_("%(name)s has joined the group.", name=person.display_name), "success")
             return redirect(url_for(".group", code=country.iso2, group_id=record.id))
     return render_template(
@@ -408,6 +407,7 @@ def edit_member(code: str, member_id: int) -> str | Response:
         except RegistryError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The record has been saved."), "success")
             return redirect(url_for(".group", code=country.iso2, group_id=member.group_id))
     return render_template(
@@ -438,6 +438,7 @@ def _toggle(code: str, record_id: int, load: Any, change: Any, done: str) -> Res
         except RegistryError as error:
             flash(str(error.message), "danger")
         else:
+            db.session.commit()
             flash(done, "success")
     if isinstance(record, GroupMeeting) and record.deleted_at is None:
         return redirect(url_for(".meeting", code=country.iso2, meeting_id=record.id))
@@ -506,6 +507,7 @@ def new_meeting(code: str, group_id: int) -> str | Response:
         except RegistryError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The meeting has been recorded."), "success")
             return redirect(url_for(".meeting", code=country.iso2, meeting_id=meeting.id))
     return render_template(
@@ -547,6 +549,7 @@ def edit_meeting(code: str, meeting_id: int) -> str | Response:
         except RegistryError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The record has been saved."), "success")
             return redirect(url_for(".meeting", code=country.iso2, meeting_id=record.id))
     return render_template(
@@ -637,6 +640,7 @@ def new_action(code: str, meeting_id: int) -> str | Response:
         except RegistryError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The action has been recorded."), "success")
             return redirect(url_for(".meeting", code=country.iso2, meeting_id=record.id))
     return render_template(
@@ -662,6 +666,7 @@ def edit_action(code: str, action_id: int) -> str | Response:
         except RegistryError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The record has been saved."), "success")
             next_page = request.args.get("from")
             if next_page == "group":
@@ -705,6 +710,7 @@ def attach_document(
         except RegistryError as error:
             flash(str(error.message), "danger")
         else:
+            db.session.commit()
             flash(_("The document has been attached."), "success")
     else:
         for errors in form.errors.values():
