@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
+from focalpoints.concurrency import versioned
 from focalpoints.conventions.models import Role
 from focalpoints.countries.models import Country
 from focalpoints.db_types import UTCDateTime, in_enum, utcnow
@@ -134,6 +135,7 @@ class Person(Audited, db.Model):
     # Name folded for duplicate detection (no case, accents or spacing).
     match_key: Mapped[str] = mapped_column(String(400), default="")
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -241,6 +243,7 @@ class Appointment(Audited, db.Model):
         ForeignKey("appointments.id", ondelete="RESTRICT")
     )
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="appointments")
