@@ -31,11 +31,6 @@ bp = Blueprint("nbsap", __name__, url_prefix="/countries/<code>/nbsap")
 
 @bp.record_once
 def _template_helpers(state: Any) -> None:
-    from focalpoints.focal_points import operations as registry
-
-    if operations.move_person not in registry.MERGE_HOOKS:
-        registry.MERGE_HOOKS.append(operations.move_person)
-    registry.PERSONAL_DATA_HOOKS["national_targets"] = operations.personal_data
     state.app.jinja_env.globals.update(
         {
             "nbsap_label": labels.label,

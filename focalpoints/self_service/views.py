@@ -66,13 +66,7 @@ def _link_key() -> str:
 
 
 @bp.record_once
-def _hooks(state: Any) -> None:
-    from focalpoints.focal_points import operations as registry
-
-    if operations.move_person not in registry.MERGE_HOOKS:
-        registry.MERGE_HOOKS.append(operations.move_person)
-    if operations.erase_person not in registry.ERASE_HOOKS:
-        registry.ERASE_HOOKS.append(operations.erase_person)
+def _template_helpers(state: Any) -> None:
     state.app.jinja_env.globals.update(can_review_changes=permissions.can_review_changes)
 
 
