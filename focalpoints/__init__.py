@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import secrets
@@ -17,7 +18,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: here, inside the package (see setup.py); a checkout has no such folder.
 SHIPPED_DATA = Path(str(resources.files(__name__).joinpath("_data")))
 
-__all__ = ["PROJECT_ROOT", "SHIPPED_DATA", "create_app", "data_folder", "is_installed"]
+__all__ = [
+    "FEATURE_MODULES",
+    "PROJECT_ROOT",
+    "SHIPPED_DATA",
+    "create_app",
+    "data_folder",
+    "is_installed",
+]
 
 
 def is_installed() -> bool:
@@ -29,6 +37,17 @@ def data_folder(name: str) -> Path:
     """Return the folder ``name`` (``templates``, ``translations`` or ``migrations``): the
     package's own copy in an installed wheel, the one at the top of a checkout otherwise."""
     return (SHIPPED_DATA if is_installed() else PROJECT_ROOT) / name
+
+
+# Modules that wire a feature into others on import (signal receivers, history labels).
+FEATURE_MODULES = (
+    "focalpoints.working_groups.labels",
+    "focalpoints.working_groups.operations",
+    "focalpoints.nbsap.operations",
+    "focalpoints.positions.labels",
+    "focalpoints.positions.operations",
+    "focalpoints.self_service.operations",
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -95,6 +114,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     pages.init_app(app)
 
     from focalpoints import models  # noqa: F401  (every model registered before mappers configure)
+
+    # Features that hold something about people act on the registry's signals (merge, erasure,
+    # access requests) and name their fields in its change history whatever blueprints are
+    # registered: these modules connect and register on import.
+    for module in FEATURE_MODULES:
+        importlib.import_module(module)
+
     from focalpoints.admin.views import bp as admin_bp
     from focalpoints.api.tokens_views import bp as api_tokens_bp
     from focalpoints.api.views import bp as api_bp

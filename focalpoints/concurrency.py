@@ -1,10 +1,16 @@
-"""Optimistic concurrency across HTTP requests: an edit applies only to the version the user saw."""
+"""Optimistic concurrency across HTTP requests: an edit applies only to the version the user saw.
+
+A record edited through forms maps its ``version`` column as SQLAlchemy's version_id_col
+(``__mapper_args__ = versioned(version)``): every UPDATE of the row is conditional on the
+version the session loaded, and one that matches no row raises StaleDataError. The version
+moves when an edit claims it (claim_version), not on every change of the row.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy.orm.exc import StaleDataError
 
 from focalpoints.extensions import db
 
@@ -17,20 +23,25 @@ class StaleRecord(Exception):
         self.current = current
 
 
+def versioned(version: Any) -> dict[str, Any]:
+    """Mapper arguments making ``version`` the record's version_id_col, moved by claim_version."""
+    return {"version_id_col": version, "version_id_generator": False}
+
+
 def claim_version(obj: Any, seen_version: int) -> None:
     """Move ``obj`` to its next version if it is still at ``seen_version``, else raise StaleRecord.
 
-    The conditional UPDATE is atomic: of two requests that saw the same version, one wins and
-    the other finds no row to update, even minutes after both loaded the form.
+    The claim is flushed at once, and its UPDATE is conditional on the version read here: of two
+    requests that saw the same version, one wins and the other matches no row, even minutes
+    after both loaded the form.
     """
-    model = type(obj)
-    result = db.session.execute(
-        update(model)
-        .where(model.id == obj.id, model.version == seen_version)
-        .values(version=seen_version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise StaleRecord(db.session.get(model, obj.id))
     db.session.refresh(obj, ["version"])
+    if obj.version == seen_version:
+        obj.version = seen_version + 1
+        try:
+            db.session.flush()
+            return
+        except StaleDataError:  # another request saved it after the refresh
+            pass
+    db.session.rollback()
+    raise StaleRecord(db.session.get(type(obj), obj.id))

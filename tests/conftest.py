@@ -440,7 +440,9 @@ def make_person(app: Flask, country: Callable[[str], Country]) -> Callable[..., 
         values.setdefault("family_name", f"Family{n}")
         values.setdefault("email", f"person{n}.{country_code.lower()}@example.org")
         values.setdefault("visibility", "registered")
-        return operations.create_person(country(country_code), values)
+        person = operations.create_person(country(country_code), values)
+        db.session.commit()  # operations flush: a test's data is there before what it tests
+        return person
 
     return make
 
@@ -462,9 +464,11 @@ def make_appointment(app: Flask, make_person: Callable[..., Any]) -> Callable[..
     ) -> Any:
         person = person or make_person(country_code)
         role = db.session.scalar(select(Role).where(Role.code == role_code))
-        return operations.appoint(
+        appointment = operations.appoint(
             person.country, person, role, start or date(2024, 1, 15), **kwargs
         )
+        db.session.commit()
+        return appointment
 
     return make
 
@@ -506,6 +510,7 @@ def sample_working_group(country_code: str = "KE") -> dict[str, str]:
             "timezone": "UTC",
         },
     )
+    db.session.commit()
     base = f"/countries/{country_code}/working-group"
     return {
         "group": base,

@@ -130,3 +130,31 @@ def test_the_audit_log_filters_by_country_code(client, login_as, make_person):
     assert "Kenyan" in page and "Tanzanian" not in page
     page = client.get("/admin/audit?entity_type=people&country=QQ").data.decode()
     assert "Kenyan" not in page and "Tanzanian" not in page
+
+
+def test_the_trail_of_a_set_of_records_is_one_query_newest_first(
+    app, make_person, make_appointment, count_queries
+):
+    from sqlalchemy import cast
+
+    from focalpoints.audit.queries import trail
+    from focalpoints.focal_points.models import Person
+
+    kenyan = make_appointment("CMS-NFP")
+    other = make_person("TZ")
+    db.session.commit()
+    people = select(cast(Person.id, AuditEntry.entity_id.type)).where(
+        Person.id.in_([kenyan.person_id, other.id])
+    )
+    counter = count_queries()
+    entries = trail({"people": people.scalar_subquery(), "appointments": [kenyan.id]})
+    assert counter.count == 1
+    assert [(e.entity_type, e.entity_id) for e in entries] == [
+        ("people", str(other.id)),
+        ("appointments", str(kenyan.id)),
+        ("people", str(kenyan.person_id)),
+    ]
+    kenya = kenyan.country_id
+    assert [e.entity_type for e in trail({"people": [other.id]}, country_id=kenya)] == []
+    assert len(trail({"people": [other.id], "appointments": [kenyan.id]}, limit=1)) == 1
+    assert trail({"people": [], "appointments": ()}) == [] and counter.count == 3

@@ -127,6 +127,7 @@ def _append_notes(url: str, instance: str, person_id: int, marker: str, times: i
                 values["notes"] = f"{person.notes}{marker}{n};"
                 try:
                     operations.update_person(person, values, person.version)
+                    db.session.commit()  # the caller's unit of work: operations flush
                     break
                 except StaleRecord:
                     db.session.rollback()

@@ -95,6 +95,38 @@ def test_a_notice_recorded_by_a_concurrent_request_is_not_an_error(
     assert notice.items == []  # the winner's; this request recorded no second one
 
 
+def test_a_step_undone_by_a_later_failure_leaves_no_notice_and_no_mail(
+    app, client, make_user, make_appointment, monkeypatch
+):
+    """The lifecycle step and its letter are one unit of work: the step's notice is recorded
+    by the request's one commit, and mailed only after it."""
+    import io
+
+    from focalpoints.focal_points import operations as registry
+
+    def refuse_letter(*args, **kwargs):
+        raise registry.RegistryError("The letter could not be stored.", "letter_file")
+
+    monkeypatch.setattr(registry, "store_letter", refuse_letter)
+    secretariat = make_user("secretariat", None)
+    appointment = make_appointment("CMS-NFP")
+    login(client, make_user("coordinator", "KE"))
+    response = client.post(
+        f"/countries/KE/appointments/{appointment.id}/advance",
+        data={
+            "status": "notified",
+            "version": str(appointment.version),
+            "letter_reference": "REF/KEN/8",
+            "letter_date": (TODAY - timedelta(days=3)).isoformat(),
+            "letter_file": (io.BytesIO(b"%PDF-1.4 letter"), "letter.pdf"),
+        },
+    )
+    assert "The letter could not be stored." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Appointment, appointment.id).status == "proposed"
+    assert notices_of(secretariat) == [] and to(secretariat.email) == []
+
+
 def test_the_queue_is_oldest_first_and_filtered(client, login_as, make_appointment):
     older = make_appointment(
         "CBD-FP1", status=Status.NOTIFIED, letter_reference="OLD", letter_date=date(2026, 1, 5)

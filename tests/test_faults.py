@@ -93,6 +93,7 @@ def _keep_writing(url: str, instance: str, person_id: int) -> None:
             values = {k: getattr(person, k) for k in operations.PERSON_FIELDS}
             values.update(family_name=f"edit {n}", notes=f"edit {n}")
             operations.update_person(person, values, person.version)
+            db.session.commit()  # the caller's unit of work: operations flush
             db.session.remove()
             n += 1
 

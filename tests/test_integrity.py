@@ -108,6 +108,7 @@ def _appoint_by_ids(app, country_id: int, person_id: int, role_id: int) -> str:
                 db.session.get(Role, role_id),
                 date(2025, 2, 1),
             )
+            db.session.commit()  # the caller's unit of work: operations flush, callers commit
             return "appointed"
         except operations.RegistryError as error:
             return str(error)

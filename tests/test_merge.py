@@ -3,7 +3,12 @@ and erasing a person erases what positions and consultations hold of them."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 from sqlalchemy import func, select
@@ -305,3 +310,35 @@ def test_erasure_removes_the_messages_and_notes_of_a_persons_consultations(
     exported = client.get(f"/countries/KE/people/{grace.id}/data.json").get_data(as_text=True)
     assert "Wanjiku" not in exported and "grace@example.org" not in exported.lower()
     assert db.session.scalar(select(func.count()).select_from(Position)) == 2
+
+
+# Without the blueprints -------------------------------------------------------------------------
+
+WITHOUT_BLUEPRINTS = Path(__file__).parent / "fixtures" / "merge_without_blueprints.py"
+
+
+def test_merging_and_erasing_cover_every_feature_without_any_blueprint(databases, tmp_path):
+    """The features act on the registry's signals from their operations modules: an app that
+    registers no blueprint (a worker, a script) merges and erases completely."""
+    url = databases.copy()
+    try:
+        result = subprocess.run(  # noqa: S603  (this interpreter, a script of the tests)
+            [sys.executable, str(WITHOUT_BLUEPRINTS), url, str(tmp_path / "instance")],
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        databases.drop(url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["merged"] == dict.fromkeys(
+        ("working_groups", "positions", "consultations", "national_targets", "person_links"), True
+    )
+    assert {"working_groups", "positions_led", "consultations", "national_targets"} <= set(
+        outcome["sections"]
+    )
+    assert outcome["erased"] == {"consultations": True, "person_links": True}
+    assert outcome["labels"] == ["Mandate or terms of reference", "Objects"]

@@ -403,6 +403,39 @@ def test_second_of_two_concurrent_edits_is_refused(app, make_user, make_person):
     assert _reload(person).family_name == "First"
 
 
+def test_a_save_racing_past_the_version_check_is_refused_by_the_mapper(app, make_person):
+    """The version is the mapper's version_id_col: an UPDATE is conditional on the version read,
+    so a save that lands between the check and the write is still refused."""
+    from sqlalchemy import event, inspect, update
+
+    from focalpoints.concurrency import StaleRecord
+
+    assert inspect(Person).version_id_col is Person.__table__.c.version
+    person = make_person("KE", family_name="Original")
+
+    saved: list[int] = []
+
+    def other_request_saves(session, flush_context, instances):
+        if not saved:  # once, just before the claim's UPDATE
+            saved.append(person.id)
+            session.execute(
+                update(Person)
+                .where(Person.id == person.id)
+                .values(version=Person.version + 1, family_name="Theirs")
+                .execution_options(synchronize_session=False)  # as another session would
+            )
+
+    event.listen(db.session, "before_flush", other_request_saves)
+    values = {"given_names": "Grace", "family_name": "Mine"}
+    try:
+        with pytest.raises(StaleRecord):
+            operations.update_person(person, values, seen_version=1)
+    finally:
+        event.remove(db.session, "before_flush", other_request_saves)
+    assert saved
+    assert _reload(person).family_name == "Original"  # theirs was rolled back with the test's
+
+
 def test_delete_and_restore(client, login_as, make_person, make_appointment):
     login_as(role="coordinator")
     held = make_appointment("CMS-NFP")

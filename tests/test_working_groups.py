@@ -37,10 +37,12 @@ def _reload(obj):
 
 @pytest.fixture
 def group(country):
-    return groups.create_group(
+    record = groups.create_group(
         country("KE"),
         {"name": "Kenya National Biodiversity Working Group", "established_on": date(2020, 5, 4)},
     )
+    db.session.commit()
+    return record
 
 
 def _meeting(group, when=None, **values):
@@ -98,6 +100,36 @@ def test_a_second_open_group_is_refused_and_junk_writes_nothing(client, login_as
     assert "cannot be in the future" in response.data.decode()
     assert _count(WorkingGroup) == 1
     assert _reload(group).name == "Kenya National Biodiversity Working Group"
+
+
+def test_a_group_is_set_up_with_its_mandate_or_not_at_all(app, client, login_as):
+    from focalpoints.audit.models import AuditEntry
+
+    app.config["DOCUMENT_MAX_BYTES"] = 1000
+    login_as()
+    values = {"version": "0", "name": "Kenya National Biodiversity Working Group"}
+    for upload, message in (
+        (b"MZ\x90\x00 not a pdf", "Attach a PDF, Word, Excel or OpenDocument file."),
+        (PDF + b"x" * 1000, "The file is too large."),
+    ):
+        response = client.post(
+            f"{WG}/new", data={**values, "mandate_file": (io.BytesIO(upload), "mandate.pdf")}
+        )
+        assert message in response.data.decode()
+        assert _count(WorkingGroup) == 0 and _count(Document) == 0
+    logged = db.session.scalars(select(AuditEntry.entity_type)).all()
+    assert "working_groups" not in logged and "working_group_documents" not in logged
+    response = client.post(
+        f"{WG}/new", data={**values, "mandate_file": (io.BytesIO(PDF), "mandate.pdf")}
+    )
+    assert response.status_code == 302
+    record = db.session.scalar(select(WorkingGroup))
+    [document] = db.session.scalars(select(Document)).all()
+    assert document.group_id == record.id and document.filename == "mandate.pdf"
+    created = db.session.scalars(
+        select(AuditEntry.entity_type).where(AuditEntry.action == "create")
+    ).all()
+    assert created.count("working_groups") == 1 and created.count("working_group_documents") == 1
 
 
 def test_an_edit_made_on_an_old_version_is_refused(client, login_as, group):

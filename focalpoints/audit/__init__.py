@@ -153,9 +153,11 @@ def _changes(obj: Audited) -> tuple[dict[str, Any], dict[str, Any]]:
     state = inspect(obj)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
+    # A record's version (its mapper's version_id_col) is bookkeeping of concurrent edits.
+    version = state.mapper.version_id_col
     for attr in state.mapper.column_attrs:
         key = attr.key
-        if key in obj.__audit_ignore__:
+        if key in obj.__audit_ignore__ or (version is not None and attr.columns[0] is version):
             continue
         history = state.attrs[key].history
         if not history.has_changes():

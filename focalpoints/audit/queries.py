@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.sql import ClauseElement
 
 from focalpoints.audit.models import AuditEntry
 from focalpoints.extensions import db
@@ -60,6 +62,33 @@ def filtered(
         end = datetime.combine(date_to, time(), UTC) + timedelta(days=1)
         query = query.where(AuditEntry.created_at < end)
     return query
+
+
+def trail(
+    records: Mapping[str, Any], country_id: int | None = None, limit: int | None = None
+) -> list[AuditEntry]:
+    """The audit entries of these records, newest first, in one query.
+
+    ``records`` maps a table's name to the ids of its records: a collection of ids, or a
+    subquery selecting them as the type of ``AuditEntry.entity_id``.
+    """
+    conditions = []
+    for entity_type, ids in records.items():
+        if not isinstance(ids, ClauseElement):
+            ids = [str(i) for i in ids]
+            if not ids:
+                continue
+        conditions.append(
+            and_(AuditEntry.entity_type == entity_type, AuditEntry.entity_id.in_(ids))
+        )
+    if not conditions:
+        return []
+    query = select(AuditEntry).where(or_(*conditions)).order_by(AuditEntry.id.desc())
+    if country_id is not None:
+        query = query.where(AuditEntry.country_id == country_id)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
 
 
 def rows(query: Select) -> Any:

@@ -80,6 +80,7 @@ def acknowledge() -> Response:
         except StaleRecord:
             db.session.rollback()
         else:
+            db.session.commit()  # each designation on its own: a stale one leaves the others
             done += 1
     if done:
         flash(

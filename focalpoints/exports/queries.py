@@ -15,13 +15,12 @@ from focalpoints.countries.models import Country
 from focalpoints.exports.filters import STATUSES, ContactFilters
 from focalpoints.extensions import db
 from focalpoints.focal_points.columns import LIST_SEPARATOR
-from focalpoints.focal_points.models import Appointment, Person
-from focalpoints.focal_points.operations import PERSON_FIELDS
+from focalpoints.focal_points.models import CONTACT_FIELDS, Appointment, Person
 from focalpoints.i18n import current_language, translated
 from focalpoints.reference.snapshot import reference_snapshot
 
 # The person's columns of the contact table (kind, gender and notes are not exported).
-PERSON_COLUMNS = tuple(f for f in PERSON_FIELDS if f not in ("kind", "gender", "notes"))
+PERSON_COLUMNS = (*CONTACT_FIELDS, "visibility")
 # Those of the API's contact feed.
 FEED_PERSON_COLUMNS = (
     "honorific",

@@ -4,6 +4,8 @@ Names are stable and machine-readable; the README documents them. One row is one
 (a person with no role gets one row with the role columns empty).
 """
 
+from focalpoints.focal_points.models import CONTACT_FIELDS
+
 CONTACT_COLUMNS = (
     "country",  # ISO 3166-1 alpha-2 of the country represented
     "country_name",  # its UN short name in the export's language (informative; not imported)
@@ -15,24 +17,7 @@ CONTACT_COLUMNS = (
     "start_date",  # YYYY-MM-DD
     "end_date",
     "last_confirmed",
-    "honorific",
-    "given_names",
-    "family_name",
-    "job_title",
-    "organisation",
-    "organisation_acronym",
-    "department",
-    "street",
-    "city",
-    "postal_code",
-    "address_country",  # ISO alpha-2
-    "email",
-    "other_emails",  # separated by ;
-    "phone",  # E.164
-    "mobile",
-    "fax",
-    "website",
-    "languages",  # ISO 639-1 codes separated by ;
+    *CONTACT_FIELDS,  # the person's, from honorific to languages (lists separated by ;)
     "holder_kind",  # person / institution
     "visibility",  # public / registered / restricted
 )

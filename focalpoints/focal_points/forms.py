@@ -33,13 +33,8 @@ from focalpoints.focal_points.labels import (
     STATUSES,
     VISIBILITIES,
 )
-from focalpoints.focal_points.models import Status
-from focalpoints.focal_points.operations import (
-    MAX_LETTER_BYTES,
-    PERSON_FIELDS,
-    RegistryError,
-    check_letter,
-)
+from focalpoints.focal_points.models import PERSON_FIELDS, Status
+from focalpoints.focal_points.operations import MAX_LETTER_BYTES, RegistryError, check_letter
 from focalpoints.forms import (
     BaseForm,
     CheckboxListField,

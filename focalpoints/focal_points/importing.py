@@ -28,36 +28,22 @@ from focalpoints.extensions import db
 from focalpoints.focal_points import operations
 from focalpoints.focal_points.columns import CONTACT_COLUMNS, LIST_SEPARATOR
 from focalpoints.focal_points.contacts import InvalidContact, name_key, parse_email, parse_phone
-from focalpoints.focal_points.models import Person, Status
+from focalpoints.focal_points.models import CONTACT_FIELDS, PERSON_FIELDS, Person, Status
 from focalpoints.forms import FORMULA_PREFIXES, has_control_characters
 from focalpoints.i18n import NATIVE_NAMES
 from focalpoints.urls import is_web_address
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
-TEXT_FIELDS = (
-    "honorific",
-    "given_names",
-    "family_name",
-    "job_title",
-    "organisation",
-    "organisation_acronym",
-    "department",
-    "street",
-    "city",
-    "postal_code",
-    "website",
+# The columns taken as plain text; the others are parsed (addresses, numbers, codes, lists).
+TEXT_FIELDS = tuple(
+    name
+    for name in CONTACT_FIELDS
+    if name
+    not in ("address_country", "email", "other_emails", "phone", "mobile", "fax", "languages")
 )
-LIMITS = {
-    "honorific": 40,
-    "organisation_acronym": 40,
-    "postal_code": 40,
-    "given_names": 200,
-    "family_name": 200,
-    "city": 200,
-    "street": 500,
-    "website": 300,
-}
+# How long each may be: as long as the record's column.
+LIMITS = {name: Person.__table__.c[name].type.length for name in TEXT_FIELDS}
 # InforMEA treaty names of the instruments we keep, and their codes here.
 TREATIES = {
     "cms": "CMS",
@@ -390,7 +376,7 @@ def _check_cells(item: PlannedRow, marked: dict[str, tuple[str, bool]]) -> None:
             item.errors.append(
                 _("Column %(column)s starts like a spreadsheet formula (=, +, -, @).", column=name)
             )
-        elif len(value) > LIMITS.get(name, 300 if name in TEXT_FIELDS else 2000):
+        elif len(value) > LIMITS.get(name, 2000):
             item.errors.append(_("Column %(column)s is too long.", column=name))
         elif name == "website" and value and not is_web_address(value):
             item.errors.append(
@@ -587,7 +573,8 @@ def _match(country: Country, values: dict[str, Any], people: list[Person]) -> Pe
 
 
 def apply_import(planned: list[PlannedRow]) -> dict[str, int]:
-    """Write what the plan says, row by row; return how many rows did what."""
+    """Write what the plan says, a row at a time (each committed, or rolled back alone);
+    return how many rows did what."""
     counts = {"new": 0, "update": 0, "unchanged": 0, "error": 0}
     for item in planned:
         if item.action in ("error", "unchanged"):
@@ -600,7 +587,7 @@ def apply_import(planned: list[PlannedRow]) -> dict[str, int]:
             elif item.changes:
                 person = operations.update_person(
                     person,
-                    {**{k: getattr(person, k) for k in operations.PERSON_FIELDS}, **item.values},
+                    {**{k: getattr(person, k) for k in PERSON_FIELDS}, **item.values},
                     person.version,
                 )
             for role in item.new_roles:
@@ -622,5 +609,6 @@ def apply_import(planned: list[PlannedRow]) -> dict[str, int]:
             item.errors.append(str(getattr(error, "message", error)))
             counts["error"] += 1
             continue
+        db.session.commit()
         counts[item.action] += 1
     return counts

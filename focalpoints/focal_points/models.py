@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
+from focalpoints.concurrency import versioned
 from focalpoints.conventions.models import Role
 from focalpoints.countries.models import Country
 from focalpoints.db_types import UTCDateTime, in_enum, utcnow
@@ -70,6 +71,39 @@ def display_name(
     return " ".join(part for part in (honorific, names) if part) or organisation
 
 
+# The details of a person's record that users set, in the order forms and tables show them: the
+# operations, the form, the import, the exports and self-service all take them from here.
+PERSON_FIELDS = (
+    "kind",
+    "honorific",
+    "given_names",
+    "family_name",
+    "job_title",
+    "organisation",
+    "organisation_acronym",
+    "department",
+    "street",
+    "city",
+    "postal_code",
+    "address_country",  # ISO alpha-2
+    "email",
+    "other_emails",
+    "phone",  # E.164
+    "mobile",
+    "fax",
+    "website",
+    "languages",  # ISO 639-1 codes
+    "gender",
+    "notes",
+    "visibility",
+)
+# Those that say how to reach the holder: the contact table's columns, and what a focal point
+# may correct of their own record. The holder's kind and the record's visibility go apart.
+CONTACT_FIELDS = tuple(
+    name for name in PERSON_FIELDS if name not in ("kind", "gender", "notes", "visibility")
+)
+
+
 class Person(Audited, db.Model):
     """A person, or an institution, who holds or may hold national roles for one country."""
 
@@ -112,6 +146,7 @@ class Person(Audited, db.Model):
     # Name folded for duplicate detection (no case, accents or spacing).
     match_key: Mapped[str] = mapped_column(String(400), default="")
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -230,6 +265,7 @@ class Appointment(Audited, db.Model):
         ForeignKey("appointments.id", ondelete="RESTRICT")
     )
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="appointments")

@@ -1,7 +1,9 @@
 """Registry operations shared by views, commands and imports.
 
 Every function checks what the data must satisfy and raises RegistryError (with a translated
-message and, where it belongs to one, the name of the form field) instead of writing.
+message and, where it belongs to one, the name of the form field) instead of writing. They
+flush and never commit: the request, command or job that calls them commits once, so that an
+action made of several operations is saved whole or not at all.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from focalpoints.audit import record_event, record_now
-from focalpoints.audit.models import AuditEntry
+from focalpoints.audit.queries import trail
 from focalpoints.concurrency import claim_version
 from focalpoints.conventions.models import Role
 from focalpoints.countries.models import Country
@@ -27,46 +29,13 @@ from focalpoints.database import lock, lost_race, writing
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.contacts import name_key
-from focalpoints.focal_points.models import Appointment, HolderKind, Person, Status
+from focalpoints.focal_points.models import PERSON_FIELDS, Appointment, HolderKind, Person, Status
 from focalpoints.focal_points.queries import history
+from focalpoints.focal_points.signals import erasing_person, people_merged, personal_data_requested
 from focalpoints.urls import is_web_address
 
-PERSON_FIELDS = (
-    "kind",
-    "honorific",
-    "given_names",
-    "family_name",
-    "job_title",
-    "organisation",
-    "organisation_acronym",
-    "department",
-    "street",
-    "city",
-    "postal_code",
-    "address_country",
-    "email",
-    "other_emails",
-    "phone",
-    "mobile",
-    "fax",
-    "website",
-    "languages",
-    "gender",
-    "notes",
-    "visibility",
-)
 # The order of the lifecycle; acknowledgement is the Secretariat's step alone.
 LIFECYCLE = (Status.PROPOSED, Status.ENDORSED, Status.NOTIFIED, Status.ACKNOWLEDGED)
-
-
-# Other features that refer to people move those references when two records are merged:
-# each hook is called with (the person kept, the duplicate) before the merge is committed.
-MERGE_HOOKS: list[Callable[[Person, Person], None]] = []
-# And they add what they hold about a person to a data subject's access request.
-PERSONAL_DATA_HOOKS: dict[str, Callable[[Person], Any]] = {}
-# And they erase what they hold of a person who asks for it: each hook is called with the person
-# before their details are erased (so that it can still match their name or e-mail address).
-ERASE_HOOKS: list[Callable[[Person], None]] = []
 
 
 class RegistryError(ValueError):
@@ -141,7 +110,7 @@ def _check_person(values: dict[str, Any]) -> None:
 def create_person(country: Country, values: dict[str, Any]) -> Person:
     """Add a person (or institution) to the country's registry."""
     person = _add_person(country, values)
-    db.session.commit()
+    db.session.flush()
     return person
 
 
@@ -158,7 +127,7 @@ def update_person(person: Person, values: dict[str, Any], seen_version: int) -> 
     _check_person(values)
     claim_version(person, seen_version)
     apply_person_values(person, values)
-    db.session.commit()
+    db.session.flush()
     return person
 
 
@@ -208,14 +177,14 @@ def delete_person(person: Person) -> None:
     if any(a.is_current for a in person.appointments):
         raise RegistryError(_l("End this person's current appointments before deleting them."))
     person.deleted_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def restore_person(person: Person) -> None:
     """Bring back a deleted person."""
     person.deleted_at = None
     person.merged_into_id = None
-    db.session.commit()
+    db.session.flush()
 
 
 def _check_merge(keep: Person, other: Person) -> None:
@@ -239,7 +208,7 @@ def merge_people(keep: Person, other: Person) -> Person:
     _check_merge(keep, other)
     with refusing_lost_races(lambda: _check_merge(keep, other)):
         _merge(keep, other)
-        db.session.commit()
+        db.session.flush()
     return keep
 
 
@@ -256,8 +225,7 @@ def _merge(keep: Person, other: Person) -> None:
             setattr(keep, key, getattr(other, key))
     merged_emails = [e for e in [other.email, *other.other_emails] if e and e != keep.email]
     keep.other_emails = sorted(set(keep.other_emails) | set(merged_emails))
-    for hook in MERGE_HOOKS:
-        hook(keep, other)
+    people_merged.send(keep, other=other)
     other.merged_into_id = keep.id
     other.deleted_at = utcnow()
 
@@ -288,13 +256,11 @@ def appoint(
     letter_reference: str = "",
     letter_date: date | None = None,
     predecessor: Appointment | None = None,
-    commit: bool = True,
 ) -> Appointment:
     """Appoint ``person`` to ``role``, refusing what the role or the lifecycle does not allow.
 
     The country's row is locked first, so that two appointments in one country are decided one
-    after the other; the partial unique indexes on appointments hold the rules in any case. With
-    ``commit=False`` the appointment is only flushed, for a caller that commits more.
+    after the other; the partial unique indexes on appointments hold the rules in any case.
     """
     lock(Country, country.id)
 
@@ -321,10 +287,7 @@ def appoint(
             for other in holders:
                 other.is_primary = False
             appointment.is_primary = True
-        if commit:
-            db.session.commit()
-        else:
-            db.session.flush()
+        db.session.flush()
     return appointment
 
 
@@ -397,7 +360,7 @@ def advance(
     if letter_reference:
         appointment.letter_reference = letter_reference
         appointment.letter_date = letter_date
-    db.session.commit()
+    db.session.flush()
     return appointment
 
 
@@ -408,7 +371,7 @@ def acknowledge(appointment: Appointment, seen_version: int) -> Appointment:
     claim_version(appointment, seen_version)
     appointment.status = Status.ACKNOWLEDGED.value
     appointment.acknowledged_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return appointment
 
 
@@ -424,7 +387,7 @@ def end_appointment(
     appointment.status = Status.ENDED.value
     appointment.end_date = end_date
     appointment.end_reason = reason
-    db.session.commit()
+    db.session.flush()
     return appointment
 
 
@@ -433,7 +396,6 @@ def replace_holder(
     successor: Person,
     start_date: date,
     seen_version: int,
-    commit: bool = True,
     **designation: Any,
 ) -> Appointment:
     """``successor`` replaces the holder of ``old`` from ``start_date``, in one step.
@@ -462,7 +424,6 @@ def replace_holder(
             start_date,
             is_primary=old.is_primary,
             predecessor=old,
-            commit=commit,
             **designation,
         )
     except RegistryError:
@@ -483,7 +444,7 @@ def replace_in_one_step(
     """Replace the holder of ``old`` by a recorded person or, given their values, a new one,
     with the new designation's status and letter: all of it is saved, or none of it.
 
-    One commit at the end: a refused step (or a failure) leaves neither a new person without a
+    A refused step (or a failure) rolls back the whole: it leaves neither a new person without a
     role, nor an ended appointment without a successor, nor a stored letter without a record.
     """
     if letter is not None:
@@ -500,14 +461,13 @@ def replace_in_one_step(
             successor,
             start_date,
             seen_version,
-            commit=False,
             status=status,
             letter_reference=letter_reference,
             letter_date=letter_date,
         )
         if letter is not None:
             stored = _keep_letter(new, *letter)
-        db.session.commit()
+        db.session.flush()
     except BaseException:
         db.session.rollback()
         if stored is not None:
@@ -525,7 +485,7 @@ def make_primary(appointment: Appointment, seen_version: int) -> Appointment:
     claim_version(appointment, seen_version)
     for other in current_holders(appointment.country, appointment.role):
         other.is_primary = other.id == appointment.id
-    db.session.commit()
+    db.session.flush()
     return appointment
 
 
@@ -534,7 +494,7 @@ def confirm(appointment: Appointment) -> Appointment:
     if not appointment.is_current:
         raise RegistryError(_l("This appointment has ended already."))
     appointment.last_confirmed_on = date.today()
-    db.session.commit()
+    db.session.flush()
     return appointment
 
 
@@ -570,7 +530,7 @@ def store_letter(appointment: Appointment, data: bytes, filename: str) -> None:
     """Keep a scanned letter (a PDF up to 10 MB, checked by content) under a random name."""
     check_letter(data)
     _keep_letter(appointment, data, filename)
-    db.session.commit()
+    db.session.flush()
 
 
 def _keep_letter(appointment: Appointment, data: bytes, filename: str) -> Path:
@@ -636,8 +596,8 @@ def personal_data(person: Person) -> dict[str, Any]:
         for e in history(person, person.appointments)
     ]
     data = {"person": record, "appointments": appointments, "history": entries}
-    for name, hook in PERSONAL_DATA_HOOKS.items():
-        data[name] = hook(person)
+    for _receiver, sections in personal_data_requested.send(person):
+        data.update(sections)
     return data
 
 
@@ -646,16 +606,7 @@ def erase_in_history(
 ) -> None:
     """Replace by ERASED the values that ``erased(key, value)`` picks in the audit entries of
     these records (both sides of each change, the erasure's own included once flushed)."""
-
-    ids = [str(i) for i in entity_ids]
-    if not ids:
-        return
-    entries = db.session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.entity_type == entity_type, AuditEntry.entity_id.in_(ids)
-        )
-    ).all()
-    for entry in entries:
+    for entry in trail({entity_type: entity_ids}):
         for side in ("before", "after"):
             values = getattr(entry, side)
             if values:
@@ -671,11 +622,10 @@ def erase_person(person: Person) -> None:
 
     Appointments keep their dates and roles (who held a role is a public act of the country),
     but name, contacts and notes are replaced, in the record and in its audit entries. Other
-    features erase what they hold through ERASE_HOOKS.
+    features erase what they hold on the ``erasing_person`` signal.
     """
 
-    for hook in ERASE_HOOKS:
-        hook(person)
+    erasing_person.send(person)
     for appointment in person.appointments:
         if appointment.is_current:
             appointment.status = Status.ENDED.value
@@ -692,4 +642,4 @@ def erase_person(person: Person) -> None:
     person.deleted_at = person.deleted_at or utcnow()
     erase_in_history("people", [person.id], lambda key, _value: key in PERSON_FIELDS)
     record_event(db.session, "erase", "people", person.id, country_id=person.country_id)
-    db.session.commit()
+    db.session.flush()

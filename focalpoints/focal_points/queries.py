@@ -8,11 +8,12 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, or_, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from focalpoints import permissions
 from focalpoints.audit.models import AuditEntry
+from focalpoints.audit.queries import trail
 from focalpoints.conventions.models import Role
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
@@ -158,20 +159,6 @@ def visible(people: list[Person], reader: Any) -> list[Person]:
 
 def history(person: Person | None = None, appointments: list[Appointment] = ()) -> list[AuditEntry]:
     """The audit trail of a person and of their appointments, newest first (one query)."""
-    conditions = []
-    if person is not None:
-        conditions.append(
-            and_(AuditEntry.entity_type == "people", AuditEntry.entity_id == str(person.id))
-        )
-    ids = [str(a.id) for a in appointments]
-    if ids:
-        conditions.append(
-            and_(AuditEntry.entity_type == "appointments", AuditEntry.entity_id.in_(ids))
-        )
-    if not conditions:
-        return []
-    return list(
-        db.session.scalars(
-            select(AuditEntry).where(or_(*conditions)).order_by(AuditEntry.id.desc())
-        )
+    return trail(
+        {"people": [person.id] if person else [], "appointments": [a.id for a in appointments]}
     )

@@ -169,6 +169,7 @@ def new_person(code: str) -> str | Response:
             except operations.RegistryError as error:
                 refuse(form, error)
             else:
+                db.session.commit()
                 flash(_("%(name)s has been added.", name=person.display_name), "success")
                 return redirect(url_for(".person", code=country.iso2, person_id=person.id))
     return render_template(
@@ -219,6 +220,7 @@ def edit_person(code: str, person_id: int) -> str | Response:
         except operations.RegistryError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The record has been saved."), "success")
             return redirect(url_for(".person", code=country.iso2, person_id=record.id))
     return render_template(
@@ -242,6 +244,7 @@ def delete_person(code: str, person_id: int) -> Response:
         except operations.RegistryError as error:
             flash(str(error.message), "danger")
             return redirect(url_for(".person", code=country.iso2, person_id=person_id))
+        db.session.commit()
         flash(_("%(name)s has been deleted.", name=record.display_name), "success")
     return redirect(url_for(".people", code=country.iso2))
 
@@ -254,6 +257,7 @@ def restore_person(code: str, person_id: int) -> Response:
     record = load_person(country, person_id, can=permissions.can_view_person, deleted=True)
     if DeleteForm().validate_on_submit():
         operations.restore_person(record)
+        db.session.commit()
         flash(_("%(name)s has been restored.", name=record.display_name), "success")
     return redirect(url_for(".person", code=country.iso2, person_id=person_id))
 
@@ -276,6 +280,7 @@ def merge_person(code: str, person_id: int) -> str | Response:
             except operations.RegistryError as error:
                 refuse(form, error)
             else:
+                db.session.commit()
                 flash(_("The two records have been merged."), "success")
                 return redirect(url_for(".person", code=country.iso2, person_id=record.id))
     return render_template("focal_points/merge.html", country=country, person=record, form=form)
@@ -301,6 +306,7 @@ def erase_person(code: str, person_id: int) -> str | Response:
     form = DeleteForm()
     if form.validate_on_submit():
         operations.erase_person(record)
+        db.session.commit()
         flash(_("The person's details have been erased."), "success")
         return redirect(url_for(".people", code=country.iso2))
     return render_template("focal_points/erase.html", country=country, person=record, form=form)
@@ -339,8 +345,10 @@ def appoint(code: str, role_code: str) -> str | Response:
                 )
                 _store_letter(form, appointment)
             except operations.RegistryError as error:
+                db.session.rollback()  # the appointment too: it goes with its letter
                 refuse(form, error)
             else:
+                db.session.commit()
                 flash(_("%(name)s now holds this role.", name=person.display_name), "success")
                 return redirect(url_for("countries.detail", code=country.iso2))
     return render_template("focal_points/appoint.html", country=country, role=role, form=form)
@@ -392,6 +400,7 @@ def _lifecycle_step(code: str, appointment_id: int, form_class: type, key: str, 
             refuse(form, error)
             return _appointment_page(country, record, **{key: form})
         else:
+            db.session.commit()
             flash(_("The appointment has been updated."), "success")
         return redirect(url_for(".appointment", code=country.iso2, appointment_id=record.id))
     if form.version.errors:
@@ -484,6 +493,7 @@ def acknowledge(code: str, appointment_id: int) -> Response:
         except operations.RegistryError as error:
             flash(str(error.message), "danger")
         else:
+            db.session.commit()
             flash(_("The designation has been acknowledged."), "success")
     return redirect(url_for(".appointment", code=country.iso2, appointment_id=record.id))
 
@@ -535,6 +545,7 @@ def replace(code: str, appointment_id: int) -> str | Response:
             except operations.RegistryError as error:
                 refuse(newcomer if error.field in newcomer else form, error)
             else:
+                db.session.commit()
                 flash(
                     _(
                         "%(new)s replaces %(old)s from %(date)s.",

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
+from focalpoints.concurrency import versioned
 from focalpoints.conventions.models import Convention
 from focalpoints.db_types import in_enum
 from focalpoints.extensions import db
@@ -53,6 +54,7 @@ class Framework(Audited, db.Model):
     sort_order: Mapped[int] = mapped_column(default=100)
     is_active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
 
     conventions: Mapped[list[Convention]] = relationship(
         secondary=framework_conventions, order_by="Convention.sort_order"
@@ -109,6 +111,7 @@ class FrameworkElement(Audited, db.Model):
     confirmed: Mapped[bool] = mapped_column(default=True)
     sort_order: Mapped[int] = mapped_column(default=100)
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
 
     framework: Mapped[Framework] = relationship(back_populates="elements")
     parent: Mapped[FrameworkElement | None] = relationship(remote_side="FrameworkElement.id")

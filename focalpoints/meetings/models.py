@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
+from focalpoints.concurrency import versioned
 from focalpoints.conventions.models import Convention
 from focalpoints.db_types import UTCDateTime, utcnow
 from focalpoints.extensions import db
@@ -36,6 +37,7 @@ class Issue(Audited, db.Model):
     sort_order: Mapped[int] = mapped_column(default=100)
     is_active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
 
     conventions: Mapped[list[Convention]] = relationship(
         secondary=issue_conventions, order_by="Convention.sort_order"
@@ -76,6 +78,7 @@ class Meeting(Audited, db.Model):
     # Planned meetings whose dates (or place) are not yet confirmed.
     tentative: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -125,6 +128,7 @@ class AgendaItem(Audited, db.Model):
     sort_order: Mapped[int] = mapped_column(default=100)
     is_active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
     issue: Mapped[Issue | None] = relationship()

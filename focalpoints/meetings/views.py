@@ -11,12 +11,13 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from focalpoints import permissions
 from focalpoints.audit.models import AuditEntry
+from focalpoints.audit.queries import trail
 from focalpoints.concurrency import StaleRecord
 from focalpoints.conventions.models import Convention
 from focalpoints.countries.queries import active_conventions, list_countries
@@ -113,22 +114,7 @@ def detail(meeting_id: int) -> str:
 
 def _history(meeting: Meeting) -> list[AuditEntry]:
     """Changes made to the meeting and its agenda items, newest first (one query)."""
-    items = [str(i.id) for i in meeting.agenda_items]
-    return list(
-        db.session.scalars(
-            select(AuditEntry)
-            .where(
-                or_(
-                    and_(
-                        AuditEntry.entity_type == "meetings",
-                        AuditEntry.entity_id == str(meeting.id),
-                    ),
-                    and_(AuditEntry.entity_type == "agenda_items", AuditEntry.entity_id.in_(items)),
-                )
-            )
-            .order_by(AuditEntry.id.desc())
-        )
-    )
+    return trail({"meetings": [meeting.id], "agenda_items": [i.id for i in meeting.agenda_items]})
 
 
 def _meeting_form(meeting: Meeting | None) -> MeetingForm:

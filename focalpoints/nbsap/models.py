@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
+from focalpoints.concurrency import versioned
 from focalpoints.conventions.models import Convention
 from focalpoints.countries.models import Country
 from focalpoints.db_types import UTCDateTime, in_enum, utcnow
@@ -89,6 +90,7 @@ class Nbsap(Audited, db.Model):
     document_file: Mapped[str | None] = mapped_column(String(80))
     document_filename: Mapped[str | None] = mapped_column(String(255))
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -166,6 +168,7 @@ class NationalTarget(Audited, db.Model):
     status: Mapped[str] = mapped_column(String(20), default=TargetStatus.PLANNED.value)
     indicators: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

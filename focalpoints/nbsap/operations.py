@@ -24,6 +24,7 @@ from focalpoints.countries.models import Country
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Person
+from focalpoints.focal_points.signals import people_merged, personal_data_requested
 from focalpoints.frameworks.models import FrameworkElement
 from focalpoints.nbsap.models import (
     Alignment,
@@ -383,6 +384,7 @@ def _responsible_for(person: Person) -> list[NationalTarget]:
     )
 
 
+@people_merged.connect
 def move_person(keep: Person, other: Person) -> None:
     """When ``other`` is merged into ``keep``, the targets and measures they are responsible for
     name ``keep`` instead (once, if both were named), logged as any change of these links is."""
@@ -392,6 +394,11 @@ def move_person(keep: Person, other: Person) -> None:
         target.responsible = people if keep in people else [*people, keep]
         db.session.flush()
         _record_links(target, before)
+
+
+@personal_data_requested.connect
+def _personal_data_sections(person: Person) -> dict[str, Any]:
+    return {"national_targets": personal_data(person)}
 
 
 def personal_data(person: Person) -> list[dict[str, Any]]:

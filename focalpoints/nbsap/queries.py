@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from focalpoints.audit.models import AuditEntry
+from focalpoints.audit.queries import trail
 from focalpoints.conventions.models import Convention
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
@@ -83,35 +84,18 @@ def target_of(country: Country, target_id: int, deleted: bool = False) -> Nation
 
 def history(target: NationalTarget) -> list[AuditEntry]:
     """The audit trail of a target, its alignments and its notes, newest first (one query)."""
-    conditions = [
-        and_(AuditEntry.entity_type == "national_targets", AuditEntry.entity_id == str(target.id))
-    ]
-    alignment_ids = [str(a.id) for a in target.alignments]
-    if alignment_ids:
-        conditions.append(
-            and_(AuditEntry.entity_type == "alignments", AuditEntry.entity_id.in_(alignment_ids))
-        )
-    note_ids = [str(n.id) for n in target.notes]
-    if note_ids:
-        conditions.append(
-            and_(AuditEntry.entity_type == "progress_notes", AuditEntry.entity_id.in_(note_ids))
-        )
-    return list(
-        db.session.scalars(
-            select(AuditEntry).where(or_(*conditions)).order_by(AuditEntry.id.desc())
-        )
+    return trail(
+        {
+            "national_targets": [target.id],
+            "alignments": [a.id for a in target.alignments],
+            "progress_notes": [n.id for n in target.notes],
+        }
     )
 
 
 def nbsap_history(nbsap: Nbsap) -> list[AuditEntry]:
     """The audit trail of an NBSAP record, newest first (one query)."""
-    return list(
-        db.session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.entity_type == "nbsaps", AuditEntry.entity_id == str(nbsap.id))
-            .order_by(AuditEntry.id.desc())
-        )
-    )
+    return trail({"nbsaps": [nbsap.id]})
 
 
 # Frameworks -------------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from focalpoints.countries.models import Country
 from focalpoints.countries.queries import active_conventions
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
-from focalpoints.focal_points import operations as registry
 from focalpoints.focal_points.forms import DeleteForm
 from focalpoints.focal_points.queries import people_of
 from focalpoints.forms import choices
@@ -32,9 +31,6 @@ bp = Blueprint("nbsap", __name__, url_prefix="/countries/<code>/nbsap")
 
 @bp.record_once
 def _template_helpers(state: Any) -> None:
-    if operations.move_person not in registry.MERGE_HOOKS:
-        registry.MERGE_HOOKS.append(operations.move_person)
-    registry.PERSONAL_DATA_HOOKS["national_targets"] = operations.personal_data
     state.app.jinja_env.globals.update(
         {
             "nbsap_label": labels.label,

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from focalpoints.focal_points.labels import register_labels
 from focalpoints.positions.models import Answer, PositionStatus
 
 STATUSES = {
@@ -17,6 +18,15 @@ ANSWERS = {
 # Bootstrap colours of the status badges.
 STATUS_COLOURS = {"draft": "secondary", "consultation": "warning", "agreed": "success"}
 ANSWER_COLOURS = {"agree": "success", "comment": "info", "object": "danger"}
+# The change history names these wherever it is shown (imported by the app factory).
+register_labels(
+    {"positions.status": _l("Status"), "position_versions.status": _l("Status")},
+    {
+        "positions.status": STATUSES,
+        "position_versions.status": STATUSES,
+        "consultations.answer": ANSWERS,
+    },
+)
 
 
 def position_status_label(code: str) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
+from focalpoints.concurrency import versioned
 from focalpoints.countries.models import Country
 from focalpoints.db_types import UTCDateTime, in_enum, utcnow
 from focalpoints.extensions import db
@@ -105,6 +106,7 @@ class Position(Audited, db.Model):
     agreed_on: Mapped[date | None]
     shared: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -221,6 +223,7 @@ class Consultation(Audited, db.Model):
     # (the message is always theirs to read).
     share_text: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     position: Mapped[Position] = relationship(back_populates="consultations")

@@ -21,6 +21,7 @@ from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Person
 from focalpoints.focal_points.operations import ERASED, erase_in_history
+from focalpoints.focal_points.signals import erasing_person, people_merged, personal_data_requested
 from focalpoints.i18n import NATIVE_NAMES
 from focalpoints.meetings.models import AgendaItem, Issue, Meeting
 from focalpoints.positions.models import (
@@ -267,6 +268,7 @@ def check_answer(
 # Merged and erased people -----------------------------------------------------------------------
 
 
+@people_merged.connect
 def move_person(keep: Person, other: Person) -> None:
     """When ``other`` is merged into ``keep``, the positions they lead and the requests for their
     view follow; the versions kept already still name whom they named then.
@@ -280,6 +282,11 @@ def move_person(keep: Person, other: Person) -> None:
         select(Consultation).where(Consultation.person_id == other.id)
     ):
         consultation.person_id = keep.id
+
+
+@personal_data_requested.connect
+def _personal_data_sections(person: Person) -> dict[str, Any]:
+    return {"positions_led": led_positions(person), "consultations": consultations_of(person)}
 
 
 def led_positions(person: Person) -> list[dict[str, Any]]:
@@ -326,6 +333,7 @@ def consultations_of(person: Person) -> list[dict[str, Any]]:
 ERASED_TEXTS = ("message", "answer_note")
 
 
+@erasing_person.connect
 def erase_person(person: Person) -> None:
     """Erase what consultations hold of ``person``, in the records and in their audit entries.
 

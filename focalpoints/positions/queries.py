@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from focalpoints import permissions
 from focalpoints.audit.models import AuditEntry
+from focalpoints.audit.queries import trail
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
@@ -198,19 +199,6 @@ def visible_versions(position: Position, reader: Any) -> list[PositionVersion]:
 
 def history(position: Position) -> list[AuditEntry]:
     """The audit trail of a position and its consultations, newest first (one query)."""
-    ids = [str(c.id) for c in position.consultations]
-    return list(
-        db.session.scalars(
-            select(AuditEntry)
-            .where(
-                or_(
-                    and_(
-                        AuditEntry.entity_type == "positions",
-                        AuditEntry.entity_id == str(position.id),
-                    ),
-                    and_(AuditEntry.entity_type == "consultations", AuditEntry.entity_id.in_(ids)),
-                )
-            )
-            .order_by(AuditEntry.id.desc())
-        )
+    return trail(
+        {"positions": [position.id], "consultations": [c.id for c in position.consultations]}
     )

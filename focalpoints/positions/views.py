@@ -17,7 +17,6 @@ from babel.dates import format_interval
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -31,9 +30,7 @@ from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
-from focalpoints.focal_points import operations as registry
 from focalpoints.focal_points.forms import ActionForm, DeleteForm
-from focalpoints.focal_points.labels import register_labels
 from focalpoints.focal_points.models import Person
 from focalpoints.focal_points.queries import people_of
 from focalpoints.forms import choices
@@ -44,7 +41,6 @@ from focalpoints.positions.coherence import coherence as build_coherence
 from focalpoints.positions.forms import AnswerForm, ConsultForm, PositionForm
 from focalpoints.positions.labels import (
     ANSWER_COLOURS,
-    ANSWERS,
     STATUS_COLOURS,
     STATUSES,
     answer_label,
@@ -71,22 +67,6 @@ def load_position(
 
 @bp.record_once
 def _template_helpers(state: Any) -> None:
-    if operations.move_person not in registry.MERGE_HOOKS:
-        registry.MERGE_HOOKS.append(operations.move_person)
-    if operations.erase_person not in registry.ERASE_HOOKS:
-        registry.ERASE_HOOKS.append(operations.erase_person)
-    registry.PERSONAL_DATA_HOOKS["positions_led"] = operations.led_positions
-    registry.PERSONAL_DATA_HOOKS["consultations"] = operations.consultations_of
-
-    status = _l("Status")
-    register_labels(
-        {"positions.status": status, "position_versions.status": status},
-        {
-            "positions.status": STATUSES,
-            "position_versions.status": STATUSES,
-            "consultations.answer": ANSWERS,
-        },
-    )
     state.app.jinja_env.globals.update(
         position_status_label=position_status_label,
         answer_label=answer_label,

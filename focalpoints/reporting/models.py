@@ -9,6 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
+from focalpoints.concurrency import versioned
 from focalpoints.conventions.models import Convention
 from focalpoints.db_types import UTCDateTime, in_enum, utcnow
 from focalpoints.extensions import db
@@ -36,6 +37,7 @@ class ReportDeadline(Audited, db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
 
     convention: Mapped[Convention] = relationship()
 
@@ -67,6 +69,7 @@ class ReportStatus(Audited, db.Model):
     status: Mapped[str] = mapped_column(String(20), default=ReportState.NOT_STARTED.value)
     submitted_on: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     deadline: Mapped[ReportDeadline] = relationship()

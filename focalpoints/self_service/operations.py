@@ -38,7 +38,8 @@ from focalpoints.database import writing
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.focal_points import operations as registry
-from focalpoints.focal_points.models import Appointment, Person, Status
+from focalpoints.focal_points.models import CONTACT_FIELDS, Appointment, Person, Status
+from focalpoints.focal_points.signals import erasing_person, people_merged
 from focalpoints.mail import compose_template_mail, deliver
 from focalpoints.positions import operations as positions
 from focalpoints.positions.models import Consultation, Position, PositionStatus, standing
@@ -58,9 +59,7 @@ logger = logging.getLogger(__name__)
 TOKEN_PREFIX = "fpl_"  # noqa: S105  # nosec B105  (says what a secret opens, not a secret)
 #: The fields of their record a focal point may propose corrections to (not the coordinators'
 #: own notes, visibility or the kind of holder).
-CORRECTABLE = tuple(
-    name for name in registry.PERSON_FIELDS if name not in ("kind", "gender", "notes", "visibility")
-)
+CORRECTABLE = CONTACT_FIELDS
 NATIONAL = (UserRole.COORDINATOR, UserRole.EDITOR)
 
 
@@ -631,6 +630,7 @@ def count_pending(country_id: int, person_id: int | None = None) -> int:
 # Merged and erased people ---------------------------------------------------------------------
 
 
+@people_merged.connect
 def move_person(keep: Person, other: Person) -> None:
     """Links and proposals of a record merged into another follow it."""
     for model in (PersonLink, PendingChange):
@@ -639,6 +639,7 @@ def move_person(keep: Person, other: Person) -> None:
         )
 
 
+@erasing_person.connect
 def erase_person(person: Person) -> None:
     """Erase what the proposals hold of ``person`` (the values they proposed and their notes),
     and close their open links."""

@@ -32,7 +32,6 @@ from focalpoints.countries.loading import load_country
 from focalpoints.countries.queries import list_countries
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db, limiter
-from focalpoints.focal_points import operations as registry
 from focalpoints.forms import choices
 from focalpoints.i18n import current_language, is_supported
 from focalpoints.positions.models import Consultation
@@ -67,11 +66,7 @@ def _link_key() -> str:
 
 
 @bp.record_once
-def _hooks(state: Any) -> None:
-    if operations.move_person not in registry.MERGE_HOOKS:
-        registry.MERGE_HOOKS.append(operations.move_person)
-    if operations.erase_person not in registry.ERASE_HOOKS:
-        registry.ERASE_HOOKS.append(operations.erase_person)
+def _template_helpers(state: Any) -> None:
     state.app.jinja_env.globals.update(can_review_changes=permissions.can_review_changes)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from focalpoints.focal_points.labels import register_labels
 from focalpoints.working_groups.models import ActionStatus, GroupRole, MemberCategory
 
 CATEGORIES = {
@@ -70,6 +71,15 @@ FIELDS = {
     "working_group_actions.description": _l("Action"),
     "working_group_documents.title": _l("Title"),
 }
+# The change history names these wherever it is shown (imported by the app factory).
+register_labels(
+    FIELDS,
+    {
+        "category": CATEGORIES,
+        "group_role": GROUP_ROLES,
+        "working_group_actions.status": ACTION_STATUSES,
+    },
+)
 
 
 def label_of(table: dict[str, object], code: str | None) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, t
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from focalpoints.audit.mixins import Audited
+from focalpoints.concurrency import versioned
 from focalpoints.countries.models import Country
 from focalpoints.db_types import UTCDateTime, in_enum, utcnow
 from focalpoints.extensions import db
@@ -81,6 +82,7 @@ class WorkingGroup(Audited, db.Model):
     closed_on: Mapped[date | None]
     closing_note: Mapped[str] = mapped_column(String(500), default="")
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     country: Mapped[Country] = relationship()
@@ -129,6 +131,7 @@ class GroupMember(Audited, db.Model):
     joined_on: Mapped[date | None]
     left_on: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     group: Mapped[WorkingGroup] = relationship(back_populates="members")
@@ -165,6 +168,7 @@ class GroupMeeting(Audited, db.Model):
     decisions: Mapped[str] = mapped_column(Text, default="")
     text_language: Mapped[str] = mapped_column(String(8), default="")
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -199,6 +203,7 @@ class ActionItem(Audited, db.Model):
     status: Mapped[str] = mapped_column(String(20), default=ActionStatus.OPEN.value)
     completed_on: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = versioned(version)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     meeting: Mapped[GroupMeeting] = relationship(back_populates="actions")

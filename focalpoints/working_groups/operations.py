@@ -1,7 +1,8 @@
 """Working-group operations shared by views, commands and demo data.
 
 Each function checks what the data must satisfy and raises RegistryError (with a translated
-message and, where it belongs to one, the name of the form field) instead of writing.
+message and, where it belongs to one, the name of the form field) instead of writing. They
+flush and never commit: the request, command or job that calls them commits once.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from focalpoints.focal_points import operations as registry
 from focalpoints.focal_points.contacts import InvalidContact, parse_email
 from focalpoints.focal_points.models import Appointment, Person, Status
 from focalpoints.focal_points.operations import RegistryError, refusing_lost_races
+from focalpoints.focal_points.signals import people_merged, personal_data_requested
 from focalpoints.urls import is_web_address
 from focalpoints.working_groups.models import (
     ActionItem,
@@ -77,7 +79,7 @@ def _set_removed(record: Any, group: WorkingGroup, removed: bool) -> None:
     """Remove a record of an open group (recoverable), or bring it back."""
     check_writable(group)
     record.deleted_at = utcnow() if removed else None
-    db.session.commit()
+    db.session.flush()
 
 
 # The group ------------------------------------------------------------------------------------
@@ -125,7 +127,7 @@ def create_group(country: Country, values: dict[str, Any]) -> WorkingGroup:
             country_id=country.id, **{k: values[k] for k in GROUP_FIELDS if k in values}
         )
         db.session.add(group)
-        db.session.commit()
+        db.session.flush()
     return group
 
 
@@ -133,7 +135,7 @@ def update_group(group: WorkingGroup, values: dict[str, Any], seen_version: int)
     """Save an edit made on ``seen_version``; StaleRecord if someone saved in between."""
     _check_group(group.country, values)
     _apply(group, values, GROUP_FIELDS, seen_version)
-    db.session.commit()
+    db.session.flush()
     return group
 
 
@@ -150,7 +152,7 @@ def close_group(group: WorkingGroup, closed_on: date, note: str, seen_version: i
     claim_version(group, seen_version)
     group.closed_on = closed_on
     group.closing_note = note
-    db.session.commit()
+    db.session.flush()
 
 
 def reopen_group(group: WorkingGroup) -> None:
@@ -167,7 +169,7 @@ def reopen_group(group: WorkingGroup) -> None:
     with refusing_lost_races(check):
         group.closed_on = None
         group.closing_note = ""
-        db.session.commit()
+        db.session.flush()
 
 
 def check_writable(group: WorkingGroup) -> None:
@@ -217,12 +219,12 @@ def add_member(
     category: str = MemberCategory.OTHER.value,
     group_role: str = GroupRole.MEMBER.value,
     joined_on: date | None = None,
-    commit: bool = True,
+    locked: bool = False,
 ) -> GroupMember:
     """Add a person of the group's country; refuse one who is a member already.
 
-    The group's row is locked first (unless the caller did, ``commit=False``): two requests
-    adding the same person are decided one after the other, and the second is refused."""
+    The group's row is locked first (unless the caller did, ``locked=True``, and flushes): two
+    requests adding the same person are decided one after the other, and the second is refused."""
 
     def check() -> None:
         check_writable(group)
@@ -234,7 +236,7 @@ def add_member(
                 "person",
             )
 
-    if commit:
+    if not locked:
         _lock_group(group)
     check()
     _check_member_values(group, {"joined_on": joined_on})
@@ -247,9 +249,9 @@ def add_member(
         joined_on=joined_on or date.today(),
     )
     db.session.add(member)
-    if commit:
+    if not locked:
         with refusing_lost_races(lambda: (db.session.expire(group, ["members"]), check())):
-            db.session.commit()
+            db.session.flush()
     return member
 
 
@@ -272,11 +274,11 @@ def add_focal_points(group: WorkingGroup) -> int:
             group,
             appointment.person,
             category=MemberCategory.FOCAL_POINT.value,
-            commit=False,
+            locked=True,
         )
         added.add(person_id)
     with refusing_lost_races(lambda: None):
-        db.session.commit()
+        db.session.flush()
     return len(added)
 
 
@@ -326,7 +328,7 @@ def update_member(member: GroupMember, values: dict[str, Any], seen_version: int
     _check_member_values(member.group, values)
     _apply(member, values, MEMBER_FIELDS, seen_version)
     with refusing_lost_races(lambda: _check_open_twice(member, values)):
-        db.session.commit()
+        db.session.flush()
     return member
 
 
@@ -421,7 +423,7 @@ def create_meeting(group: WorkingGroup, values: dict[str, Any]) -> GroupMeeting:
         **{k: values[k] for k in MEETING_FIELDS if k in values},
     )
     db.session.add(meeting)
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 
@@ -433,7 +435,7 @@ def update_meeting(
     values = _meeting_values(values)
     _check_meeting(meeting.group, values)
     _apply(meeting, values, ("starts_at", "ends_at", *MEETING_FIELDS), seen_version)
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 
@@ -470,7 +472,7 @@ def add_action(meeting: GroupMeeting, values: dict[str, Any]) -> ActionItem:
     if action.status == ActionStatus.DONE.value:
         action.completed_on = date.today()
     db.session.add(action)
-    db.session.commit()
+    db.session.flush()
     return action
 
 
@@ -485,7 +487,7 @@ def update_action(action: ActionItem, values: dict[str, Any], seen_version: int)
         action.completed_on = date.today()
     elif not done:
         action.completed_on = None
-    db.session.commit()
+    db.session.flush()
     return action
 
 
@@ -514,7 +516,7 @@ def attach_document(
         size=stored.size,
     )
     db.session.add(document)
-    db.session.commit()
+    db.session.flush()
     return document
 
 
@@ -536,6 +538,7 @@ def restore_document(document: Document) -> None:
 # Merged people ------------------------------------------------------------------------------
 
 
+@people_merged.connect
 def move_person(keep: Person, other: Person) -> None:
     """When ``other`` is merged into ``keep``, their places in working groups follow."""
     for member in db.session.scalars(select(GroupMember).where(GroupMember.person_id == other.id)):
@@ -579,3 +582,8 @@ def personal_data(person: Person) -> list[dict[str, Any]]:
         }
         for member in members
     ]
+
+
+@personal_data_requested.connect
+def _personal_data_sections(person: Person) -> dict[str, Any]:
+    return {"working_groups": personal_data(person)}

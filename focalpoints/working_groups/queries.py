@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from focalpoints.audit.models import AuditEntry
+from focalpoints.audit.queries import trail
 from focalpoints.conventions.models import Convention, Role
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
@@ -280,13 +281,7 @@ def history(group: WorkingGroup, papers: bool) -> list[AuditEntry]:
         .where(GroupMember.group_id == group.id)
         .scalar_subquery()
     )
-    conditions = [
-        and_(AuditEntry.entity_type == "working_groups", AuditEntry.entity_id == str(group.id)),
-        and_(
-            AuditEntry.entity_type == "working_group_members",
-            AuditEntry.entity_id.in_(member_ids),
-        ),
-    ]
+    records: dict[str, Any] = {"working_groups": [group.id], "working_group_members": member_ids}
     if papers:
         for model, table in (
             (GroupMeeting, "working_group_meetings"),
@@ -298,15 +293,8 @@ def history(group: WorkingGroup, papers: bool) -> list[AuditEntry]:
                 .where(model.group_id == group.id)
                 .scalar_subquery()
             )
-            conditions.append(and_(AuditEntry.entity_type == table, AuditEntry.entity_id.in_(ids)))
-    return list(
-        db.session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.country_id == group.country_id, or_(*conditions))
-            .order_by(AuditEntry.id.desc())
-            .limit(HISTORY_LIMIT)
-        )
-    )
+            records[table] = ids
+    return trail(records, country_id=group.country_id, limit=HISTORY_LIMIT)
 
 
 def coming_meetings(country: Country) -> list[GroupMeeting]:

@@ -14,6 +14,7 @@ from focalpoints.authorise import found
 from focalpoints.concurrency import StaleRecord
 from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
+from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
 from focalpoints.focal_points.operations import RegistryError
 from focalpoints.working_groups import operations, queries
@@ -55,6 +56,7 @@ def new_action(code: str, meeting_id: int) -> str | Response:
         except RegistryError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The action has been recorded."), "success")
             return redirect(url_for(".meeting", code=country.iso2, meeting_id=record.id))
     return render_template(
@@ -78,6 +80,7 @@ def edit_action(code: str, action_id: int) -> str | Response:
         except RegistryError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The record has been saved."), "success")
             next_page = request.args.get("from")
             if next_page == "group":

@@ -12,20 +12,18 @@ from focalpoints import permissions
 from focalpoints.authorise import found
 from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
-from focalpoints.focal_points import operations as registry
+from focalpoints.extensions import db
 from focalpoints.focal_points import queries as registry_queries
 from focalpoints.focal_points.forms import DeleteForm
-from focalpoints.focal_points.labels import register_labels
 from focalpoints.focal_points.models import Person
 from focalpoints.focal_points.operations import RegistryError
 from focalpoints.forms import choices, language_choices
 from focalpoints.i18n import NATIVE_NAMES
 from focalpoints.rich_text import render_markdown
-from focalpoints.working_groups import calendar, operations
+from focalpoints.working_groups import calendar
 from focalpoints.working_groups.labels import (
     ACTION_STATUSES,
     CATEGORIES,
-    FIELDS,
     GROUP_ROLES,
     label_of,
 )
@@ -36,17 +34,6 @@ bp = Blueprint("working_groups", __name__, url_prefix="/countries/<code>/working
 
 @bp.record_once
 def _template_helpers(state: Any) -> None:
-    if operations.move_person not in registry.MERGE_HOOKS:
-        registry.MERGE_HOOKS.append(operations.move_person)
-    registry.PERSONAL_DATA_HOOKS["working_groups"] = operations.personal_data
-    register_labels(
-        FIELDS,
-        {
-            "category": CATEGORIES,
-            "group_role": GROUP_ROLES,
-            "working_group_actions.status": ACTION_STATUSES,
-        },
-    )
     state.app.jinja_env.globals.update(
         {
             "category_label": lambda code: label_of(CATEGORIES, code),
@@ -89,6 +76,7 @@ def toggle(code: str, record_id: int, load: Any, change: Any, done: str) -> Resp
         except RegistryError as error:
             flash(str(error.message), "danger")
         else:
+            db.session.commit()
             flash(done, "success")
     if isinstance(record, GroupMeeting) and record.deleted_at is None:
         return redirect(url_for(".meeting", code=country.iso2, meeting_id=record.id))

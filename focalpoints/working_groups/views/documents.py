@@ -42,6 +42,7 @@ def attach_document(
         except RegistryError as error:
             flash(str(error.message), "danger")
         else:
+            db.session.commit()
             flash(_("The document has been attached."), "success")
     else:
         for errors in form.errors.values():

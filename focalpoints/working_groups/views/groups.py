@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from focalpoints import documents, permissions
+from focalpoints import permissions
 from focalpoints.authorise import found
 from focalpoints.concurrency import StaleRecord
 from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
+from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
 from focalpoints.focal_points.forms import DeleteForm
 from focalpoints.focal_points.operations import RegistryError
@@ -92,9 +93,12 @@ def _group_values(form: GroupForm) -> dict[str, Any]:
 def _attach_mandate(form: GroupForm, record: WorkingGroup) -> None:
     upload = form.mandate_file.data
     if upload and getattr(upload, "filename", ""):
-        operations.attach_document(
-            record, None, upload.read(), upload.filename, str(form.mandate_file.label.text)
-        )
+        try:
+            operations.attach_document(
+                record, None, upload.read(), upload.filename, str(form.mandate_file.label.text)
+            )
+        except RegistryError as error:
+            raise RegistryError(error.message, form.mandate_file.name) from error
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -105,25 +109,16 @@ def new_group(code: str) -> str | Response:
     form = _group_form(country, None)
     if form.validate_on_submit():
         try:
-            _check_upload(form.mandate_file)
             record = operations.create_group(country, _group_values(form))
             _attach_mandate(form, record)
         except RegistryError as error:
+            db.session.rollback()  # the group goes with its mandate, or not at all
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The working group has been set up."), "success")
             return redirect(url_for(".index", code=country.iso2))
     return render_template("working_groups/group_form.html", country=country, form=form, group=None)
-
-
-def _check_upload(field: Any) -> None:
-    """Refuse a bad file before anything is written."""
-    upload = field.data
-    if upload and getattr(upload, "filename", ""):
-        data = upload.read()
-        upload.stream.seek(0)
-        if documents.content_type(data) is None:
-            raise RegistryError(_("Attach a PDF, Word, Excel or OpenDocument file."), field.name)
 
 
 @bp.route("/<int:group_id>/edit", methods=["GET", "POST"])
@@ -135,15 +130,16 @@ def edit_group(code: str, group_id: int) -> str | Response:
     form = _group_form(country, record)
     if form.validate_on_submit():
         try:
-            _check_upload(form.mandate_file)
             operations.update_group(record, _group_values(form), form.version.data)
             _attach_mandate(form, record)
         except StaleRecord:
             flash_stale()
             return redirect(url_for(".edit_group", code=country.iso2, group_id=group_id))
         except RegistryError as error:
+            db.session.rollback()
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The record has been saved."), "success")
             return redirect(url_for(".group", code=country.iso2, group_id=record.id))
     return render_template(
@@ -171,6 +167,7 @@ def close_group(code: str, group_id: int) -> str | Response:
         except RegistryError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The working group has been closed."), "success")
             return redirect(url_for(".group", code=country.iso2, group_id=record.id))
     return render_template("working_groups/close.html", country=country, form=form, group=record)
@@ -188,5 +185,6 @@ def reopen_group(code: str, group_id: int) -> Response:
         except RegistryError as error:
             flash(str(error.message), "danger")
         else:
+            db.session.commit()
             flash(_("The working group is open again."), "success")
     return redirect(url_for(".group", code=country.iso2, group_id=record.id))

@@ -14,6 +14,7 @@ from focalpoints.authorise import found
 from focalpoints.concurrency import StaleRecord
 from focalpoints.countries.loading import load_country
 from focalpoints.countries.models import Country
+from focalpoints.extensions import db
 from focalpoints.feedback import flash_stale, refuse
 from focalpoints.focal_points.forms import DeleteForm
 from focalpoints.focal_points.operations import RegistryError
@@ -81,6 +82,7 @@ def new_meeting(code: str, group_id: int) -> str | Response:
         except RegistryError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The meeting has been recorded."), "success")
             return redirect(url_for(".meeting", code=country.iso2, meeting_id=meeting.id))
     return render_template(
@@ -122,6 +124,7 @@ def edit_meeting(code: str, meeting_id: int) -> str | Response:
         except RegistryError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The record has been saved."), "success")
             return redirect(url_for(".meeting", code=country.iso2, meeting_id=record.id))
     return render_template(

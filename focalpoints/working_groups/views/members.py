@@ -40,6 +40,7 @@ def add_focal_points(code: str, group_id: int) -> Response:
         except RegistryError as error:
             flash(str(error.message), "danger")
         else:
+            db.session.commit()
             if added:
                 message = ngettext(
                     "%(num)d focal point has been added to the group.",
@@ -84,6 +85,7 @@ def add_member(code: str, group_id: int) -> str | Response:
             except RegistryError as error:
                 refuse(existing, error)
             else:
+                db.session.commit()
                 flash(_("%(name)s has joined the group.", name=person.display_name), "success")
                 return redirect(url_for(".group", code=country.iso2, group_id=record.id))
     return render_template(
@@ -114,8 +116,10 @@ def add_stakeholder(code: str, group_id: int) -> str | Response:
             )
             person = member.person
         except RegistryError as error:
+            db.session.rollback()  # the new person too: they join the group or are not added
             refuse(stakeholder, error)
         else:
+            db.session.commit()
             flash(_("%(name)s has joined the group.", name=person.display_name), "success")
             return redirect(url_for(".group", code=country.iso2, group_id=record.id))
     return render_template(
@@ -157,6 +161,7 @@ def edit_member(code: str, member_id: int) -> str | Response:
         except RegistryError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The record has been saved."), "success")
             return redirect(url_for(".group", code=country.iso2, group_id=member.group_id))
     return render_template(
