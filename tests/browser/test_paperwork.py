@@ -43,7 +43,14 @@ def test_letter_download_and_history_chart(page: Page, make_user, make_appointme
     page.get_by_role("link", name="Coverage over time").click()
     chart = page.get_by_role("img", name="Share of Parties with a confirmed holder")
     expect(chart).to_be_visible()
-    assert chart.evaluate("image => image.complete && image.naturalWidth > 0")
+    # The chart is drawn on request: wait for the image to load (or fail), then check it drew.
+    width = chart.evaluate(
+        """image => image.complete ? image.naturalWidth : new Promise(done => {
+            image.addEventListener("load", () => done(image.naturalWidth));
+            image.addEventListener("error", () => done(0));
+        })"""
+    )
+    assert width > 0
     expect(page.get_by_role("region").get_by_role("table")).to_be_visible()
     shot("history")
     assert errors == []
