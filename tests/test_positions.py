@@ -487,9 +487,9 @@ def test_every_write_is_in_the_audit_log(client, login_as, make_position):
     position = make_position("KE")
     client.post(f"/countries/KE/positions/{position.id}/share", data={"version": "1"})
     entries = db.session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.entity_type == "positions", AuditEntry.entity_id == str(position.id)
-        )
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == "positions", AuditEntry.entity_id == str(position.id))
+        .order_by(AuditEntry.id)
     ).all()
     assert [e.action for e in entries] == ["create", "update"]
     assert entries[1].after["shared"] is True
