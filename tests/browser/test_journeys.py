@@ -45,7 +45,9 @@ def test_official_logs_in_switches_language_and_logs_out(page: Page, make_user, 
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(r"/countries/FR$"))
-    page.get_by_role("button", name="Français").click()
+    # Until its style sheet has loaded, the top bar's closed language menu shows its buttons too.
+    page.wait_for_load_state()
+    page.get_by_role("group", name="Language").get_by_role("button", name="Français").click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", name="Statut de Partie")).to_be_visible()
     shot("french")
