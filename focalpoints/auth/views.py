@@ -34,6 +34,7 @@ from focalpoints.auth.forms import (
     NewPasswordForm,
 )
 from focalpoints.auth.loading import SECOND_FACTOR_KEY
+from focalpoints.auth.login_limits import login_failed, login_limit
 from focalpoints.auth.passwords import verify_password
 from focalpoints.calendar_feeds.forms import CalendarLinkForm
 from focalpoints.calendar_feeds.operations import active_link
@@ -48,21 +49,12 @@ from focalpoints.urls import home_url, safe_next_url
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _login_failed(response: Response) -> bool:
-    """Only failures count toward the per-address limit: an office behind one address logs in."""
-    return bool(g.get("login_failed"))
-
-
 def _reset_limit() -> str:
     return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(login_limit, methods=["POST"], deduct_when=login_failed)
 def login() -> str | Response | tuple[str, int, dict[str, str]]:
     """Show the log-in form and log the user in."""
     if current_user.is_authenticated:

@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response
 from focalpoints import permissions
 from focalpoints.auth import operations as auth
 from focalpoints.auth.loading import SECOND_FACTOR_KEY
+from focalpoints.auth.login_limits import login_failed, login_limit
 from focalpoints.auth.models import User
 from focalpoints.auth.passwords import verify_password
 from focalpoints.countries.loading import load_country
@@ -44,14 +45,6 @@ from focalpoints.two_factor.forms import (
 from focalpoints.urls import home_url
 
 bp = Blueprint("two_factor", __name__)
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _failed(response: Response) -> bool:
-    return bool(g.get("login_failed"))
 
 
 def continue_log_in(user: User, next_url: str | None) -> Response:
@@ -130,7 +123,7 @@ def _finish_second_step(
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(login_limit, methods=["POST"], deduct_when=login_failed)
 def verify() -> Response | tuple[str, int, dict[str, str]]:
     """Ask for the authenticator's code (or a recovery code, or a passkey) after the password."""
     user = gate.pending_user()
@@ -161,7 +154,7 @@ def passkey_challenge() -> Response:
 
 
 @bp.post("/login/passkey")
-@limiter.limit(_login_limit, deduct_when=_failed)
+@limiter.limit(login_limit, deduct_when=login_failed)
 def verify_passkey() -> Response | tuple[str, int, dict[str, str]]:
     """Pass the second step with a passkey: the browser's signature of the session's challenge."""
     user = gate.pending_user()
@@ -203,7 +196,7 @@ def _set_device_cookie(response: Response, secret: str, expires: Any) -> None:
 
 
 @bp.route("/two-step/setup", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(login_limit, methods=["POST"], deduct_when=login_failed)
 def enrol() -> str | Response:
     """Set up an authenticator application: from the account page, or right after the password
     when the user must have one."""
