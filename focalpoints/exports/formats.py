@@ -36,26 +36,51 @@ WIDTHS = {
 }
 
 
+# A streamed export is sent in pieces of about this many characters: one piece per row made
+# the server write (and the client read) tens of thousands of small pieces.
+CHUNK_CHARACTERS = 64 * 1024
+_FORMULA_FIRST = frozenset(prefix[0] for prefix in FORMULA_PREFIXES)
+
+
 def neutralise(value: Any) -> str:
     """Text a spreadsheet will never run as a formula: a leading =, +, -, @, tab or CR is
     preceded by an apostrophe (the import removes it again)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    text = "" if value is None else value if value.__class__ is str else str(value)
+    if text[:1] in _FORMULA_FIRST and text.startswith(FORMULA_PREFIXES):  # first the cheap test
+        return "'" + text
+    return text
+
+
+def chunked(pieces: Iterable[str], size: int = CHUNK_CHARACTERS) -> Iterator[str]:
+    """Join small pieces of text into chunks of about ``size`` characters, in order."""
+    batch: list[str] = []
+    length = 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(batch)
+            batch, length = [], 0
+    if batch:
+        yield "".join(batch)
 
 
 def csv_chunks(
     rows: Iterable[dict[str, Any]], columns: Sequence[str] = CONTACT_COLUMNS
 ) -> Iterator[str]:
-    """UTF-8 CSV with a byte-order mark, so that Excel shows every script; yields chunks."""
+    """UTF-8 CSV with a byte-order mark, so that Excel shows every script; yields chunks of
+    about CHUNK_CHARACTERS."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    buffer.write("\ufeff")
     writer.writerow(columns)
-    yield "\ufeff" + buffer.getvalue()
     for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
         writer.writerow([neutralise(row[c]) for c in columns])
-        yield buffer.getvalue()
+        if buffer.tell() >= CHUNK_CHARACTERS:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def xlsx_file(
@@ -102,7 +127,12 @@ def file_chunks(path: str, size: int = 64 * 1024) -> Iterator[bytes]:
 
 
 def vcards(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """One vCard 3.0 per person (rows come grouped by person), their roles in the note."""
+    """One vCard 3.0 per person (rows come grouped by person), their roles in the note, in
+    chunks of about CHUNK_CHARACTERS."""
+    return chunked(_vcards(rows))
+
+
+def _vcards(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     person: dict[str, Any] | None = None
     roles: list[str] = []
     for row in rows:
@@ -207,7 +237,12 @@ def _folded(line: str) -> str:
 
 
 def mailing_list(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """'Name <address>' once per address, separated by '; ', ready for a BCC field."""
+    """'Name <address>' once per address, separated by '; ', ready for a BCC field; in chunks
+    of about CHUNK_CHARACTERS."""
+    return chunked(_addresses(rows))
+
+
+def _addresses(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     seen: set[str] = set()
     first = True
     for row in rows:

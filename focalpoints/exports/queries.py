@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import String, case, cast, distinct, func, or_, select
+from sqlalchemy import String, case, cast, distinct, func, or_, select, type_coerce
 
 from focalpoints import permissions
 from focalpoints.conventions.models import Convention, Role
@@ -196,34 +198,72 @@ def feed_rows(
 def contact_rows(
     filters: ContactFilters, user: Any, language: str | None = None, query: Any = None
 ) -> Iterator[dict[str, Any]]:
-    """Yield one row per appointment, with the contact columns, streaming from the database."""
+    """Yield one row per appointment, with the contact columns, streaming from the database.
+
+    Exports of every contact run through here row by row, so the work per row is kept small:
+    the JSON columns come as their stored text and are parsed once per distinct value (a
+    role's names once per role, most people's lists are empty), names are looked up once.
+    """
     language = language or current_language()
     query = statement(filters, user, language) if query is None else query
+    query = query.with_only_columns(
+        *(_AS_TEXT.get(c.name, c) for c in query.selected_columns), maintain_column_froms=True
+    )
     reference = reference_snapshot()
+    country_names: dict[str, str] = {}
+    role_names: dict[str, str] = {}
     result = db.session.execute(query.execution_options(yield_per=500))
-    for row in result:
-        country = reference.country_by_code(row.country_code)
-        yield {
-            "country": row.country_code,
-            "country_name": country.name_in(language) if country else "",
-            "convention": row.convention_code,
-            "role": row.role_code,
-            "role_name": translated(row.role_names, language),
-            "status": row.status,
-            "primary": "yes" if row.is_primary else "no",
-            "start_date": row.start_date.isoformat() if row.start_date else "",
-            "end_date": row.end_date.isoformat() if row.end_date else "",
-            "last_confirmed": (row.last_confirmed_on or row.start_date).isoformat(),
-            **{
-                c: getattr(row, c) or ""
-                for c in PERSON_COLUMNS
-                if c not in ("other_emails", "languages")
-            },
-            "other_emails": LIST_SEPARATOR.join(row.other_emails or []),
-            "languages": LIST_SEPARATOR.join(row.languages or []),
-            "holder_kind": row.kind,
-            "person_id": row.person_id,
-        }
+    keys = tuple(result.keys())
+    for values in result:
+        row = dict(zip(keys, values, strict=True))
+        code = row["country_code"]
+        if code not in country_names:
+            country = reference.country_by_code(code)
+            country_names[code] = country.name_in(language) if country else ""
+        role = row["role_code"]
+        if role not in role_names:
+            role_names[role] = translated(_parsed(row["role_names"]), language)
+        start, end = row["start_date"], row["end_date"]
+        row.update(
+            {
+                "country": code,
+                "country_name": country_names[code],
+                "convention": row["convention_code"],
+                "role": role,
+                "role_name": role_names[role],
+                "primary": "yes" if row["is_primary"] else "no",
+                "start_date": start.isoformat() if start else "",
+                "end_date": end.isoformat() if end else "",
+                "last_confirmed": (row["last_confirmed_on"] or start).isoformat(),
+                "other_emails": LIST_SEPARATOR.join(_parsed(row["other_emails"]) or ()),
+                "languages": LIST_SEPARATOR.join(_parsed(row["languages"]) or ()),
+                "holder_kind": row["kind"],
+            }
+        )
+        for column in _TEXT_COLUMNS:
+            if row[column] is None:
+                row[column] = ""
+        yield row
+
+
+# The JSON columns of the contact rows, read as their stored text (see _parsed).
+_AS_TEXT = {
+    "role_names": type_coerce(Role.names, String).label("role_names"),
+    "other_emails": type_coerce(Person.other_emails, String).label("other_emails"),
+    "languages": type_coerce(Person.languages, String).label("languages"),
+}
+_TEXT_COLUMNS = tuple(c for c in PERSON_COLUMNS if c not in ("other_emails", "languages"))
+
+
+def _parsed(value: Any) -> Any:
+    """A JSON column's value: the driver may have parsed it already (psycopg does)."""
+    return _json(value) if isinstance(value, str) else value
+
+
+@functools.lru_cache(maxsize=1024)
+def _json(text: str) -> Any:
+    """Parsed JSON text, shared between rows that hold the same text: never change it."""
+    return json.loads(text)
 
 
 def count_contacts(filters: ContactFilters, user: Any) -> tuple[int, int]:
