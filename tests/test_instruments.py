@@ -38,8 +38,8 @@ RECORDED = {
     "GORILLA": 7,
     "SHARKS-MOU": 38,
     "RAPTORS-MOU": 61,
-    "IOSEA-MOU": 34,
-    "DUGONG-MOU": 23,
+    "IOSEA-MOU": 35,
+    "DUGONG-MOU": 24,
 }
 
 
