@@ -26,7 +26,7 @@ TODAY = date(2026, 12, 1)
 RECORDED = {
     "CBD": 196,
     "CITES": 185,
-    "RAMSAR": 172,
+    "RAMSAR": 173,
     "CMS": 130,
     "CARTAGENA": 172,
     "NAGOYA": 135,
