@@ -36,7 +36,7 @@ RECORDED = {
     "ACAP": 13,
     "ACCOBAMS": 24,
     "GORILLA": 7,
-    "SHARKS-MOU": 38,
+    "SHARKS-MOU": 39,
     "RAPTORS-MOU": 61,
     "IOSEA-MOU": 35,
     "DUGONG-MOU": 24,
