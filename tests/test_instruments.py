@@ -29,7 +29,7 @@ RECORDED = {
     "RAMSAR": 173,
     "CMS": 130,
     "CARTAGENA": 172,
-    "NAGOYA": 138,
+    "NAGOYA": 137,
     "AEWA": 82,
     "EUROBATS": 37,
     "ASCOBANS": 10,
