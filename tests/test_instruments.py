@@ -26,20 +26,20 @@ TODAY = date(2026, 12, 1)
 RECORDED = {
     "CBD": 196,
     "CITES": 185,
-    "RAMSAR": 172,
+    "RAMSAR": 173,
     "CMS": 130,
     "CARTAGENA": 172,
-    "NAGOYA": 126,
-    "AEWA": 79,
+    "NAGOYA": 137,
+    "AEWA": 82,
     "EUROBATS": 37,
     "ASCOBANS": 10,
     "ACAP": 13,
     "ACCOBAMS": 24,
     "GORILLA": 7,
-    "SHARKS-MOU": 38,
+    "SHARKS-MOU": 39,
     "RAPTORS-MOU": 61,
-    "IOSEA-MOU": 34,
-    "DUGONG-MOU": 23,
+    "IOSEA-MOU": 35,
+    "DUGONG-MOU": 24,
 }
 
 
