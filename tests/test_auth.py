@@ -90,8 +90,8 @@ def test_repeated_failures_make_the_pair_wait_longer_with_a_translated_429(clien
     """Per account and address: free failures, then a wait that doubles with each failure."""
     from datetime import timedelta
 
+    from focalpoints.auth.login_limits import throttle_delay
     from focalpoints.auth.models import LoginThrottle
-    from focalpoints.auth.operations import throttle_delay
 
     free = app.config["LOGIN_FREE_FAILURES"]
     first = timedelta(seconds=app.config["LOGIN_FIRST_DELAY_SECONDS"])
@@ -351,6 +351,7 @@ def test_invitation_token_expires(app_factory):
     app = app_factory(INVITATION_MAX_AGE_SECONDS=-1)
     with app.app_context():
         invited = operations.create_user("late@example.org", UserRole.ADMIN)
+        db.session.commit()
         with app.test_request_context():
             token = tokens.make_token(invited, tokens.INVITATION)
         assert app.test_client().get(f"/invitation/{token}").status_code == 400

@@ -282,6 +282,7 @@ def test_an_invited_administrator_sets_it_up_before_entering(app, client):
     from focalpoints.auth.operations import create_user
 
     invited = create_user("new.admin@example.org", UserRole.ADMIN)
+    db.session.commit()
     with app.test_request_context():
         token = tokens.make_token(invited, tokens.INVITATION)
     password = "a long and private passphrase"
