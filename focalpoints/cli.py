@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import force_locale
+from sqlalchemy import select
 
 from focalpoints import create_app
 from focalpoints.audit import acting_as
@@ -111,6 +113,7 @@ def create_user_command(
     try:
         with writing():
             message = create_user_from_cli(email, role, country_code, name, language, password)
+            db.session.commit()
     except UserCreationError as error:
         raise click.ClickException(str(error)) from error
     click.echo(message)
@@ -126,6 +129,7 @@ def reset_two_step_command(email: str) -> None:
     try:
         with writing():
             message = reset_two_step_from_cli(email)
+            db.session.commit()
     except UserCreationError as error:
         raise click.ClickException(str(error)) from error
     click.echo(message)
@@ -139,6 +143,7 @@ def encrypt_two_step_secrets_command() -> None:
 
     with writing():
         count = encrypt_secrets()
+        db.session.commit()
     click.echo(f"Authenticator secrets encrypted under the current key: {count}.")
 
 
@@ -170,9 +175,6 @@ def import_group() -> None:
 @with_appcontext
 def import_contacts_command(path: str, country_code: str | None, dry_run: bool) -> None:
     """Import a contact list (CSV, XLSX or InforMEA JSON), row by row."""
-    from flask_babel import force_locale
-    from sqlalchemy import select
-
     with force_locale("en"), writing(), acting_as("system:import"):
         country = None
         if country_code:
@@ -202,8 +204,6 @@ def import_contacts_command(path: str, country_code: str | None, dry_run: bool) 
 @with_appcontext
 def backup_command(path: str) -> None:
     """Write a consistent backup of the database to PATH (safe while the app runs)."""
-    from pathlib import Path
-
     try:
         click.echo(backup(Path(path)))
     except BackupError as error:
@@ -216,8 +216,6 @@ def backup_command(path: str) -> None:
 @with_appcontext
 def restore_command(path: str, yes: bool) -> None:
     """Replace the database's content with the backup at PATH."""
-    from pathlib import Path
-
     if not yes:
         click.confirm("This replaces everything in the database. Continue?", abort=True)
     try:

@@ -8,14 +8,17 @@ from contextvars import ContextVar
 from typing import Any
 
 from flask import current_app, has_app_context, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from focalpoints.extensions import db
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _installed = False
 _writing: ContextVar[bool] = ContextVar("focalpoints_writing", default=False)
+_WROTE = "focalpoints_wrote"  # session.info: the transaction has written something
 
 
 def install_sqlite_behaviour() -> None:
@@ -62,6 +65,46 @@ def wants_write_lock() -> bool:
     return False
 
 
+def end_if_unwritten() -> None:
+    """End the session's transaction if it has written nothing, so that slow work after it (a
+    password hash, an e-mail) holds no lock; the objects it loaded are read again afterwards.
+
+    A transaction that has written is left open: whoever opened it commits it whole.
+    """
+    session = db.session
+    if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
+        return
+    session.commit()
+
+
+def _note_flush(session: Session, flush_context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+def _note_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+def _forget_writes(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(_WROTE, None)
+
+
+def _track_writes() -> None:
+    """Note in every session whether its transaction has written (for end_if_unwritten)."""
+    for name, listener in (
+        ("after_flush", _note_flush),
+        ("do_orm_execute", _note_statement),
+        ("after_transaction_end", _forget_writes),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+_track_writes()
+
+
 @contextlib.contextmanager
 def writing() -> Iterator[None]:
     """Mark work outside a request (commands, scripts) as writing, so it takes the lock at BEGIN."""
@@ -81,8 +124,6 @@ def lock(model: Any, *ids: int) -> None:
     inserts that refer to the rows free. SQLite has no row locks: a writing request holds the
     database's write lock from BEGIN IMMEDIATE already, and this is a plain reload.
     """
-    from sqlalchemy import select
-
     db.session.execute(
         select(model)
         .where(model.id.in_(ids))
@@ -99,8 +140,6 @@ def lost_race(error: Exception) -> bool:
     the write lock for a transaction that read before another writer committed; or PostgreSQL
     broke a deadlock or a serialisation conflict.
     """
-    from sqlalchemy.exc import IntegrityError, OperationalError
-
     original = getattr(error, "orig", None)
     code = getattr(original, "sqlstate", None)
     if isinstance(error, IntegrityError):

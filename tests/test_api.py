@@ -63,6 +63,7 @@ def test_own_country_and_secretariat_see_everything(app, client, login_as, peopl
 def test_tokens_read_with_their_creators_rights_and_can_be_revoked(app, client, people, make_user):
     secretariat = make_user(role="secretariat", country_code=None)
     token = tokens.create_token(secretariat, "harvester")
+    db.session.commit()
     stored = db.session.query(ApiToken).one()
     assert token not in (stored.token_hash, stored.prefix) and stored.token_hash != token
     headers = {"Authorization": f"Bearer {token}"}
@@ -74,6 +75,7 @@ def test_tokens_read_with_their_creators_rights_and_can_be_revoked(app, client, 
     db.session.expire_all()
     assert db.session.query(ApiToken).one().last_used_at is not None
     tokens.revoke(db.session.query(ApiToken).one())
+    db.session.commit()
     assert client.get("/api/v1/focal-points", headers=headers).status_code == 401
     assert client.get("/api/v1/countries", headers={"Authorization": "Bearer x"}).status_code == 401
 

@@ -90,8 +90,8 @@ def test_repeated_failures_make_the_pair_wait_longer_with_a_translated_429(clien
     """Per account and address: free failures, then a wait that doubles with each failure."""
     from datetime import timedelta
 
+    from focalpoints.auth.login_limits import throttle_delay
     from focalpoints.auth.models import LoginThrottle
-    from focalpoints.auth.operations import throttle_delay
 
     free = app.config["LOGIN_FREE_FAILURES"]
     first = timedelta(seconds=app.config["LOGIN_FIRST_DELAY_SECONDS"])
@@ -344,6 +344,71 @@ def test_invitation_flow_sets_password_and_lands_on_country(app, client, make_us
     assert client.get(link).status_code == 400
 
 
+def _log_in_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make opening the session fail, as a database that stops answering midway would."""
+    from sqlalchemy.exc import OperationalError
+
+    from focalpoints.auth import operations
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OperationalError("INSERT INTO login_sessions", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(operations, "start_session", fail)
+
+
+def _user_updates(user: User) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(
+            AuditEntry.entity_type == "users",
+            AuditEntry.entity_id == str(user.id),
+            AuditEntry.action == "update",
+        )
+    )
+
+
+def test_an_invitations_password_is_saved_with_the_log_in_or_not_at_all(
+    app, client, make_user, monkeypatch
+):
+    user = make_user(password=False)
+    with app.test_request_context():
+        link = f"/invitation/{tokens.make_token(user, tokens.INVITATION)}"
+    data = {"password": "my own long passphrase", "confirm": "my own long passphrase"}
+    with monkeypatch.context() as patch:
+        _log_in_fails(patch)
+        assert client.post(link, data=data).status_code == 503
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash is None
+    assert _user_updates(user) == 0
+    # Nothing was used up: the same link sets the password and logs in.
+    response = client.post(link, data=data)
+    assert response.headers["Location"] == "/countries/KE"
+    db.session.expire_all()
+    assert passwords.verify_password(db.session.get(User, user.id).password_hash, data["password"])
+    assert _user_updates(user) == 1
+
+
+def test_a_changed_password_is_saved_with_the_renewed_session_or_not_at_all(
+    app, client, make_user, monkeypatch
+):
+    user = make_user()
+    login(client, user)
+    elsewhere = app.test_client()
+    login(elsewhere, user)
+    new = "a new and long passphrase"
+    data = {"current": PASSWORD, "password": new, "confirm": new}
+    with monkeypatch.context() as patch:
+        _log_in_fails(patch)
+        assert client.post("/account/password", data=data).status_code == 503
+    db.session.expire_all()
+    assert passwords.verify_password(db.session.get(User, user.id).password_hash, PASSWORD)
+    assert elsewhere.get("/account").status_code == 200  # the other sessions go on
+    assert client.post("/account/password", data=data).headers["Location"] == "/account"
+    assert client.get("/account").status_code == 200
+    assert elsewhere.get("/account").headers["Location"].startswith("/login")
+
+
 def test_invitation_token_expires(app_factory):
     from focalpoints.auth import operations
     from focalpoints.auth.models import UserRole
@@ -351,6 +416,7 @@ def test_invitation_token_expires(app_factory):
     app = app_factory(INVITATION_MAX_AGE_SECONDS=-1)
     with app.app_context():
         invited = operations.create_user("late@example.org", UserRole.ADMIN)
+        db.session.commit()
         with app.test_request_context():
             token = tokens.make_token(invited, tokens.INVITATION)
         assert app.test_client().get(f"/invitation/{token}").status_code == 400

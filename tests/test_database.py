@@ -8,9 +8,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from focalpoints.auth.models import User
 from focalpoints.conventions.models import Convention
+from focalpoints.database import end_if_unwritten
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Appointment
 from tests.conftest import TEST_CONFIG, is_postgres
@@ -52,6 +54,24 @@ def _increment(url: str, instance: str, times: int) -> None:
                 db.session.commit()
                 db.session.remove()
         db.engine.dispose()
+
+
+def test_ending_a_read_before_slow_work_never_saves_half_of_an_action(app, make_user):
+    user = make_user(name="Before")
+    writes = (
+        lambda: setattr(user, "name", "Pending"),
+        lambda: (setattr(user, "name", "Flushed"), db.session.flush()),
+        lambda: db.session.execute(update(User).where(User.id == user.id).values(name="Core")),
+    )
+    for write in writes:
+        write()
+        end_if_unwritten()  # leaves a transaction that has written open...
+        db.session.rollback()  # ...so that its caller's failure undoes all of it
+        assert db.session.get(User, user.id).name == "Before"
+    db.session.get(User, user.id)
+    assert db.session().in_transaction()
+    end_if_unwritten()  # a read alone is ended
+    assert not db.session().in_transaction()
 
 
 @sqlite_only

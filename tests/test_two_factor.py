@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from webauthn.helpers import bytes_to_base64url
 
 from focalpoints.audit.models import AuditEntry
@@ -144,6 +144,54 @@ def test_a_recovery_code_works_once(client, make_user):
     again = client.post("/login/code", data={"code": codes[3]})
     assert "has been used already" in again.text
     assert client.post("/login/code", data={"code": codes[4]}).status_code == 302
+
+
+def test_a_passed_second_step_is_saved_with_the_log_in_or_not_at_all(
+    client, make_user, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    from focalpoints.auth.models import LoginSession
+    from focalpoints.two_factor import operations
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OperationalError("INSERT INTO remembered_devices", {}, Exception("disk I/O error"))
+
+    secretariat = make_user(role="secretariat", country_code=None)
+    login(client, secretariat)
+    codes = enrol(client, secretariat)
+    logout(client)
+
+    def unused() -> int:
+        db.session.expire_all()
+        return db.session.scalar(
+            select(func.count())
+            .select_from(RecoveryCode)
+            .where(RecoveryCode.user_id == secretariat.id, RecoveryCode.used_at.is_(None))
+        )
+
+    def sessions() -> int:
+        return db.session.scalar(
+            select(func.count())
+            .select_from(LoginSession)
+            .where(LoginSession.user_id == secretariat.id)
+        )
+
+    before = sessions()
+    login(client, secretariat)
+    with monkeypatch.context() as patch:
+        patch.setattr(operations, "remember_device", fail)
+        response = client.post("/login/code", data={"code": codes[0], "remember": "y"})
+        assert response.status_code == 503
+    # Neither the code nor the log-in it opened was kept.
+    assert unused() == 10 and sessions() == before
+    assert db.session.scalar(select(func.count()).select_from(RememberedDevice)) == 0
+    assert client.get("/countries").headers["Location"].startswith("/login")
+    login(client, secretariat)
+    response = client.post("/login/code", data={"code": codes[0], "remember": "y"})
+    assert response.headers["Location"].endswith("/countries")
+    assert "You have 9 left" in client.get("/countries").text
+    assert unused() == 9 and sessions() == before + 1
 
 
 def test_new_recovery_codes_replace_the_old(client, make_user):
@@ -282,6 +330,7 @@ def test_an_invited_administrator_sets_it_up_before_entering(app, client):
     from focalpoints.auth.operations import create_user
 
     invited = create_user("new.admin@example.org", UserRole.ADMIN)
+    db.session.commit()
     with app.test_request_context():
         token = tokens.make_token(invited, tokens.INVITATION)
     password = "a long and private passphrase"

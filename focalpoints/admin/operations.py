@@ -1,4 +1,7 @@
-"""Changes to reference data made by administrators: the checks and the writes views share."""
+"""Changes to reference data made by administrators: the checks and the writes views share.
+
+The functions flush and never commit: the view that calls them commits.
+"""
 
 from __future__ import annotations
 
@@ -46,7 +49,7 @@ def save_convention(convention: Convention | None, code: str, **values: Any) -> 
     convention.code = code
     for key, value in values.items():
         setattr(convention, key, value)
-    db.session.commit()
+    db.session.flush()
     return convention
 
 
@@ -59,7 +62,7 @@ def save_role(role: Role | None, convention: Convention, code: str, **values: An
     role.code = code
     for key, value in values.items():
         setattr(role, key, value)
-    db.session.commit()
+    db.session.flush()
     return role
 
 
@@ -114,11 +117,11 @@ def save_membership(
     membership.deposited = deposited
     membership.entry_into_force = entry_into_force
     membership.ended = ended
-    db.session.commit()
+    db.session.flush()
     return membership
 
 
 def save_official_names(country: Country, names: dict[str, str]) -> None:
     """Set the names shown for ``country`` per language; an empty one falls back to the UN's."""
     country.official_names = {lang: name for lang, name in names.items() if name}
-    db.session.commit()
+    db.session.flush()

@@ -104,6 +104,7 @@ def edit_convention(convention_id: int | None = None) -> str | Response:
         except operations.ReferenceDataError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The convention has been saved."), "success")
             return redirect(url_for("admin.conventions"))
     return render_template("admin/convention_form.html", form=form, convention=convention)
@@ -138,6 +139,7 @@ def edit_role(convention_id: int | None = None, role_id: int | None = None) -> s
         except operations.ReferenceDataError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The role has been saved."), "success")
             return redirect(url_for("admin.conventions"))
     return render_template("admin/role_form.html", form=form, role=role, convention=convention)
@@ -175,6 +177,7 @@ def _save_membership(form: MembershipForm, country: Country, membership: Members
     except operations.ReferenceDataError as error:
         refuse(form, error)
         return False
+    db.session.commit()
     flash(_("The membership has been saved."), "success")
     return True
 
@@ -214,6 +217,7 @@ def official_names(code: str) -> str | Response:
         fill_translations(form, "official", country.official_names)
     if form.validate_on_submit():
         operations.save_official_names(country, translations_from(form, "official"))
+        db.session.commit()
         flash(_("The official names have been saved."), "success")
         return redirect(url_for("countries.detail", code=country.iso2))
     return render_template("admin/official_names.html", country=country, form=form)

@@ -1,4 +1,4 @@
-"""Creating, checking and revoking API tokens."""
+"""Creating, checking and revoking API tokens (the view that calls them commits)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def create_token(user: User, name: str) -> str:
     """Create a token for ``user``; the clear value is returned once and never stored."""
     token = new_secret(PREFIX)
     db.session.add(ApiToken(name=name, prefix=token[:10], token_hash=digest(token), user=user))
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -28,16 +28,16 @@ def user_for_token(token: str) -> User | None:
     record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
     if record is None or not record.is_active or not record.user.active:
         return None
-    user_id, token_id = record.user_id, record.id
-    db.session.commit()  # end the read before writing: a GET takes no write lock at its start
-    db.session.execute(
-        update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow())
-    )
-    db.session.commit()
-    return db.session.get(User, user_id)
+    # In its own short transaction, as a session's last use is: the API's GETs hold no write
+    # lock (see database.py), and the use is recorded whatever the request does next.
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(ApiToken).where(ApiToken.id == record.id).values(last_used_at=utcnow())
+        )
+    return record.user
 
 
 def revoke(token: ApiToken) -> None:
     """Stop a token from working."""
     token.revoked_at = utcnow()
-    db.session.commit()
+    db.session.flush()

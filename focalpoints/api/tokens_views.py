@@ -47,6 +47,7 @@ def index() -> str:
     new_token = None
     if form.validate_on_submit():
         new_token = tokens.create_token(current_user._get_current_object(), form.name.data)
+        db.session.commit()
         form = TokenForm(formdata=None)
     return render_template(
         "api/tokens.html",
@@ -66,5 +67,6 @@ def revoke(token_id: int) -> Response:
         abort(403)
     if RevokeForm().validate_on_submit():
         tokens.revoke(token)
+        db.session.commit()
         flash(_("The token has been revoked."), "success")
     return redirect(url_for(".index"))

@@ -1,28 +1,35 @@
-"""Log-in, passwords, invitations and resets: the logic that views and commands share."""
+"""Log-in, passwords, invitations and resets: the logic that views and commands share.
+
+The functions flush and never commit: the request or command that calls them commits once, so
+that an action made of several (an invitation's password and the log-in that follows) is saved
+whole or not at all.
+"""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, session
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select, update
 
 from focalpoints.audit import record_event
 from focalpoints.auth import tokens
 from focalpoints.auth.loading import SECOND_FACTOR_KEY, SESSION_KEY
-from focalpoints.auth.models import LoginSession, LoginThrottle, User, UserRole, new_session_token
+from focalpoints.auth.login_limits import clear_throttle, record_failure, throttle_wait
+from focalpoints.auth.models import LoginSession, User, UserRole, new_session_token
 from focalpoints.auth.password_policy import check_password
 from focalpoints.auth.passwords import hash_password, verify_password
 from focalpoints.countries.models import Country
+from focalpoints.database import end_if_unwritten
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
 from focalpoints.mail import send_template_mail
 from focalpoints.secret_digests import digest, new_secret
+from focalpoints.two_factor.operations import forget_devices
 from focalpoints.urls import external_url
 
 
@@ -54,22 +61,21 @@ def authenticate(email: str, password: str, address: str | None) -> LoginResult:
     """Check credentials from the client at ``address``, throttling per account and address.
 
     Each (account name, address) pair may fail LOGIN_FREE_FAILURES times; every further failure
-    makes that pair wait longer (see :func:`throttle_delay`). Another address is never delayed,
-    so a stranger's failures cannot keep the owner out, and an unknown account is throttled,
-    answered and timed like a known one. The hash is verified outside any transaction.
+    makes that pair wait longer (see :func:`~focalpoints.auth.login_limits.throttle_delay`).
+    Another address is never delayed, so a stranger's failures cannot keep the owner out, and an
+    unknown account is throttled, answered and timed like a known one. The hash is verified
+    outside any transaction. The caller commits whatever the outcome: a failure must count.
     """
     key = _throttle_key(email, address)
     now = utcnow()
-    blocked_until = db.session.scalar(
-        select(LoginThrottle.blocked_until).where(LoginThrottle.key == key)
-    )
+    wait = throttle_wait(key, now)
     row = db.session.execute(
         select(User.id, User.password_hash).where(User.email == normalise_email(email))
     ).first()
-    db.session.commit()  # end the (write-locking) transaction before the slow hash
-    if blocked_until is not None and blocked_until > now:
+    end_if_unwritten()  # no (write-locking) transaction held during the slow hash
+    if wait is not None:
         _log(row.id if row else None, "login_throttled", email)
-        return LoginResult(LoginOutcome.THROTTLED, retry_after=blocked_until - now)
+        return LoginResult(LoginOutcome.THROTTLED, retry_after=wait)
     valid = verify_password(row.password_hash if row else None, password)
     if row is None or not valid:
         record_failure(key, now)
@@ -81,68 +87,19 @@ def authenticate(email: str, password: str, address: str | None) -> LoginResult:
     if not user.active:
         _log(user.id, "login_inactive", email)
         return LoginResult(LoginOutcome.INACTIVE)
-    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
+    clear_throttle(key)
     return LoginResult(LoginOutcome.OK, user)
-
-
-def throttle_delay(failures: int) -> timedelta:
-    """How long a pair waits after its ``failures``-th failure: nothing at first, then doubling."""
-    config = current_app.config
-    beyond = failures - config["LOGIN_FREE_FAILURES"]
-    if beyond <= 0:
-        return timedelta(0)
-    seconds = config["LOGIN_FIRST_DELAY_SECONDS"] * 2 ** min(beyond - 1, 30)
-    return timedelta(seconds=min(seconds, config["LOGIN_MAX_DELAY_SECONDS"]))
 
 
 def _throttle_key(email: str, address: str | None) -> str:
     return digest(f"login\n{normalise_email(email)}\n{address or ''}")
 
 
-def record_failure(key: str, now: datetime) -> None:
-    """Count a failure of the pair (atomically, whatever other workers do) and set its wait."""
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    failures = db.session.execute(
-        insert(LoginThrottle)
-        .values(key=key, failures=1, last_failed_at=now)
-        .on_conflict_do_update(
-            index_elements=[LoginThrottle.key],
-            set_={"failures": LoginThrottle.failures + 1, "last_failed_at": now},
-        )
-        .returning(LoginThrottle.failures)
-    ).scalar_one()
-    wait = throttle_delay(failures)
-    if wait:
-        db.session.execute(
-            update(LoginThrottle).where(LoginThrottle.key == key).values(blocked_until=now + wait)
-        )
-    # Pairs that stopped failing long ago are forgotten.
-    forget = now - timedelta(hours=current_app.config["LOGIN_THROTTLE_FORGET_HOURS"])
-    db.session.execute(delete(LoginThrottle).where(LoginThrottle.last_failed_at < forget))
-    db.session.commit()
-
-
 def _log(user_id: int | None, action: str, email: str) -> None:
     record_event(
         db.session, action, "users", user_id, details={"email": normalise_email(email)[:254]}
     )
-    db.session.commit()
-
-
-def throttle_wait(key: str, now: datetime) -> timedelta | None:
-    """How long the throttled pair ``key`` must still wait, or None if it may try now."""
-    blocked_until = db.session.scalar(
-        select(LoginThrottle.blocked_until).where(LoginThrottle.key == key)
-    )
-    db.session.commit()
-    if blocked_until is not None and blocked_until > now:
-        return blocked_until - now
-    return None
-
-
-def clear_throttle(key: str) -> None:
-    """Forget the failures of ``key`` after a success."""
-    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
+    db.session.flush()
 
 
 def start_session(user: User, second_factor: str = "none") -> None:
@@ -162,7 +119,7 @@ def start_session(user: User, second_factor: str = "none") -> None:
     user.last_login_at = utcnow()
     login_user(user)
     record_event(db.session, "login", "users", user.id, country_id=user.country_id, actor=user)
-    db.session.commit()
+    db.session.flush()
 
 
 def end_session(user: User) -> None:
@@ -173,7 +130,7 @@ def end_session(user: User) -> None:
             update(LoginSession).where(LoginSession.id == digest(sid)).values(ended_at=utcnow())
         )
     record_event(db.session, "logout", "users", user.id, country_id=user.country_id, actor=user)
-    db.session.commit()
+    db.session.flush()
     logout_user()
     session.clear()
 
@@ -183,31 +140,27 @@ def set_password(user: User, password: str) -> None:
     the devices remembered for two-step log-in.
 
     PasswordRefused if the policy refuses it (forms check first, with the same function)."""
-    from focalpoints.two_factor.operations import forget_devices
-
     check_password(password, user.name, user.email)
-    db.session.commit()  # no transaction held while hashing
+    end_if_unwritten()  # no transaction held while hashing, unless the caller's has written
     password_hash = hash_password(password)
     user.password_hash = password_hash
     user.session_token = new_session_token()
     forget_devices(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def deactivate(user: User) -> None:
     """Deactivate an account, end all its sessions and forget its remembered devices."""
-    from focalpoints.two_factor.operations import forget_devices
-
     user.active = False
     user.session_token = new_session_token()
     forget_devices(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def reactivate(user: User) -> None:
     """Let a deactivated account log in again."""
     user.active = True
-    db.session.commit()
+    db.session.flush()
 
 
 def create_user(
@@ -235,7 +188,7 @@ def create_user(
         invited_by_id=invited_by.id if invited_by else None,
     )
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -249,7 +202,7 @@ def update_user(
     user.role = role.value
     user.country = country if role.is_national else None
     user.language = language
-    db.session.commit()
+    db.session.flush()
 
 
 def email_taken(email: str, except_user: User | None = None) -> bool:
@@ -261,7 +214,7 @@ def email_taken(email: str, except_user: User | None = None) -> bool:
 
 
 def send_invitation(user: User, inviter: User | None) -> None:
-    """Mail ``user`` a link to set their password (after the account is committed)."""
+    """Mail ``user`` a link to set their password (the caller commits the account first)."""
     token = tokens.make_token(user, tokens.INVITATION)
     send_template_mail(
         user.email,
@@ -282,7 +235,7 @@ def send_password_reset(email: str) -> None:
         return
     token = tokens.make_token(user, tokens.PASSWORD_RESET)
     link = external_url("auth.reset_password", token=token)
-    db.session.commit()
+    end_if_unwritten()  # no transaction held while mailing
     send_template_mail(
         user.email,
         _l("Reset your focalpoints password"),

@@ -38,6 +38,7 @@ from focalpoints.auth.login_limits import login_failed, login_limit
 from focalpoints.auth.passwords import verify_password
 from focalpoints.calendar_feeds.forms import CalendarLinkForm
 from focalpoints.calendar_feeds.operations import active_link
+from focalpoints.database import end_if_unwritten
 from focalpoints.extensions import db, limiter
 from focalpoints.forms import language_choices
 from focalpoints.i18n import SESSION_KEY, available_languages
@@ -62,6 +63,11 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
     form = LoginForm()
     if form.validate_on_submit():
         result = operations.authenticate(form.email.data, form.password.data, get_remote_address())
+        if result.outcome is operations.LoginOutcome.OK and result.user is not None:
+            response = continue_log_in(result.user, safe_next_url(request.args.get("next")))
+            db.session.commit()
+            return response
+        db.session.commit()  # the failure counts, though the request fails
         g.login_failed = result.outcome in (
             operations.LoginOutcome.INVALID,
             operations.LoginOutcome.THROTTLED,
@@ -77,8 +83,6 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
             )
             retry = {"Retry-After": str(math.ceil(wait.total_seconds()))}
             return render_template("auth/login.html", form=form), 429, retry
-        if result.outcome is operations.LoginOutcome.OK and result.user is not None:
-            return continue_log_in(result.user, safe_next_url(request.args.get("next")))
         if result.outcome is operations.LoginOutcome.INACTIVE:
             form.email.errors.append(_("This account has been deactivated."))
         else:
@@ -92,6 +96,7 @@ def logout() -> Response:
     between its two steps."""
     if current_user.is_authenticated:
         operations.end_session(current_user._get_current_object())
+        db.session.commit()
         flash(_("You have logged out."), "info")
     else:
         session.clear()
@@ -109,6 +114,7 @@ def accept_invitation(token: str) -> str | Response:
     if form.validate_on_submit():
         operations.set_password(user, form.password.data)
         response = continue_log_in(user, None)  # a fresh session: the message goes after
+        db.session.commit()  # the password with the log-in, or neither
         flash(_("Welcome to focalpoints. Your password is set."), "success")
         return response
     return render_template("auth/set_password.html", form=form, user=user, invitation=True)
@@ -139,6 +145,7 @@ def reset_password(token: str) -> str | Response:
     form.account = user
     if form.validate_on_submit():
         operations.set_password(user, form.password.data)
+        db.session.commit()
         flash(_("Your password has been changed. Log in with the new one."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/set_password.html", form=form, user=user, invitation=False)
@@ -210,13 +217,14 @@ def change_password() -> str | Response:
     if form.validate_on_submit():
         user = current_user._get_current_object()
         password_hash = user.password_hash
-        db.session.commit()
+        end_if_unwritten()  # no transaction held while hashing
         if not verify_password(password_hash, form.current.data):
             form.current.errors.append(_("The current password is wrong."))
         else:
             second_factor = session.get(SECOND_FACTOR_KEY, "none")
             operations.set_password(user, form.password.data)
             operations.start_session(user, second_factor)  # this session passed both steps
+            db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form)

@@ -11,7 +11,8 @@ as the focal point's own.
 an e-mail address is asked to confirm their record on designation and then once a year; each
 consulted focal point without an account of the country is sent their consultation. Links are
 recorded in one write transaction, mailed outside any, and each outcome recorded on its own, as
-notices are.
+notices are: being the job, it commits them itself. The other functions flush and never commit:
+the request that calls them commits.
 """
 
 from __future__ import annotations
@@ -135,7 +136,6 @@ def _claim(link: PersonLink, outcome: LinkOutcome, now: datetime) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        db.session.rollback()
         raise SelfServiceError(_l("This link has been used already or has expired."))
     db.session.refresh(link)
 
@@ -160,7 +160,7 @@ def confirm_record(link: PersonLink, now: datetime) -> list[Appointment]:
     held = current_appointments(link.person)
     for appointment in held:
         appointment.last_confirmed_on = now.date()
-    db.session.commit()
+    db.session.flush()
     return held
 
 
@@ -200,7 +200,7 @@ def propose_correction(
         created_at=now,
     )
     db.session.add(change)
-    db.session.commit()
+    db.session.flush()
     return change
 
 
@@ -227,7 +227,7 @@ def say_no_longer(
         created_at=now,
     )
     db.session.add(change)
-    db.session.commit()
+    db.session.flush()
     return change
 
 
@@ -252,7 +252,7 @@ def answer_consultation(
     consultation.answered_on = now.date()
     consultation.answered_by_self = True
     consultation.version += 1
-    db.session.commit()
+    db.session.flush()
     return consultation
 
 
@@ -284,7 +284,7 @@ def approve_change(change: PendingChange, user: User) -> PendingChange:
                 appointment.end_reason = "no longer holds the role (said by the holder)"
                 appointment.version += 1
     _decide(change, ChangeStatus.APPROVED, user)
-    db.session.commit()
+    db.session.flush()
     return change
 
 
@@ -293,7 +293,7 @@ def reject_change(change: PendingChange, user: User) -> PendingChange:
     if not change.is_pending:
         raise SelfServiceError(_l("This change has been decided already."))
     _decide(change, ChangeStatus.REJECTED, user)
-    db.session.commit()
+    db.session.flush()
     return change
 
 

@@ -158,6 +158,8 @@ def _record_page(link: PersonLink, now: Any) -> str | Response:
             done = NO_LONGER
         elif request.method == "POST" and action not in (CONFIRM, CORRECT, NO_LONGER):
             abort(400)
+        if done:
+            db.session.commit()  # within as_holder: the audit log names the focal point
     except operations.SelfServiceError as error:
         db.session.rollback()
         if not operations.usable(link, now):
@@ -201,6 +203,7 @@ def _consultation_page(link: PersonLink, now: Any) -> str | Response:
                 return _invalid(link)
             _refuse(form, error)
         else:
+            db.session.commit()
             return render_template("self_service/done.html", done="answered", person=link.person)
     return render_template(
         "self_service/consultation.html",
@@ -249,6 +252,7 @@ def _decide(code: str, change_id: int, approve: bool) -> Response:
         db.session.rollback()
         flash(str(error.message), "danger")
     else:
+        db.session.commit()
         flash(
             _("The change has been applied to the record.")
             if approve

@@ -132,6 +132,7 @@ def _check_older_session() -> Response | None:
         session[SECOND_FACTOR_KEY] = "none"
         return None
     end_session(user)
+    db.session.commit()
     begin(user, request.path if request.method == "GET" else None, enrol=not enrolled)
     return redirect(url_for("two_factor.enrol" if not enrolled else "two_factor.verify"))
 

@@ -1,5 +1,9 @@
 """Two-step log-in: setting up an authenticator, checking codes, recovery codes, remembered
-devices, and who must use it."""
+devices, and who must use it.
+
+The functions flush and never commit: the request or command that calls them commits once (a
+passed second step together with the log-in it opens).
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from markupsafe import Markup
 from sqlalchemy import delete, func, select, update
 
 from focalpoints.audit import record_event
-from focalpoints.auth import operations as auth
+from focalpoints.auth.login_limits import clear_throttle, record_failure, throttle_wait
 from focalpoints.auth.models import User, new_session_token
 from focalpoints.db_types import utcnow
 from focalpoints.extensions import db
@@ -75,7 +79,7 @@ def start_enrolment(user: User) -> TotpCredential:
     if credential is None:
         credential = TotpCredential(user_id=user.id, secret=pyotp.random_base32())
         db.session.add(credential)
-        db.session.commit()
+        db.session.flush()
     return credential
 
 
@@ -132,25 +136,26 @@ def checked_second_step(
 
     Throttled like the password (see :func:`focalpoints.auth.operations.authenticate`): per
     account and address, and per account whatever the address, since whoever reached this step
-    knows the password. A code and a passkey count against the same limits.
+    knows the password. A code and a passkey count against the same limits. The caller commits
+    whatever the outcome: a failure must count.
     """
     keys = [digest(f"second-step\n{user.id}\n{address or ''}"), digest(f"second-step\n{user.id}")]
     now = utcnow()
-    waits = [wait for key in keys if (wait := auth.throttle_wait(key, now)) is not None]
+    waits = [wait for key in keys if (wait := throttle_wait(key, now)) is not None]
     if waits:
         record_event(db.session, "two_step_throttled", "users", user.id)
-        db.session.commit()
+        db.session.flush()
         return CheckResult(CheckOutcome.THROTTLED, retry_after=max(waits))
     method = attempt()
     if method is None:
         for key in keys:
-            auth.record_failure(key, now)
+            record_failure(key, now)
         record_event(db.session, "two_step_failed", "users", user.id)
-        db.session.commit()
+        db.session.flush()
         return CheckResult(CheckOutcome.INVALID)
     for key in keys:
-        auth.clear_throttle(key)
-    db.session.commit()
+        clear_throttle(key)
+    db.session.flush()
     return CheckResult(CheckOutcome.OK, method=method)
 
 
@@ -200,7 +205,7 @@ def new_recovery_codes(user: User) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.add_all(RecoveryCode(user_id=user.id, digest=_recovery_digest(c)) for c in codes)
     record_event(db.session, "recovery_codes_created", "users", user.id, country_id=user.country_id)
-    db.session.commit()
+    db.session.flush()
     return ["-".join(re.findall(".{4}", code)) for code in codes]
 
 
@@ -248,7 +253,7 @@ def remember_device(user: User, user_agent: str) -> tuple[str, datetime]:
         )
     )
     record_event(db.session, "device_remembered", "users", user.id)
-    db.session.commit()
+    db.session.flush()
     return secret, expires
 
 
@@ -267,7 +272,7 @@ def is_remembered(user: User, secret: str | None) -> bool:
     if device is None:
         return False
     device.last_used_at = now
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -291,12 +296,11 @@ def forget_device(user: User, device_id: int) -> bool:
     ).rowcount
     if gone:
         record_event(db.session, "device_forgotten", "users", user.id)
-    db.session.commit()
     return bool(gone)
 
 
 def forget_devices(user: User) -> None:
-    """Forget all of the user's remembered devices (the caller commits)."""
+    """Forget all of the user's remembered devices."""
     db.session.execute(delete(RememberedDevice).where(RememberedDevice.user_id == user.id))
 
 
@@ -313,7 +317,7 @@ def remove(user: User, action: str, actor: User | None = None) -> None:
     if actor is not None and actor.id != user.id:
         user.session_token = new_session_token()
     record_event(db.session, action, "users", user.id, country_id=user.country_id, actor=actor)
-    db.session.commit()
+    db.session.flush()
 
 
 def encrypt_secrets() -> int:
@@ -335,7 +339,7 @@ def encrypt_secrets() -> int:
             )
             continue
         count += 1
-    db.session.commit()
+    db.session.flush()
     return count
 
 

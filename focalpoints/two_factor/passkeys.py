@@ -174,7 +174,7 @@ def register(user: User, response: str, name: str) -> Passkey | None:
         details={"passkey": passkey.id, "name": passkey.name},
         actor=user,
     )
-    db.session.commit()
+    db.session.flush()
     return passkey
 
 
@@ -260,5 +260,4 @@ def remove_passkey(user: User, passkey_id: int) -> bool:
             details={"passkey": passkey_id},
             actor=user,
         )
-    db.session.commit()
     return bool(gone)

@@ -32,6 +32,7 @@ from focalpoints.auth.login_limits import login_failed, login_limit
 from focalpoints.auth.models import User
 from focalpoints.auth.passwords import verify_password
 from focalpoints.countries.loading import load_country
+from focalpoints.database import end_if_unwritten
 from focalpoints.extensions import db, limiter
 from focalpoints.two_factor import gate, operations, passkeys
 from focalpoints.two_factor.forms import (
@@ -48,7 +49,8 @@ bp = Blueprint("two_factor", __name__)
 
 
 def continue_log_in(user: User, next_url: str | None) -> Response:
-    """After a right password: log in, or go on to the second step, or to setting it up."""
+    """After a right password: log in, or go on to the second step, or to setting it up (the
+    caller commits)."""
     enrolled = operations.is_enrolled(user)
     if not enrolled and not operations.is_required(user):
         auth.start_session(user)
@@ -90,9 +92,15 @@ def _render_verify(
 def _finish_second_step(
     user: User, result: operations.CheckResult, remember: bool, form: CodeForm
 ) -> Response | tuple[str, int, dict[str, str]] | None:
-    """Log in after a passed second step; the page again if throttled; None if refused."""
+    """Log in after a passed second step; the page again if throttled; None if refused.
+
+    A passed step is saved with the log-in it opens, or not at all.
+    """
     g.login_failed = result.outcome is not operations.CheckOutcome.OK
-    if result.outcome is operations.CheckOutcome.THROTTLED and result.retry_after:
+    if result.outcome is not operations.CheckOutcome.OK:
+        db.session.commit()  # the failure counts, though the request fails
+        if result.outcome is not operations.CheckOutcome.THROTTLED or not result.retry_after:
+            return None
         wait = max(result.retry_after, timedelta(seconds=1))
         flash(
             _(
@@ -103,8 +111,6 @@ def _finish_second_step(
         )
         retry = {"Retry-After": str(math.ceil(wait.total_seconds()))}
         return _render_verify(user, form, 429, retry)
-    if result.outcome is not operations.CheckOutcome.OK:
-        return None
     target = gate.next_url() or home_url(user)
     auth.start_session(user, result.method or "totp")
     response = redirect(target)
@@ -119,6 +125,7 @@ def _finish_second_step(
             ),
             "warning",
         )
+    db.session.commit()
     return response
 
 
@@ -221,6 +228,7 @@ def enrol() -> str | Response:
                 auth.start_session(user, "totp")
             else:
                 session[SECOND_FACTOR_KEY] = "totp"
+            db.session.commit()
             flash(_("Two-step verification is on."), "success")
             return render_template(
                 "two_factor/recovery_codes.html", codes=codes, target=target, offer_passkey=True
@@ -228,6 +236,7 @@ def enrol() -> str | Response:
         form.code.errors.append(
             _("This code is wrong. Check the time on your phone, and try the next code.")
         )
+    db.session.commit()  # the secret being set up, shown below, is kept for the next try
     uri = operations.provisioning_uri(user, credential)
     return render_template(
         "two_factor/enrol.html",
@@ -263,6 +272,7 @@ def renew_recovery_codes() -> str | Response:
     if not operations.is_enrolled(user):
         return redirect(url_for("auth.account"))
     codes = operations.new_recovery_codes(user)
+    db.session.commit()
     return render_template(
         "two_factor/recovery_codes.html", codes=codes, target=url_for("auth.account")
     )
@@ -279,9 +289,10 @@ def turn_off() -> str | Response:
     form = TurnOffForm()
     if form.validate_on_submit():
         password_hash = user.password_hash
-        db.session.commit()  # no transaction held while hashing
+        end_if_unwritten()  # no transaction held while hashing
         if verify_password(password_hash, form.current.data):
             operations.remove(user, "two_step_disabled", actor=user)
+            db.session.commit()
             session[SECOND_FACTOR_KEY] = "none"
             flash(_("Two-step verification is off."), "success")
             return redirect(url_for("auth.account"))
@@ -294,6 +305,7 @@ def turn_off() -> str | Response:
 def forget_device(device_id: int) -> Response:
     """Forget one remembered device: it asks for a code at its next log-in."""
     if operations.forget_device(current_user, device_id):
+        db.session.commit()
         flash(_("That device will be asked for a code at its next log-in."), "success")
     return redirect(url_for("auth.account") + "#two-step")
 
@@ -323,13 +335,14 @@ def add_passkey() -> Response:
                 flash(error, "danger")
         return back
     password_hash = user.password_hash
-    db.session.commit()  # no transaction held while hashing
+    end_if_unwritten()  # no transaction held while hashing
     if not verify_password(password_hash, form.current.data):
         flash(_("The current password is wrong."), "danger")
         return back
     if passkeys.register(user, form.credential.data, form.name.data) is None:
         flash(_("The passkey could not be added. Try again."), "danger")
         return back
+    db.session.commit()
     flash(_("The passkey has been added."), "success")
     return back
 
@@ -339,6 +352,7 @@ def add_passkey() -> Response:
 def remove_passkey(passkey_id: int) -> Response:
     """Remove one of the user's passkeys."""
     if passkeys.remove_passkey(current_user._get_current_object(), passkey_id):
+        db.session.commit()
         flash(_("The passkey has been removed."), "success")
     return redirect(url_for("auth.account") + "#two-step")
 
@@ -350,6 +364,7 @@ def reset(user_id: int) -> Response:
     phone), and end their sessions; they set it up again at their next log-in if required."""
     user = db.get_or_404(User, user_id)
     operations.remove(user, "two_step_reset", actor=current_user._get_current_object())
+    db.session.commit()
     flash(_("Two-step verification of %(email)s has been reset.", email=user.email), "success")
     return redirect(url_for("users.edit", user_id=user.id))
 

@@ -1,7 +1,8 @@
-"""Account operations used by the command line."""
+"""Account operations used by the command line (which commits)."""
 
 from __future__ import annotations
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select
 
@@ -29,8 +30,6 @@ def create_user_from_cli(
     password: str | None = None,
 ) -> str:
     """Create an account from the command line and say how its owner gets in."""
-    from email_validator import EmailNotValidError, validate_email
-
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as error:
@@ -70,5 +69,5 @@ def reset_two_step_from_cli(email: str) -> str:
     with acting_as("system:cli"):
         remove(user, "two_step_reset")
         user.session_token = new_session_token()
-        db.session.commit()
+        db.session.flush()
     return f"Two-step verification of {user.email} has been reset."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -24,8 +24,6 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 
 
 def _invitation_limit() -> str:
-    from flask import current_app
-
     return current_app.config["INVITATION_RATE_LIMIT"]
 
 
@@ -85,6 +83,7 @@ def invite() -> str | Response:
             language=form.language.data,
             invited_by=current_user,
         )
+        db.session.commit()  # the account exists before its link is mailed
         operations.send_invitation(user, current_user)
         flash(_("An invitation has been sent to %(email)s.", email=user.email), "success")
         return redirect(url_for("users.index"))
@@ -108,6 +107,7 @@ def edit(user_id: int) -> str | Response:
             country=_chosen_country(form),
             language=form.language.data,
         )
+        db.session.commit()
         flash(_("The account has been saved."), "success")
         return redirect(url_for("users.index"))
     return render_template(
@@ -124,6 +124,7 @@ def deactivate(user_id: int) -> Response:
         flash(_("You cannot deactivate your own account."), "danger")
     else:
         operations.deactivate(user)
+        db.session.commit()
         flash(_("%(email)s can no longer log in.", email=user.email), "success")
     return redirect(url_for("users.index"))
 
@@ -134,6 +135,7 @@ def reactivate(user_id: int) -> Response:
     """Let a deactivated account log in again."""
     user = _get_user_or_404(user_id)
     operations.reactivate(user)
+    db.session.commit()
     flash(_("%(email)s can log in again.", email=user.email), "success")
     return redirect(url_for("users.index"))
 

@@ -20,6 +20,7 @@ def test_invited_coordinator_sets_a_password_and_lands_on_their_country(
     app, page: Page, shot, country
 ):
     invited = create_user("amina@example.org", UserRole.COORDINATOR, country("KE"), name="Amina")
+    db.session.commit()
     with app.test_request_context():
         token = tokens.make_token(invited, tokens.INVITATION)
     page.goto(f"/invitation/{token}")
