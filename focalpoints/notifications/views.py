@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from focalpoints.auth.views import render_account
+from focalpoints.extensions import db
 from focalpoints.forms import BaseForm
 from focalpoints.notifications import operations, queries
 from focalpoints.notifications.forms import preferences_form
@@ -42,6 +43,7 @@ def mark_read() -> Response:
     form = BaseForm()
     if form.validate_on_submit():
         operations.mark_all_read(current_user)
+        db.session.commit()
     return redirect(url_for(".index"))
 
 
@@ -56,6 +58,7 @@ def preferences() -> str | Response:
             current_user,
             {f.name: Delivery(f.data) for f in form if f.name != "csrf_token"},
         )
+        db.session.commit()
         flash(_("Your choice of notices has been saved."), "success")
         return redirect(url_for("auth.account", _anchor="notices"))
     return render_account(notices_form=form)
