@@ -16,6 +16,7 @@ from focalpoints.notifications import operations, queries
 from focalpoints.notifications.forms import preferences_form
 from focalpoints.notifications.models import Delivery
 from focalpoints.notifications.unread import unread_notices
+from focalpoints.pages import add_chrome_part
 
 bp = Blueprint("notifications", __name__)
 
@@ -23,6 +24,12 @@ bp = Blueprint("notifications", __name__)
 @bp.app_context_processor
 def _navigation_count() -> dict[str, Any]:
     return {"unread_notices": unread_notices}
+
+
+@bp.record_once
+def _in_kept_pages(state: Any) -> None:
+    # The frame shows the count: a page kept whole is kept for each count.
+    add_chrome_part(state.app, unread_notices)
 
 
 @bp.get("/notices")
