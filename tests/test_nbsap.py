@@ -208,6 +208,17 @@ def test_an_nbsap_is_saved_with_its_document_or_not_at_all(client, login_as, cou
     assert logged[0] == "create" and set(logged[1:]) == {"update"}
 
 
+def test_an_nbsap_and_a_refused_document_are_undone_together(app, country):
+    nbsap = operations.save_nbsap(country("KE"), None, {"title": "Kenya NBSAP"})
+    with pytest.raises(operations.NbsapError):
+        operations.store_document(nbsap, b"MZ not a document", "plan.exe")
+    db.session.rollback()  # as the request or command that combined them does
+    assert _count(Nbsap) == 0
+    assert not db.session.scalars(
+        select(AuditEntry).where(AuditEntry.entity_type == "nbsaps")
+    ).all()
+
+
 def test_national_targets_with_people_conventions_and_languages(
     app, client, login_as, country, make_person
 ):
