@@ -41,6 +41,7 @@ def data_folder(name: str) -> Path:
 
 # Modules that wire a feature into others on import (signal receivers, history labels).
 FEATURE_MODULES = (
+    "focalpoints.focal_points.operations",
     "focalpoints.working_groups.labels",
     "focalpoints.working_groups.operations",
     "focalpoints.nbsap.operations",

@@ -33,7 +33,9 @@ REFERENCE_LOADERS = {
 
 def apply_reference_data(force: bool = False) -> list[ApplyReport]:
     """Apply, in one transaction, every reference data file that changed since last applied."""
-    return apply_datasets(REFERENCE_LOADERS, force)
+    reports = apply_datasets(REFERENCE_LOADERS, force)
+    db.session.commit()
+    return reports
 
 
 def _revision() -> str | None:

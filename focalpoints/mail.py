@@ -3,7 +3,8 @@
 Every message carries what mail servers and clients check: a Message-ID in the sender's domain,
 a Date, the one configured sender (MAIL_DEFAULT_SENDER), a plain-text part and an HTML one, and,
 where the recipient can stop such messages, List-Unsubscribe with the page where they do.
-An address the server refuses outright is marked on the people who have it, for coordinators.
+An address the server refuses outright is announced (``address_refused``): the registry marks it
+on the people who have it, for coordinators.
 """
 
 from __future__ import annotations
@@ -15,13 +16,19 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
+from blinker import Namespace
 from flask import current_app, render_template
 from flask_babel import force_locale
 
 from focalpoints.db_types import utcnow
-from focalpoints.focal_points.operations import mark_address_refused
 
 logger = logging.getLogger(__name__)
+
+address_refused = Namespace().signal(
+    "address-refused",
+    doc="The mail server refused the address sent outright (``reason=`` says why); receivers "
+    "record it, in a transaction of their own (mail is sent outside the request's).",
+)
 
 
 def send_template_mail(
@@ -116,6 +123,6 @@ def _mark_refused(error: smtplib.SMTPRecipientsRefused) -> None:
     for address, (code, text) in error.recipients.items():
         logger.warning("The mail server refused %s: %s", address, _reason(code, text))
         try:
-            mark_address_refused(address, _reason(code, text))
+            address_refused.send(address, reason=_reason(code, text))
         except Exception:  # the delivery's own failure is what the caller must hear of
             logger.exception("Could not mark %s as refused", address)

@@ -1,13 +1,13 @@
 """Whole pages rendered once per content, reader and address, their CSRF tokens filled in.
 
-A page that many officials open again and again (a country's page) is kept whole: its key is
-the body's key (the records it shows, see :mod:`focalpoints.fragments`) together with
-:func:`chrome_key`, everything the page around the body shows of the reader (who they are,
-their role and country, their unread notices) and the address (the language switcher sends the
-reader back to it). The forms of the page's frame carry the session's CSRF token, which is
-signed with a time and so differs between sessions and hours: it is rendered as a hole and
-filled in for each request. Pages with messages to flash are rendered afresh, since showing
-a message consumes it.
+A page that many officials open again and again (a country's page) is kept whole: its key is the
+body's key (the records it shows, see :mod:`focalpoints.fragments`) together with
+:func:`chrome_key`, everything the page around the body shows of the reader (who they are, their
+role and country, and what features add to the frame with :func:`add_chrome_part`, such as their
+unread notices) and the address (the language switcher sends the reader back to it). The forms
+of the page's frame carry the session's CSRF token, which is signed with a time and so differs
+between sessions and hours: it is rendered as a hole and filled in for each request. Pages with
+messages to flash are rendered afresh, since showing a message consumes it.
 """
 
 from __future__ import annotations
@@ -17,16 +17,22 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, current_app, g, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from focalpoints.fragments import fragment_cache, render_fragment
-from focalpoints.notifications.unread import unread_notices
 from focalpoints.reference.snapshot import reference_version
 
 # Where a CSRF token goes in a kept page: a value no page can otherwise contain.
 _HOLE = f"csrf-hole-{secrets.token_hex(16)}"
+_PARTS = "focalpoints.chrome_parts"
+
+
+def add_chrome_part(app: Flask, part: Callable[[], Hashable]) -> None:
+    """Have ``part()`` (what a feature's piece of the frame shows a logged-in reader, e.g. their
+    unread notices) count in every kept page's key."""
+    app.extensions.setdefault(_PARTS, []).append(part)
 
 
 def chrome_key() -> Hashable:
@@ -39,8 +45,8 @@ def chrome_key() -> Hashable:
         user.display_name,
         user.role,
         user.country_id,
-        unread_notices(),
         reference_version(),  # the reader's country's name in the menus
+        *(part() for part in current_app.extensions.get(_PARTS, ())),
     )
 
 

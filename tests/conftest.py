@@ -563,6 +563,7 @@ def sample_positions(country_code: str = "KE") -> dict[str, str]:
             meeting, meeting.agenda_items[0], None, "en", "Our line", "Text.", "draft", None, None
         ),
     )
+    db.session.commit()
     base = f"/countries/{country_code}/positions"
     return {
         "positions": base,

@@ -527,6 +527,7 @@ def test_access_matrix(app, make_user, country, who, make_person, make_appointme
         select(FrameworkElement).where(FrameworkElement.identifier == "GBF-TARGET-03")
     )
     alignment = nbsap_operations.align(target, gbf3, Degree.HIGH)
+    db.session.commit()
     tokens.create_token(users["admin"], "matrix")
     api_token = db.session.scalars(select(ApiToken)).first()
     values = {

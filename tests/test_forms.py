@@ -422,6 +422,7 @@ def url_values(make_user, make_appointment) -> dict:
     consultation = positions.request_consultation(
         position, [appointment.person], None, "", "en", 1
     )[0]
+    db.session.commit()
     return {
         "editor": editor.id,
         "person": appointment.person_id,

@@ -231,6 +231,21 @@ def test_a_kept_page_shows_the_readers_new_notices_and_name(app, client, make_us
     assert '<span class="visually-hidden"> unread</span>' in page
 
 
+def test_a_kept_page_shows_a_new_unread_count_alone(app, client, make_user):
+    # The count is the notices feature's part of the frame, added to the key from outside.
+    from focalpoints.extensions import db
+    from focalpoints.notifications.models import Notice
+
+    user = make_user(role="coordinator", country_code="KE")
+    login(client, user)
+    assert '<span class="visually-hidden"> unread</span>' not in client.get("/countries/KE").text
+    db.session.add(
+        Notice(user_id=user.id, kind="vacancies", subject="", key="t", country_id=user.country_id)
+    )
+    db.session.commit()
+    assert '<span class="visually-hidden"> unread</span>' in client.get("/countries/KE").text
+
+
 # What the frame of every page (base.html and its partials) reads of the reader and the
 # request: pages.chrome_key must name all of it. Adding to these lists means adding to the key.
 FRAME = ["base.html", "partials/navigation.html", "partials/flashes.html"]

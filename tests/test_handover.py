@@ -33,6 +33,7 @@ def _position(country, title: str, shared: bool, consulted=None):
         )
     if shared:
         positions.toggle_shared(position, position.version)
+    db.session.commit()  # operations flush: the test's data is saved, as a request would
     return position
 
 

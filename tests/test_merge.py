@@ -30,17 +30,21 @@ TODAY = date.today()
 def _position(country, lead=None, title="Shark listing", text="Secret negotiating line"):
     meeting = db.session.scalar(select(Meeting).where(Meeting.code == "CMS-COP15"))
     item = next(i for i in meeting.agenda_items if i.issue and i.issue.code == "climate-change")
-    return positions.create_position(
+    position = positions.create_position(
         country("KE"),
         positions.PositionValues(meeting, item, None, "en", title, text, "draft", lead, None),
     )
+    db.session.commit()  # operations flush: the test's data is saved, as a request would
+    return position
 
 
 def _consult(position, people, message="", deadline=None):
     db.session.refresh(position)
-    return positions.request_consultation(
+    consultations = positions.request_consultation(
         position, people, deadline, message, "en", position.version
     )
+    db.session.commit()
+    return consultations
 
 
 def _entries(entity_type: str, entity_id) -> list[AuditEntry]:

@@ -38,14 +38,18 @@ def _convention(code: str) -> Convention:
 
 
 def _nbsap(country, code="KE", title="NBSAP 2025-2030"):
-    return operations.save_nbsap(
+    nbsap = operations.save_nbsap(
         country(code), None, {"title": title, "start_year": 2025, "end_year": 2030}
     )
+    db.session.commit()  # operations flush: the test's data is saved, as a request would
+    return nbsap
 
 
 def _target(country, nbsap, code="T1", **values):
     values = {"code": code, "title": f"Target {code}", "language": "en", **values}
-    return operations.save_target(country(nbsap.country.iso2), nbsap, None, values)
+    target = operations.save_target(country(nbsap.country.iso2), nbsap, None, values)
+    db.session.commit()
+    return target
 
 
 def _count(model) -> int:
@@ -167,6 +171,52 @@ def test_record_an_nbsap_with_its_document(app, client, login_as, make_user):
     # another country's officials read it but do not change it
     assert other.post(f"/countries/KE/nbsap/{nbsap.id}/edit", data=NBSAP).status_code == 403
     assert app.test_client().get(f"/countries/KE/nbsap/{nbsap.id}/document").status_code == 302
+
+
+def test_an_nbsap_is_saved_with_its_document_or_not_at_all(client, login_as, country, monkeypatch):
+    monkeypatch.setattr(operations, "MAX_DOCUMENT_BYTES", 1000)
+    login_as()
+    nbsap = _nbsap(country)
+    for upload, message in (
+        (b"MZ not a document", "must be a PDF or Word file"),
+        (b"%PDF-" + b"x" * 1000, "at most 20 MB"),
+    ):
+        response = client.post(
+            f"/countries/KE/nbsap/{nbsap.id}/edit",
+            data={**NBSAP, "version": "1", "document_file": (io.BytesIO(upload), "plan.pdf")},
+            content_type="multipart/form-data",
+        )
+        assert message in response.data.decode()
+        db.session.refresh(nbsap)
+        assert (nbsap.title, nbsap.version, nbsap.document_file) == ("NBSAP 2025-2030", 1, None)
+        logged = db.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.entity_type == "nbsaps")
+        ).all()
+        assert logged == ["create"]
+    response = client.post(
+        f"/countries/KE/nbsap/{nbsap.id}/edit",
+        data={**NBSAP, "version": "1", "document_file": (io.BytesIO(b"%PDF-1.7"), "plan.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.headers["Location"] == "/countries/KE/nbsap"
+    db.session.refresh(nbsap)
+    assert nbsap.title == NBSAP["title"] and nbsap.version == 2
+    assert nbsap.document_filename == "plan.pdf"
+    logged = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.entity_type == "nbsaps")
+    ).all()
+    assert logged[0] == "create" and set(logged[1:]) == {"update"}
+
+
+def test_an_nbsap_and_a_refused_document_are_undone_together(app, country):
+    nbsap = operations.save_nbsap(country("KE"), None, {"title": "Kenya NBSAP"})
+    with pytest.raises(operations.NbsapError):
+        operations.store_document(nbsap, b"MZ not a document", "plan.exe")
+    db.session.rollback()  # as the request or command that combined them does
+    assert _count(Nbsap) == 0
+    assert not db.session.scalars(
+        select(AuditEntry).where(AuditEntry.entity_type == "nbsaps")
+    ).all()
 
 
 def test_national_targets_with_people_conventions_and_languages(
@@ -497,6 +547,7 @@ def test_measures_for_a_convention_take_a_fixed_number_of_queries(app, country, 
     for n in range(1, 6):
         target = _target(country, nbsap, f"T{n}", conventions=[cms.id])
         operations.align(target, _element(f"SPMS2015-TARGET-{n:02d}"), Degree.LOW)
+        db.session.commit()
     counter.statements.clear()
     assert len(queries.measures_for_convention(country("KE"), cms)) == 6
     assert counter.count == baseline

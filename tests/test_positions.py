@@ -78,6 +78,7 @@ def make_position(app, country):
         )
         if shared:
             operations.toggle_shared(position, position.version)
+        db.session.commit()  # operations flush: the test's data is saved, as a request would
         return position
 
     return make
@@ -439,6 +440,32 @@ def test_consulting_someone_of_another_country_is_refused(app, make_position, ma
     with pytest.raises(operations.PositionError):
         operations.request_consultation(position, [foreign.person], None, "", "en", 1)
     assert _count(Consultation) == 0
+
+
+def test_a_position_is_recorded_with_its_consultation_or_not_at_all(app, country, make_appointment):
+    from focalpoints.audit.models import AuditEntry
+
+    consulted = make_appointment("CMS-NFP", country_code="KE").person
+    item = _item("CMS-COP15", "climate-change")
+    values = operations.PositionValues(
+        item.meeting, item, None, "en", "Our line", "Text.", "draft", None, None
+    )
+    position = operations.create_position(country("KE"), values)
+    with pytest.raises(operations.PositionError):  # a deadline in the past: the second step
+        operations.request_consultation(
+            position, [consulted], date.today() - timedelta(days=1), "", "en", position.version
+        )
+    db.session.rollback()  # as the request, command or job that combined them does
+    assert _count(Position) == 0 and _count(PositionVersion) == 0 and _count(Consultation) == 0
+    logged = db.session.scalars(select(AuditEntry.entity_type)).all()
+    assert not {"positions", "position_versions", "consultations"} & set(logged)
+    position = operations.create_position(country("KE"), values)
+    [consultation] = operations.request_consultation(
+        position, [consulted], None, "", "en", position.version
+    )
+    db.session.commit()
+    assert _reload(position).status == "consultation" and _count(PositionVersion) == 2
+    assert _reload(consultation).person_id == consulted.id
 
 
 def test_coherence_flags(client, login_as, make_position, make_appointment):

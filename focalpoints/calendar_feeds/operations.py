@@ -1,4 +1,7 @@
-"""Creating, revoking and checking personal calendar links."""
+"""Creating, revoking and checking personal calendar links.
+
+Changes are flushed, never committed: the request or command that makes them commits.
+"""
 
 from __future__ import annotations
 
@@ -62,14 +65,14 @@ def create_link(user: User) -> str:
             token_hash=digest(token),
         )
     )
-    db.session.commit()
+    db.session.flush()
     return token
 
 
 def revoke_links(user: User) -> int:
     """Stop the user's links from working; returns how many there were."""
     revoked = _revoke_all(user)
-    db.session.commit()
+    db.session.flush()
     return revoked
 
 

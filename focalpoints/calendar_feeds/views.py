@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 
 from focalpoints.calendar_feeds import contents, operations
 from focalpoints.calendar_feeds.forms import NEW, CalendarLinkForm
-from focalpoints.extensions import limiter
+from focalpoints.extensions import db, limiter
 from focalpoints.secret_digests import digest
 from focalpoints.security import without_session
 from focalpoints.urls import external_url
@@ -54,10 +54,13 @@ def index() -> str | Response:
         if form.action.data == NEW:
             replaced = operations.active_link(user) is not None
             new_url = external_url("calendar_feeds.feed", token=operations.create_link(user))
+            db.session.commit()
             if replaced:
                 flash(_("Your previous calendar link no longer works."), "info")
         else:
-            if operations.revoke_links(user):
+            revoked = operations.revoke_links(user)
+            db.session.commit()
+            if revoked:
                 flash(
                     _("Your calendar link has been revoked: calendars stop updating from it."),
                     "success",

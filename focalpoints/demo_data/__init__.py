@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import icu
-from babel.core import get_global
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +16,12 @@ from focalpoints.auth.passwords import hash_password
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import active_conventions, party_statuses
 from focalpoints.demo_data import names
+from focalpoints.demo_data.calendar_feeds import demo_calendar_links
+from focalpoints.demo_data.full_scale import load_full_scale
+from focalpoints.demo_data.nbsap import demo_nbsaps, full_scale_nbsaps
+from focalpoints.demo_data.notices import demo_notices
+from focalpoints.demo_data.positions import demo_positions, full_scale_positions
+from focalpoints.demo_data.working_groups import demo_working_groups
 from focalpoints.extensions import db
 from focalpoints.focal_points.contacts import name_key
 from focalpoints.focal_points.models import Appointment, Person, Status
@@ -79,23 +84,15 @@ def load_demo_data(scale: str = "small") -> list[str]:
 
     ``full`` fills every Party of every convention instead, for benchmarks.
     """
-    from focalpoints.demo_data.calendar_feeds import demo_calendar_links
-    from focalpoints.demo_data.notices import demo_notices
-    from focalpoints.demo_data.positions import demo_positions, full_scale_positions
-
     lines = _demo_accounts()
     if scale == "full":
-        from focalpoints.demo_data.full_scale import load_full_scale
-
         summary = [load_full_scale(), full_scale_positions()]
     else:
-        from focalpoints.demo_data.working_groups import demo_working_groups
-
         summary = [_demo_registry(), demo_working_groups(), demo_positions()]
-    from focalpoints.demo_data.nbsap import demo_nbsaps, full_scale_nbsaps
-
     with acting_as("system:demo-data"):
-        summary.append(full_scale_nbsaps() if scale == "full" else demo_nbsaps(_language))
+        summary.append(
+            full_scale_nbsaps() if scale == "full" else demo_nbsaps(names.country_language)
+        )
         summary.append(demo_notices({demo.email for demo in DEMO_USERS}))
         calendar_links = demo_calendar_links()
     # The log-ins come last: the last lines a terminal shows before the server starts.
@@ -169,20 +166,6 @@ def name_script(name: str) -> str:
 SEED = 2026
 
 
-def _language(country: Country) -> str:
-    """The main official language of a country, if we have names for it."""
-    spoken = get_global("territory_languages").get(country.iso2, {})
-    official = sorted(
-        (info.get("population_percent", 0), lang)
-        for lang, info in spoken.items()
-        if info.get("official_status") == "official"
-    )
-    for _, lang in reversed(official):
-        if lang in names.GIVEN:
-            return lang
-    return "other"
-
-
 def _new_person(
     rng: random.Random, country: Country, language: str, staff: list[Person], convention: str
 ) -> Person:
@@ -219,7 +202,7 @@ def _demo_registry() -> str:
     people = appointments = 0
     with acting_as("system:demo-data"):
         for country in countries:
-            language = _language(country)
+            language = names.country_language(country)
             statuses = party_statuses(country, conventions, today)
             staff: list[Person] = []
 

@@ -22,4 +22,5 @@ def demo_calendar_links() -> list[str]:
             made.append(f"  {user.email}: /calendar/{operations.create_link(user)}.ics")
     if not made:
         return ["Demo calendar links: exist already, nothing added."]
+    db.session.commit()
     return [f"Demo calendar links ({len(made)} made, shown once):", *made]

@@ -15,10 +15,7 @@ from sqlalchemy.orm import selectinload
 from focalpoints.audit.models import AuditEntry
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import active_conventions, party_statuses
-from focalpoints.demo_data import (
-    _language,  # the script each country writes in
-    names,
-)
+from focalpoints.demo_data import names
 from focalpoints.demo_data.working_groups import full_scale_working_groups
 from focalpoints.extensions import db
 from focalpoints.focal_points.contacts import name_key
@@ -45,7 +42,7 @@ def load_full_scale() -> str:
     appointments: list[dict] = []
     next_person = 1
     for country in countries:
-        language = _language(country)
+        language = names.country_language(country)  # the script its officials write in
         statuses = party_statuses(country, conventions, today)
         for convention in conventions:
             if not statuses[convention.id].is_party:

@@ -1,5 +1,11 @@
 """Name pools for demo people, by the main official language of their country."""
 
+from __future__ import annotations
+
+from babel.core import get_global
+
+from focalpoints.countries.models import Country
+
 GIVEN = {
     "ar": ["أحمد", "فاطمة", "محمد", "مريم", "خالد", "نورة", "يوسف", "ليلى", "عمر", "سارة"],
     "zh": ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军"],
@@ -53,3 +59,17 @@ ORGANISATIONS = {
     "CITES": "Wildlife and Forestry Service",
     "RAMSAR": "National Wetlands Agency",
 }
+
+
+def country_language(country: Country) -> str:
+    """The main official language of a country, if we have names for it ("other" if not)."""
+    spoken = get_global("territory_languages").get(country.iso2, {})
+    official = sorted(
+        (info.get("population_percent", 0), lang)
+        for lang, info in spoken.items()
+        if info.get("official_status") == "official"
+    )
+    for _, lang in reversed(official):
+        if lang in GIVEN:
+            return lang
+    return "other"

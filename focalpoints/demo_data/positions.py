@@ -20,6 +20,8 @@ from focalpoints.audit import acting_as
 from focalpoints.conventions.models import Role
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import active_conventions, party_statuses
+from focalpoints.demo_data import names
+from focalpoints.demo_data.full_scale import BATCH
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Appointment, Status
 from focalpoints.meetings.models import Meeting
@@ -124,9 +126,7 @@ NOTES = {
 
 
 def _text_language(country: Country) -> str:
-    from focalpoints.demo_data import _language
-
-    language = _language(country)
+    language = names.country_language(country)
     return language if language in TITLES["support"] else "en"
 
 
@@ -345,8 +345,6 @@ def full_scale_positions() -> str:
             versions += [{"position_id": next_id, **_version(v)} for v in planned.versions]
             consultations += [{"position_id": next_id, **c} for c in planned.consultations]
             next_id += 1
-    from focalpoints.demo_data.full_scale import BATCH
-
     for rows, model in ((positions, Position), (versions, PositionVersion)):
         for start in range(0, len(rows), BATCH):
             db.session.execute(insert(model), rows[start : start + BATCH])

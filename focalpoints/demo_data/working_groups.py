@@ -170,8 +170,6 @@ def text_language(name_language: str) -> str:
 
 def demo_working_groups() -> str:
     """Create the demo groups (once: a second run adds nothing)."""
-    from focalpoints.demo_data import _language
-
     if db.session.scalar(select(func.count()).select_from(WorkingGroup)):
         return "Demo working groups: exist already, nothing added."
     # Deterministic demo content: randomness here protects nothing.
@@ -188,7 +186,7 @@ def demo_working_groups() -> str:
             focal_points = operations.national_focal_points(country)
             if not focal_points:
                 continue
-            language = _language(country)
+            language = names.country_language(country)
             meetings += _group(rng, country, language, focal_points, today)
             groups += 1
         db.session.commit()

@@ -32,6 +32,7 @@ from focalpoints.focal_points.contacts import name_key
 from focalpoints.focal_points.models import PERSON_FIELDS, Appointment, HolderKind, Person, Status
 from focalpoints.focal_points.queries import history
 from focalpoints.focal_points.signals import erasing_person, people_merged, personal_data_requested
+from focalpoints.mail import address_refused
 from focalpoints.urls import is_web_address
 
 # The order of the lifecycle; acknowledgement is the Secretariat's step alone.
@@ -148,6 +149,7 @@ def check_person(values: dict[str, Any]) -> None:
     _check_person(values)
 
 
+@address_refused.connect
 def mark_address_refused(address: str, reason: str) -> int:
     """Mark the people whose address the mail server refused, in a transaction of its own (mail
     is sent outside the request's); return how many."""

@@ -124,7 +124,7 @@ def update_framework(
     framework.is_active = is_active
     framework.conventions = conventions
     _record_conventions(framework, before)
-    db.session.commit()
+    db.session.flush()
     return framework
 
 
@@ -132,4 +132,4 @@ def update_element(element: FrameworkElement, seen_version: int, titles: dict[st
     """Change the short titles of a goal or target; StaleRecord if someone saved in between."""
     claim_version(element, seen_version)
     element.titles = titles
-    db.session.commit()
+    db.session.flush()

@@ -99,6 +99,7 @@ def edit(framework_code: str) -> str | Response:
         except operations.FrameworkError as error:
             form[error.field].errors.append(str(error.message))
         else:
+            db.session.commit()
             flash(_("The framework has been saved."), "success")
             return redirect(url_for(".detail", framework_code=framework.code))
     return render_template("frameworks/edit.html", form=form, framework=framework)
@@ -118,6 +119,7 @@ def edit_element(element_id: int) -> str | Response:
         except StaleRecord:
             flash_stale()
             return redirect(url_for(".edit_element", element_id=element.id))
+        db.session.commit()
         flash(_("The title has been saved."), "success")
         return redirect(url_for(".detail", framework_code=element.framework.code))
     return render_template("frameworks/element.html", form=form, element=element)

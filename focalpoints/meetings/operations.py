@@ -49,7 +49,7 @@ def save_meeting(meeting: Meeting | None, seen_version: int, values: dict[str, A
         claim_version(meeting, seen_version)
     for key, value in values.items():
         setattr(meeting, key, value)
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 
@@ -70,7 +70,7 @@ def save_agenda_item(
         claim_version(item, seen_version)
     for key, value in values.items():
         setattr(item, key, value)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -104,5 +104,5 @@ def save_issue(
             issue.id,
             details={"conventions": {"before": before, "after": after}},
         )
-    db.session.commit()
+    db.session.flush()
     return issue

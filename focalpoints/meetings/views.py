@@ -164,6 +164,7 @@ def edit_meeting(meeting_id: int | None = None) -> str | Response:
         except operations.CatalogueError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The meeting has been saved."), "success")
             return redirect(url_for(".detail", meeting_id=saved.id))
     return render_template("meetings/form.html", form=form, meeting=meeting)
@@ -204,6 +205,7 @@ def edit_item(meeting_id: int, item_id: int | None = None) -> str | Response:
         except operations.CatalogueError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The agenda item has been saved."), "success")
             return redirect(url_for(".detail", meeting_id=meeting.id))
     return render_template("meetings/item_form.html", form=form, meeting=meeting, item=item)
@@ -254,6 +256,7 @@ def edit_issue(issue_id: int | None = None) -> str | Response:
         except operations.CatalogueError as error:
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The issue has been saved."), "success")
             return redirect(url_for(".issues"))
     return render_template("meetings/issue_form.html", form=form, issue=issue)

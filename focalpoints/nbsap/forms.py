@@ -14,7 +14,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional
 
 from focalpoints.focal_points.forms import VersionedForm, text
 from focalpoints.forms import (
@@ -30,7 +30,6 @@ from focalpoints.forms import text_length as length
 from focalpoints.frameworks.forms import year_field
 from focalpoints.i18n import NATIVE_NAMES
 from focalpoints.nbsap.labels import DEGREES, NBSAP_STATUSES, TARGET_KINDS, TARGET_STATUSES
-from focalpoints.nbsap.operations import MAX_DOCUMENT_BYTES, NbsapError, document_type
 
 
 def language_field(label: Any = None) -> SelectField:
@@ -60,17 +59,6 @@ class NbsapForm(VersionedForm):
         render_kw={"dir": "ltr"},
     )
     document_file = FileField(_l("Document (PDF or Word, at most 20 MB)"))
-
-    def validate_document_file(self, field: Any) -> None:
-        upload = field.data
-        if not upload or not getattr(upload, "filename", ""):
-            return
-        data = upload.read(MAX_DOCUMENT_BYTES + 1)
-        upload.seek(0)
-        try:
-            document_type(data)
-        except NbsapError as error:
-            raise ValidationError(str(error.message)) from error
 
     def values(self) -> dict[str, Any]:
         return {

@@ -1,7 +1,9 @@
 """NBSAP operations shared by views, demo data and imports.
 
 Every function checks what the data must satisfy and raises NbsapError (with a translated
-message and, where it belongs to one, the form field) instead of writing.
+message and, where it belongs to one, the form field) instead of writing. They flush and never
+commit: the request or command that calls them commits once, so that an action made of several
+operations (an NBSAP and its document) is saved whole or not at all.
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def save_nbsap(
     for key in NBSAP_FIELDS:
         if key in values:
             setattr(nbsap, key, values[key])
-    db.session.commit()
+    db.session.flush()
     return nbsap
 
 
@@ -134,7 +136,7 @@ def store_document(nbsap: Nbsap, data: bytes, filename: str) -> None:
     (documents_folder() / name).write_bytes(data)
     nbsap.document_file = name
     nbsap.document_filename = Path(filename or f"nbsap{suffix}").name[:255]
-    db.session.commit()
+    db.session.flush()
 
 
 def document_path(nbsap: Nbsap) -> Path | None:
@@ -275,14 +277,13 @@ def save_target(
     target.conventions = conventions
     db.session.flush()
     _record_links(target, before)
-    db.session.commit()
     return target
 
 
 def delete_target(target: NationalTarget) -> None:
     """Remove a national target or measure (recoverable)."""
     target.deleted_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def restore_target(target: NationalTarget) -> None:
@@ -297,7 +298,7 @@ def restore_target(target: NationalTarget) -> None:
     if taken:
         raise NbsapError(_l("Another target of this NBSAP has this code."))
     target.deleted_at = None
-    db.session.commit()
+    db.session.flush()
 
 
 def align(target: NationalTarget, element: FrameworkElement, degree: Degree) -> Alignment:
@@ -331,7 +332,7 @@ def align_many(
         alignment.degree = degree.value
         alignments.append(alignment)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as error:  # the same link, made at the same moment by someone else
         db.session.rollback()
         raise StaleRecord(None) from error
@@ -341,7 +342,7 @@ def align_many(
 def unalign(alignment: Alignment) -> None:
     """Remove a link to a global target (the audit log keeps it)."""
     db.session.delete(alignment)
-    db.session.commit()
+    db.session.flush()
 
 
 def add_note(target: NationalTarget, noted_on: date, text: str, language: str) -> ProgressNote:
@@ -358,7 +359,7 @@ def add_note(target: NationalTarget, noted_on: date, text: str, language: str) -
         language=language,
     )
     db.session.add(note)
-    db.session.commit()
+    db.session.flush()
     return note
 
 

@@ -92,14 +92,17 @@ def edit_nbsap(code: str, nbsap_id: int | None = None) -> str | Response:
             saved = operations.save_nbsap(country, nbsap, form.values(), form.version.data)
             upload = form.document_file.data
             if upload and getattr(upload, "filename", ""):
-                operations.store_document(saved, upload.read(), upload.filename)
+                operations.store_document(
+                    saved, upload.read(operations.MAX_DOCUMENT_BYTES + 1), upload.filename
+                )
         except StaleRecord:
             flash_stale()
             return redirect(request.path)
         except operations.NbsapError as error:
-            db.session.rollback()
+            db.session.rollback()  # the NBSAP goes with its document, or not at all
             refuse(form, error)
         else:
+            db.session.commit()
             flash(_("The NBSAP has been saved."), "success")
             return redirect(url_for(".index", code=country.iso2))
     return render_template(
@@ -196,6 +199,7 @@ def _save_target(
                 db.session.rollback()
                 refuse(form, error)
             else:
+                db.session.commit()
                 flash(_("The target has been saved."), "success")
                 return redirect(url_for(".target", code=country.iso2, target_id=saved.id))
     return render_template("nbsap/target_form.html", country=country, target=target, form=form)
@@ -254,6 +258,7 @@ def delete_target(code: str, target_id: int) -> Response:
     record = found(queries.target_of(country, target_id))
     if DeleteForm().validate_on_submit():
         operations.delete_target(record)
+        db.session.commit()
         flash(_("%(code)s has been deleted.", code=record.code), "success")
     return redirect(url_for(".index", code=country.iso2))
 
@@ -270,6 +275,7 @@ def restore_target(code: str, target_id: int) -> Response:
         except operations.NbsapError as error:
             flash(str(error.message), "danger")
             return redirect(url_for(".index", code=country.iso2))
+        db.session.commit()
         flash(_("%(code)s has been restored.", code=record.code), "success")
     return redirect(url_for(".target", code=country.iso2, target_id=record.id))
 
@@ -295,6 +301,7 @@ def align(code: str, target_id: int) -> str | Response:
             refuse(form, error)
             return _target_page(country, record, alignment_form=form)
         else:
+            db.session.commit()
             flash(_("The alignment has been saved."), "success")
         return redirect(url_for(".target", code=country.iso2, target_id=record.id))
     return _target_page(country, record, alignment_form=form)
@@ -311,6 +318,7 @@ def unalign(code: str, target_id: int, alignment_id: int) -> Response:
         abort(404)
     if DeleteForm().validate_on_submit():
         operations.unalign(alignment)
+        db.session.commit()
         flash(_("The alignment has been removed."), "success")
     return redirect(url_for(".target", code=country.iso2, target_id=record.id))
 
@@ -328,6 +336,7 @@ def add_note(code: str, target_id: int) -> str | Response:
         except operations.NbsapError as error:
             refuse(form, error)
             return _target_page(country, record, note_form=form)
+        db.session.commit()
         flash(_("The progress note has been added."), "success")
         return redirect(url_for(".target", code=country.iso2, target_id=record.id))
     return _target_page(country, record, note_form=form)

@@ -1,11 +1,11 @@
 """Record the notices that are due, mail them, and keep each user's choices.
 
-``notify`` runs in two phases. First, in one write transaction, it asks every kind what the
-recorded state calls for and records a Notice for what was not told before (so a second run
-records nothing). Then, outside any write transaction, it mails the pending notices, one
-e-mail per user (as they happen, or as a weekly digest), and records each outcome in a short
-transaction of its own: a failed delivery stays pending, is logged, and is tried again on the
-next run.
+``notify`` runs in two phases. First, in one write transaction (``record_due`` flushes,
+``notify`` commits), it asks every kind what the recorded state calls for and records a Notice
+for what was not told before (so a second run records nothing). Then, outside any write
+transaction, it mails the pending notices, one e-mail per user (as they happen, or as a weekly
+digest), and records each outcome in a short transaction of its own: a failed delivery stays
+pending, is logged, and is tried again on the next run.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def save_preferences(user: User, choices: dict[str, Delivery]) -> None:
             db.session.add(
                 NotificationPreference(user_id=user.id, kind=code, delivery=delivery.value)
             )
-    db.session.commit()
+    db.session.flush()
 
 
 # Finding and recording what is due ----------------------------------------------------------
@@ -159,12 +159,12 @@ def find_due(today: date, only: Any = None) -> list[Notice]:
 
 
 def record_due(today: date) -> list[Notice]:
-    """Find and record what is due, in one write transaction."""
+    """Find and record (flush) what is due, in a write transaction that the caller commits."""
     with writing():
         notices = find_due(today)
         db.session.add_all(notices)
         try:
-            db.session.commit()
+            db.session.flush()
         except IntegrityError as error:
             db.session.rollback()
             raise NotifyError(
@@ -351,7 +351,13 @@ def _record_outcome(ids: list[int], error: str | None, now: datetime) -> None:
 
 def send_pending(now: datetime, report: NotifyReport, only: Any = None) -> None:
     """Mail every pending notice that is due to go (those of ids ``only``, if given), one
-    e-mail per user and batch."""
+    e-mail per user and batch.
+
+    The mailing step of the ``notify`` job and of a request's event notices, called once their
+    own work is committed. Unlike the other operations it commits, in several short
+    transactions: none stays open while the mail server is talked to, and each e-mail's
+    outcome is saved as soon as it is known.
+    """
     query = (
         select(Notice)
         .where(Notice.email_state == EmailState.PENDING.value)
@@ -425,6 +431,7 @@ def notify(
         return report
     for notice in record_due(today):
         report.recorded[notice.kind] += 1
+    db.session.commit()
     send_pending(now, report)
     return report
 
@@ -439,5 +446,4 @@ def mark_all_read(user: User) -> int:
         .where(Notice.user_id == user.id, Notice.read_at.is_(None))
         .values(read_at=utcnow())
     )
-    db.session.commit()
     return result.rowcount or 0

@@ -10,11 +10,13 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from focalpoints.auth.views import render_account
+from focalpoints.extensions import db
 from focalpoints.forms import BaseForm
 from focalpoints.notifications import operations, queries
 from focalpoints.notifications.forms import preferences_form
 from focalpoints.notifications.models import Delivery
 from focalpoints.notifications.unread import unread_notices
+from focalpoints.pages import add_chrome_part
 
 bp = Blueprint("notifications", __name__)
 
@@ -22,6 +24,12 @@ bp = Blueprint("notifications", __name__)
 @bp.app_context_processor
 def _navigation_count() -> dict[str, Any]:
     return {"unread_notices": unread_notices}
+
+
+@bp.record_once
+def _in_kept_pages(state: Any) -> None:
+    # The frame shows the count: a page kept whole is kept for each count.
+    add_chrome_part(state.app, unread_notices)
 
 
 @bp.get("/notices")
@@ -42,6 +50,7 @@ def mark_read() -> Response:
     form = BaseForm()
     if form.validate_on_submit():
         operations.mark_all_read(current_user)
+        db.session.commit()
     return redirect(url_for(".index"))
 
 
@@ -56,6 +65,7 @@ def preferences() -> str | Response:
             current_user,
             {f.name: Delivery(f.data) for f in form if f.name != "csrf_token"},
         )
+        db.session.commit()
         flash(_("Your choice of notices has been saved."), "success")
         return redirect(url_for("auth.account", _anchor="notices"))
     return render_account(notices_form=form)

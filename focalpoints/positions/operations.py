@@ -1,7 +1,8 @@
 """Writing national positions: every save keeps a version; consultations and their answers.
 
 Each function checks what the data must satisfy and raises PositionError (with a translated
-message and the form field it belongs to) instead of writing.
+message and the form field it belongs to) instead of writing. They flush and never commit: the
+request or command that calls them commits once.
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def create_position(country: Country, values: PositionValues) -> Position:
     _apply(position, values)
     db.session.add(position)
     _keep_version(position)
-    db.session.commit()
+    db.session.flush()
     return position
 
 
@@ -148,7 +149,7 @@ def update_position(position: Position, values: PositionValues, seen_version: in
     claim_version(position, seen_version)
     _apply(position, values)
     _keep_version(position)
-    db.session.commit()
+    db.session.flush()
     return position
 
 
@@ -157,7 +158,7 @@ def toggle_shared(position: Position, seen_version: int) -> Position:
     claim_version(position, seen_version)
     position.shared = not position.shared
     _keep_version(position)
-    db.session.commit()
+    db.session.flush()
     return position
 
 
@@ -165,13 +166,13 @@ def delete_position(position: Position, seen_version: int) -> None:
     """Remove a position (recoverable, with its versions and consultations)."""
     claim_version(position, seen_version)
     position.deleted_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def restore_position(position: Position) -> None:
     """Bring back a deleted position."""
     position.deleted_at = None
-    db.session.commit()
+    db.session.flush()
 
 
 def request_consultation(
@@ -224,7 +225,7 @@ def request_consultation(
         claim_version(position, seen_version)
         position.status = PositionStatus.CONSULTATION.value
         _keep_version(position)
-    db.session.commit()
+    db.session.flush()
     return created
 
 
@@ -245,7 +246,7 @@ def record_answer(
     consultation.answer_language = language
     consultation.answered_on = answered_on
     consultation.answered_by_self = False
-    db.session.commit()
+    db.session.flush()
     return consultation
 
 

@@ -280,6 +280,7 @@ def new(code: str) -> str | Response:
         except operations.PositionError as error:
             _refused(form, error)
         else:
+            db.session.commit()
             flash(_("The position has been recorded."), "success")
             _warn_if_ended(position)
             return redirect(url_for(".detail", code=country.iso2, position_id=position.id))
@@ -308,6 +309,7 @@ def edit(code: str, position_id: int) -> str | Response:
         except operations.PositionError as error:
             _refused(form, error)
         else:
+            db.session.commit()
             flash(_("The position has been saved."), "success")
             _warn_if_ended(position)
             return redirect(url_for(".detail", code=country.iso2, position_id=position.id))
@@ -382,6 +384,7 @@ def _act(code: str, position_id: int, apply: Any, message: str, deleted: bool = 
                 "danger",
             )
         else:
+            db.session.commit()
             flash(message, "success")
     else:
         abort(400)  # no version or no CSRF token: not a request a page of ours sends
@@ -469,6 +472,7 @@ def consult(code: str, position_id: int) -> str | Response:
         except operations.PositionError as error:
             _refused(form, error)
         else:
+            db.session.commit()  # the links are mailed once the requests are saved
             _mail_links([c.id for c in created])
             flash(
                 ngettext(
@@ -537,6 +541,7 @@ def answer(code: str, position_id: int, consultation_id: int) -> str | Response:
         except operations.PositionError as error:
             _refused(form, error)
         else:
+            db.session.commit()
             flash(_("The answer has been recorded."), "success")
             return redirect(url_for(".detail", code=country.iso2, position_id=position.id))
     return render_template(

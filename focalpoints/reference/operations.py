@@ -59,8 +59,8 @@ Applier = Callable[[dict[str, Any], ApplyReport], None]
 
 
 def apply_datasets(appliers: Mapping[str, Applier], force: bool = False) -> list[ApplyReport]:
-    """Apply, in one transaction, every reference data file that changed since last applied,
-    each with its applier (the features own theirs: :mod:`focalpoints.initialise` names them)."""
+    """Apply every reference data file that changed since last applied, each with its applier
+    (the features own theirs: :mod:`focalpoints.initialise` names them and commits once)."""
     reports = []
     for name in DATASETS:
         data, digest = load_file(name)
@@ -85,7 +85,6 @@ def apply_datasets(appliers: Mapping[str, Applier], force: bool = False) -> list
         )
         db.session.flush()
         reports.append(report)
-    db.session.commit()
     return reports
 
 

@@ -67,7 +67,7 @@ def save_deadline(
         claim_version(deadline, seen_version)
     for key, value in values.items():
         setattr(deadline, key, value)
-    db.session.commit()
+    db.session.flush()
     return deadline
 
 
@@ -103,7 +103,7 @@ def set_status(
     status.status = state.value
     status.submitted_on = submitted_on
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as error:  # another user recorded the first status at the same time
         db.session.rollback()
         raise StaleRecord(None) from error

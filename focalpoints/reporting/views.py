@@ -74,6 +74,7 @@ def edit_deadline(deadline_id: int | None = None) -> str | Response:
         except operations.ReportingError as error:
             form[error.field].errors.append(str(error.message))
         else:
+            db.session.commit()
             flash(_("The deadline has been saved."), "success")
             return redirect(url_for(".index"))
     return render_template("reporting/deadline_form.html", form=form, deadline=deadline)
@@ -121,6 +122,7 @@ def set_status(code: str, deadline_id: int) -> str | Response:
         except operations.ReportingError as error:
             form[error.field].errors.append(str(error.message))
         else:
+            db.session.commit()
             flash(_("The report's status has been saved."), "success")
             return redirect(url_for(".calendar", code=country.iso2))
     return render_template(
