@@ -11,12 +11,14 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from focalpoints.countries.labels import MEA_REGIONS
 from focalpoints.countries.queries import list_countries, party_statuses
 from focalpoints.directory import feed, queries
 from focalpoints.extensions import limiter
+from focalpoints.fragments import fragment_cache
 from focalpoints.i18n import current_language
 from focalpoints.reference.snapshot import ReferenceSnapshot, reference_snapshot
 from focalpoints.security import public_page
@@ -54,20 +56,38 @@ def _cached(
     version: Any, render: Callable[[], str | Response], mimetype: str | None = None
 ) -> Response:
     """Answer a conditional request whose ETag still matches with 304 without rendering; else
-    render. The ETag names everything the response depends on: the data's version, the day
-    (Party status), the language and the address."""
+    send the body kept for the same key, or render it and keep it. The key (and the ETag)
+    names everything the response depends on: the data's version, the day (Party status), the
+    language and the address. A visitor or crawler without the ETag, or a proxy's first
+    request, so costs a lookup, not a rendering."""
     key = (FORMAT, version, date.today().isoformat(), current_language(), request.full_path)
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)
     else:
-        response = make_response(render())
+        response = make_response(_kept(key, render))
         if mimetype:
             response.mimetype = mimetype
     response.set_etag(etag)
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
     response.vary.add("Accept-Language")
     return response
+
+
+def _kept(key: tuple[Any, ...], render: Callable[[], str | Response]) -> str | Response:
+    """The body rendered for ``key``, from the fragment cache when it holds it."""
+    cache = fragment_cache()
+    if cache is None:
+        return render()
+    full_key = ("directory", request.script_root, key)
+    body = cache.get(full_key)
+    if body is None:
+        rendered = render()
+        if not isinstance(rendered, str):
+            return rendered  # a redirect or an error: never kept
+        body = Markup(rendered)  # noqa: S704  # nosec B704  (rendered by Jinja, escaped)
+        cache.put(full_key, body)
+    return str(body)
 
 
 def _country_or_404(reference: ReferenceSnapshot, code: str) -> Any:
