@@ -249,3 +249,24 @@ def test_shipped_conventions_file_lists_instruments_under_their_convention():
             assert role["requirement"] in ("required", "expected", "optional"), role["code"]
             if role["requirement"] != "optional":
                 assert role["basis"].get("en"), role["code"]
+
+
+def test_shipped_party_lists_fit_their_columns():
+    """PostgreSQL refuses a value longer than its column, SQLite keeps it: this test fails on
+    both, so that a long note in a Party list cannot pass on SQLite and break `init` on
+    PostgreSQL."""
+    from focalpoints.reference.operations import DATA_DIR
+
+    data = json.loads((DATA_DIR / "memberships.json").read_text())
+    limits = {
+        column.name: column.type.length
+        for column in Membership.__table__.columns
+        if getattr(column.type, "length", None)
+    }
+    too_long = [
+        (entry["instrument"], entry["country"], field, len(value), limits[field])
+        for entry in data["memberships"]
+        for field, value in entry.items()
+        if field in limits and isinstance(value, str) and len(value) > limits[field]
+    ]
+    assert too_long == []
