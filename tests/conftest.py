@@ -108,6 +108,9 @@ def _build_url_builders_once() -> None:
 _build_url_builders_once()
 
 
+ENGINES: dict[tuple[str, str], Any] = {}
+
+
 def _one_engine_per_database() -> None:
     """Let every app of the run that opens the same database share one SQLAlchemy engine.
 
@@ -119,7 +122,7 @@ def _one_engine_per_database() -> None:
     disposes the pool, so no connection outlives the test's database.
     """
     make_engine = db._make_engine  # Flask-SQLAlchemy's one place where engines are made
-    engines: dict[tuple[str, str], Any] = {}
+    engines = ENGINES
 
     def make_once(bind_key: str | None, options: dict[str, Any], app: Flask) -> Any:
         url = make_url(options["url"]).render_as_string(hide_password=False)
@@ -266,8 +269,11 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Databases]:
     )
     with app.app_context():
         initialise()
+        db.session.remove()
         db.engine.dispose()
     yield dbs
+    for engine in ENGINES.values():
+        engine.dispose()
     dbs.close()
 
 
