@@ -223,6 +223,32 @@ def test_ending_keeps_the_record_and_shows_former_holders(client, login_as, make
     assert "1 former holder" in page
 
 
+def test_the_country_page_lists_the_latest_former_holders_and_counts_them_all(
+    client, login_as, make_appointment, count_queries
+):
+    """A country's history grows with the years, the page does not: each role lists its five
+    latest former holders, counts them all and points to the people list, in the same queries."""
+    from focalpoints.focal_points.queries import FORMER_HOLDERS_SHOWN
+
+    login_as()
+    client.get("/countries/KE")  # reference data cached
+    counter = count_queries()
+    client.get("/countries/KE")
+    queries = counter.count
+    for year in range(2010, 2017):  # seven holders of CMS-NFP, one after the other
+        appointment = make_appointment("CMS-NFP", start=date(year, 1, 1), person=None)
+        operations.end_appointment(appointment, date(year, 12, 31), "", appointment.version)
+        db.session.commit()
+    counter = count_queries()
+    page = client.get("/countries/KE").data.decode()
+    assert counter.count == queries, counter.statements
+    assert "7 former holders" in page
+    assert page.count("Dec 31, 2016") == 1 and page.count("Dec 31, 2012") == 1
+    assert "Dec 31, 2011" not in page and "Dec 31, 2010" not in page  # the two oldest
+    assert FORMER_HOLDERS_SHOWN == 5 and "The latest 5 are listed" in page
+    assert "/countries/KE/people" in page
+
+
 def test_replace_in_one_step(client, login_as, make_appointment, make_person):
     old = make_appointment("CMS-NFP", start=date(2020, 1, 1))
     successor = make_person("KE", family_name="Kamau")

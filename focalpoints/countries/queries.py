@@ -130,7 +130,9 @@ class RoleLine:
     # Required or expected of this country: counted in coverage, shown as vacant when empty.
     counted: bool
     current: list[Any] = field(default_factory=list)
+    # The latest former holders, and how many there are in all.
     former: list[Any] = field(default_factory=list)
+    former_total: int = 0
 
 
 def role_lines(
@@ -151,6 +153,7 @@ def role_lines(
                 counted=role.counted and status.is_party,
                 current=current,
                 former=[a for a in held if not a.is_current],
+                former_total=max((a.former_of_role for a in held), default=0),
             )
         )
     return sorted(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from focalpoints import permissions
@@ -93,6 +93,8 @@ class Holding:
     end_date: date | None
     last_confirmed_on: date | None
     person: Holder
+    # How many former holders the role has in the country, those not read included.
+    former_of_role: int = 0
 
     @property
     def is_current(self) -> bool:
@@ -103,18 +105,45 @@ class Holding:
         return self.last_confirmed_on or self.start_date
 
 
-_HOLDING = [getattr(Appointment, f.name) for f in fields(Holding) if f.name != "person"]
+# The country page lists each role's current holders and its latest former ones: a country's
+# history grows with the years, and the page must not (issue 20). Every former holder stays in
+# the people list and on their own page.
+FORMER_HOLDERS_SHOWN = 5
+_HOLDING = [
+    getattr(Appointment, f.name)
+    for f in fields(Holding)
+    if f.name not in ("person", "former_of_role")
+]
 _HOLDER = [getattr(Person, f.name) for f in fields(Holder)]
-_HOLDINGS = (
-    select(*_HOLDING, *_HOLDER)
-    .join(Person, Person.id == Appointment.person_id)
+_ENDED = Appointment.status == Status.ENDED.value
+_RANKED = (
+    select(
+        Appointment.id,
+        func.row_number()
+        .over(
+            partition_by=(Appointment.role_id, _ENDED),
+            order_by=(Appointment.end_date.desc(), Appointment.start_date.desc(), Appointment.id),
+        )
+        .label("rank"),
+        func.sum(case((_ENDED, 1), else_=0))
+        .over(partition_by=Appointment.role_id)
+        .label("former_of_role"),
+    )
     .where(Appointment.country_id == bindparam("country_id"))
-    .order_by(Appointment.start_date.desc())
+    .subquery()
+)
+_HOLDINGS = (
+    select(*_HOLDING, *_HOLDER, _RANKED.c.former_of_role)
+    .join(_RANKED, _RANKED.c.id == Appointment.id)
+    .join(Person, Person.id == Appointment.person_id)
+    .where(or_(~_ENDED, _RANKED.c.rank <= FORMER_HOLDERS_SHOWN))
+    .order_by(Appointment.start_date.desc(), Appointment.id.desc())
 )
 
 
 def holding_rows(country_id: int) -> list[Row]:
-    """Every appointment of the country with its holder's columns, newest first (one query).
+    """The country's current appointments and each role's latest former ones, with their
+    holders' columns and the role's count of former holders, newest first (one query).
 
     Plain rows: the country page keys its cached body on them and builds records only to render.
     """
@@ -127,10 +156,12 @@ def appointments_by_role(rows: Iterable[Row]) -> dict[int, list[Holding]]:
 
     Columns, not objects: a country holds dozens of appointments, and the page only reads them.
     """
-    split = len(_HOLDING)
+    split, end = len(_HOLDING), len(_HOLDING) + len(_HOLDER)
     grouped: dict[int, list[Holding]] = defaultdict(list)
     for row in rows:
-        holding = Holding(*row[:split], person=Holder(*row[split:]))
+        holding = Holding(
+            *row[:split], person=Holder(*row[split:end]), former_of_role=int(row[end] or 0)
+        )
         grouped[holding.role_id].append(holding)
     return grouped
 
