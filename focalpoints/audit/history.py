@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 
 from focalpoints.audit import LINK_SUFFIX
@@ -54,8 +55,6 @@ Loader = Callable[[Collection[Any]], dict[Any, str]]
 
 
 def _people(ids: Collection[Any]) -> dict[Any, str]:
-    from flask_login import current_user
-
     people = db.session.scalars(select(Person).where(Person.id.in_(ids)))
     return {
         p.id: p.display_name if can_view_person(current_user, p) else _("(not shared)")

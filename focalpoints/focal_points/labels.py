@@ -4,6 +4,7 @@ import re
 from datetime import date, datetime
 
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from focalpoints.focal_points.models import Status
@@ -164,8 +165,6 @@ def import_action_label(action: str) -> str:
 
 def history_value(name: str, value: object, entity: str = "") -> str:
     """Show a recorded value as a reader expects it: labels, not codes."""
-    from flask_babel import gettext as _
-
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
