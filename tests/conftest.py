@@ -36,6 +36,7 @@ from focalpoints.auth.models import User, UserRole
 from focalpoints.auth.passwords import hash_password
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
+from tests import pristine
 
 PG_URL = os.environ.get("FOCALPOINTS_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
@@ -148,6 +149,9 @@ class _Databases:
         self.workdir = workdir
         self.prefix = f"fp_test_{uuid.uuid4().hex[:8]}"
         self.templates: list[str] = []
+        # PostgreSQL: the copies in use (name: template) and each template's pristine rows.
+        self.ready: dict[str, str] = {}
+        self.pristine: dict[str, pristine.Pristine] = {}
         if PG_URL:
             url = make_url(PG_URL)
             self.pg_url = url
@@ -170,21 +174,39 @@ class _Databases:
     def copy(self, template: str = "template", slot: int = 0) -> str:
         """A fresh copy of ``template`` under the name of ``slot``: the n-th app of a test.
 
-        Each test's copies take the names of the previous test's (dropped at its teardown), so
-        that the apps of the whole run open a handful of databases and share their engines.
+        Each test's copies take the names of the previous test's, so that the apps of the whole
+        run open a handful of databases and share their engines. On PostgreSQL the copy a test
+        leaves is brought back to the template's rows at its teardown (tests/pristine.py)
+        instead of being dropped and copied again.
         """
         if PG_URL:
-            name = f"{self.prefix}_slot{slot}"
-            self._create(name, template=f"{self.prefix}_{template}")
+            name = f"{self.prefix}_{template}_slot{slot}"
+            if name not in self.ready:
+                self._create(name, template=f"{self.prefix}_{template}")
+                self.ready[name] = template
             return self.pg_url.set(database=name).render_as_string(hide_password=False)
         target = self.workdir / f"slot{slot}.sqlite3"
         self.drop(f"sqlite:///{target}")  # a new file: nothing still open reads the old one
         shutil.copyfile(self.workdir / f"{template}.sqlite3", target)
         return f"sqlite:///{target}"
 
-    def drop(self, url: str) -> None:
+    def prepare(self, template: str) -> None:
+        """PostgreSQL: keep the rows of a template just built, for the resets of its copies."""
         if PG_URL:
-            self._drop(make_url(url).database or "")
+            self.pristine[template] = pristine.prepare(
+                self.pg_url.set(database=f"{self.prefix}_{template}")
+            )
+
+    def drop(self, url: str) -> None:
+        """Done with a copy: on PostgreSQL reset it for the next test (or drop it if it cannot
+        be reset); on SQLite delete its file."""
+        if PG_URL:
+            name = make_url(url).database or ""
+            template = self.ready.get(name)
+            if template in self.pristine and pristine.reset(make_url(url), self.pristine[template]):
+                return
+            self.ready.pop(name, None)
+            self._drop(name)
         else:
             path = Path(make_url(url).database or "")
             for suffix in ("", "-wal", "-shm"):
@@ -212,6 +234,8 @@ class _Databases:
 
     def close(self) -> None:
         if PG_URL:
+            for name in list(self.ready):
+                self._drop(name)
             for name in reversed(self.templates):
                 self._drop(f"{self.prefix}_{name}")
             self.admin.dispose()
@@ -271,6 +295,7 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Databases]:
         initialise()
         db.session.remove()
         db.engine.dispose()
+    dbs.prepare("template")
     yield dbs
     for engine in ENGINES.values():
         engine.dispose()
@@ -289,6 +314,7 @@ def demo_database(databases: _Databases, tmp_path_factory: pytest.TempPathFactor
         assert result.exit_code == 0, result.output
         db.session.remove()
         db.engine.dispose()
+    databases.prepare("demo")
     return result.output
 
 
