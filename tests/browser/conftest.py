@@ -33,10 +33,36 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     }
 
 
+def _closing_when_dropped(app: Flask) -> Any:
+    """The app, its response bodies closed even when the browser drops the connection.
+
+    Werkzeug's development server stops sending a body when the client goes away (Chromium
+    cancels a favicon's request when it navigates on) without closing it, so the static file
+    behind it was left to the garbage collector, whose ResourceWarning failed the test. The
+    body is handed over as a generator whose ``finally`` closes it: when the server drops the
+    generator, that runs. Production servers (gunicorn) close bodies themselves.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        body = app(environ, start_response)
+
+        def chunks() -> Iterator[bytes]:
+            try:
+                yield from body
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
+
+        return chunks()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """Serve the test's app on a free port of 127.0.0.1 for the length of the test."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closing_when_dropped(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
