@@ -136,7 +136,12 @@ _HOLDINGS = (
     select(*_HOLDING, *_HOLDER, _RANKED.c.former_of_role)
     .join(_RANKED, _RANKED.c.id == Appointment.id)
     .join(Person, Person.id == Appointment.person_id)
-    .where(or_(~_ENDED, _RANKED.c.rank <= FORMER_HOLDERS_SHOWN))
+    # The country again, so that the planner reads its appointments by index here too,
+    # instead of scanning every country's to match the ranked ids.
+    .where(
+        Appointment.country_id == bindparam("country_id"),
+        or_(~_ENDED, _RANKED.c.rank <= FORMER_HOLDERS_SHOWN),
+    )
     .order_by(Appointment.start_date.desc(), Appointment.id.desc())
 )
 
