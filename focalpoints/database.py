@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
@@ -91,18 +91,21 @@ def _forget_writes(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(_WROTE, None)
 
 
-def _track_writes() -> None:
-    """Note in every session whether its transaction has written (for end_if_unwritten)."""
-    for name, listener in (
-        ("after_flush", _note_flush),
-        ("do_orm_execute", _note_statement),
-        ("after_transaction_end", _forget_writes),
-    ):
+def listen_to_every_session(listeners: dict[str, Callable[..., Any]]) -> None:
+    """Listen to these events of every session, each listener once however often called."""
+    for name, listener in listeners.items():
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
 
 
-_track_writes()
+# Note in every session whether its transaction has written (for end_if_unwritten).
+listen_to_every_session(
+    {
+        "after_flush": _note_flush,
+        "do_orm_execute": _note_statement,
+        "after_transaction_end": _forget_writes,
+    }
+)
 
 
 @contextlib.contextmanager

@@ -19,12 +19,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from focalpoints.audit.models import AuditEntry, DataVersion
-from focalpoints.database import wants_write_lock
+from focalpoints.database import listen_to_every_session, wants_write_lock
 from focalpoints.extensions import db
 
 #: Conventions, roles, countries and their membership, and the data files applied to them:
@@ -99,14 +99,14 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
 
 def install() -> None:
     """Listen to every session (called by :func:`focalpoints.audit.install`)."""
-    for name, listener in (
-        ("after_flush", _after_flush),
-        ("before_commit", _before_commit),
-        ("do_orm_execute", _do_orm_execute),
-        ("after_transaction_end", _after_transaction_end),
-    ):
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    listen_to_every_session(
+        {
+            "after_flush": _after_flush,
+            "before_commit": _before_commit,
+            "do_orm_execute": _do_orm_execute,
+            "after_transaction_end": _after_transaction_end,
+        }
+    )
 
 
 # Built once: pages read it on every request.
