@@ -345,14 +345,19 @@ def _working_group(person):
     return group
 
 
-def snapshot() -> str:
-    """A digest of every business table's rows."""
-    digest = hashlib.sha256()
+def snapshot() -> dict[str, str]:
+    """A digest of each business table's rows, by table: a difference names the table.
+
+    Rows are sorted here on all their columns: ``ORDER BY 1`` leaves the rows of a link table
+    (whose first column repeats) in whatever order the database reads them.
+    """
+    digests = {}
     for table in TABLES:
-        rows = db.session.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()  # noqa: S608
-        digest.update(json.dumps([list(map(str, row)) for row in rows]).encode())
+        rows = db.session.execute(text(f"SELECT * FROM {table}")).all()  # noqa: S608
+        content = json.dumps(sorted(list(map(str, row)) for row in rows)).encode()
+        digests[table] = hashlib.sha256(content).hexdigest()
     db.session.commit()
-    return digest.hexdigest()
+    return digests
 
 
 _WRITE = re.compile(
