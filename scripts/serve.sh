@@ -7,7 +7,7 @@ port="${1:-5000}"
 host="${HOST:-127.0.0.1}"
 scripts/system-packages.sh
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+scripts/install.sh
 # A demo: its administrator and Secretariat accounts log in with the printed password alone.
 # (In production they must also give a code from an authenticator application.)
 export FOCALPOINTS_TWO_FACTOR_REQUIRED_ROLES="${FOCALPOINTS_TWO_FACTOR_REQUIRED_ROLES:-[]}"

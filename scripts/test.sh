@@ -9,5 +9,5 @@ cd "$(dirname "$0")/.."
 unset PYTHONDONTWRITEBYTECODE
 scripts/system-packages.sh --browser
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+scripts/install.sh test
 exec .venv/bin/python -m pytest "$@"

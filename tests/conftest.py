@@ -12,6 +12,7 @@ that a second pass on PostgreSQL can leave out the rest (``-m "database and not 
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 import re
 import shutil
@@ -140,6 +141,29 @@ _one_engine_per_database()
 
 def is_postgres() -> bool:
     return bool(PG_URL)
+
+
+def writer_processes() -> Any:
+    """The multiprocessing context for tests that run writers in processes of their own.
+
+    Forked, not spawned: a spawned process imports the app and the tests again (about 4 s of
+    CPU each; the concurrency and fault tests start ten). A forked writer must not use the
+    connections its parent had open, which the shared engines (``ENGINES``) still hold in
+    their pools: ``_forget_connections_in_child`` drops them from the child's copies, and a
+    forked process leaves without running the parent's finalisers, so they are never closed
+    from the child either.
+    """
+    return multiprocessing.get_context("fork")
+
+
+def _forget_connections_in_child() -> None:
+    """In a forked child: let each shared engine open connections of its own (SQLAlchemy's
+    recipe for a fork: ``dispose(close=False)``)."""
+    for engine in ENGINES.values():
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_connections_in_child)
 
 
 class _Databases:

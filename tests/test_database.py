@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -15,7 +13,7 @@ from focalpoints.conventions.models import Convention
 from focalpoints.database import end_if_unwritten
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Appointment
-from tests.conftest import TEST_CONFIG, is_postgres
+from tests.conftest import TEST_CONFIG, is_postgres, writer_processes
 
 sqlite_only = pytest.mark.skipif(is_postgres(), reason="SQLite connection settings")
 
@@ -81,7 +79,7 @@ def test_concurrent_read_modify_write_loses_nothing(app, tmp_path):
     start = db.session.scalar(select(Convention.sort_order).where(Convention.code == "CMS"))
     db.session.commit()
     db.engine.dispose()
-    context = multiprocessing.get_context("spawn")
+    context = writer_processes()
     workers = [
         context.Process(target=_increment, args=(url, str(tmp_path / f"i{i}"), 25))
         for i in range(4)
@@ -165,7 +163,7 @@ def test_concurrent_edits_through_the_app_lose_nothing(app, tmp_path, make_perso
     db.session.commit()
     db.engine.dispose()
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    context = multiprocessing.get_context("spawn")
+    context = writer_processes()
     workers = [
         context.Process(
             target=_append_notes, args=(url, str(tmp_path / f"w{i}"), person_id, f"w{i}-", 10)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from focalpoints.extensions import db
 from focalpoints.focal_points import operations
 from focalpoints.focal_points.models import Appointment
-from tests.conftest import in_language
+from tests.conftest import in_language, writer_processes
 
 
 def test_a_read_only_or_full_disk_gives_a_translated_503(app, client, login_as, monkeypatch):
@@ -102,7 +102,6 @@ def _keep_writing(url: str, instance: str, person_id: int) -> None:
 def test_writers_killed_mid_write_leave_no_partial_edit_and_no_corruption(
     app, tmp_path, make_person
 ):
-    import multiprocessing
     import os
     import random
     import signal
@@ -122,7 +121,7 @@ def test_writers_killed_mid_write_leave_no_partial_edit_and_no_corruption(
         db.session.commit()  # no read transaction held while the writer works
         return found
 
-    context = multiprocessing.get_context("spawn")
+    context = writer_processes()
     for round_ in range(3):
         writer = context.Process(
             target=_keep_writing,
