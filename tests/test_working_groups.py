@@ -619,9 +619,11 @@ def test_pages_load_in_a_fixed_number_of_queries(
             groups.attach_document(group, meeting, PDF, "doc.pdf")
 
     grow(1)
+    load()  # the first request reads the reference data into the cache
     small = load()
     grow(12)
     assert load() == small
+    assert small[0] <= 14
 
 
 def test_the_country_page_links_the_working_group(client, login_as, group):
