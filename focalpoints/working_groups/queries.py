@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from focalpoints.audit.models import AuditEntry
@@ -141,10 +141,8 @@ class HeldRole:
     convention: ConventionRecord | Convention
 
 
-def _held_roles(
-    group: WorkingGroup, member_ids: set[int], snapshot: ReferenceSnapshot
-) -> list[HeldRole]:
-    """The current appointments of the group's members and of its country's people, oldest
+def _held_roles(group: WorkingGroup, snapshot: ReferenceSnapshot) -> list[HeldRole]:
+    """The current appointments in the group's country (its members' among them), oldest
     first (one query; roles come from the cached reference data, so no role or convention row
     is read again for each appointment, and one more query only for roles of an instrument no
     longer active, which the cache leaves out)."""
@@ -153,11 +151,10 @@ def _held_roles(
         select(Appointment.id, Appointment.country_id, Appointment.role_id, Person)
         .join(Person, Appointment.person_id == Person.id)
         .where(
+            # Members are people of the group's country, and a person's appointments are
+            # the country's (both checked by the operations): one index-backed condition.
+            Appointment.country_id == group.country_id,
             Appointment.status != Status.ENDED.value,
-            or_(
-                Appointment.country_id == group.country_id,
-                Appointment.person_id.in_(member_ids),
-            ),
         )
         .order_by(Appointment.id)
     ).all()
@@ -191,7 +188,7 @@ def group_overview(group: WorkingGroup, today: date | None = None) -> GroupOverv
     current_ids = {m.person_id for m in current}
 
     snapshot = reference_snapshot()
-    held = _held_roles(group, current_ids, snapshot)
+    held = _held_roles(group, snapshot)
     roles_by_person: dict[int, list[HeldRole]] = defaultdict(list)
     for role in held:
         if role.person.id in current_ids:
