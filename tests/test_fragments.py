@@ -9,6 +9,7 @@ import pytest
 from focalpoints import navigation
 from focalpoints.countries import overview
 from focalpoints.fragments import fragment_cache, render_fragment
+from focalpoints.nbsap.views import MATRIX_TEMPLATE
 from tests.conftest import login
 
 # Each cached template, and every variable it may read: its context, built from its key.
@@ -25,6 +26,7 @@ FRAGMENTS = {
         "stale",
     },
     navigation.TEMPLATE: {"own", "own_name", "menus"},
+    MATRIX_TEMPLATE: {"matrix", "country_code", "degree_labels"},
     "coverage/report.html": {
         "report",
         "filters",

@@ -574,3 +574,52 @@ def test_several_global_targets_are_linked_at_once(client, login_as, country):
     assert response.status_code == 200 and _count(Alignment) == 3
     response = client.post(url, data={"degree": "low"})
     assert "Choose at least one global target." in response.data.decode()
+
+
+def test_the_kept_matrix_shows_each_change_at_once(client, login_as, country):
+    """The matrix's table is kept rendered: a change of degree, title or target shows at once."""
+    login_as()
+    nbsap = _nbsap(country)
+    t1 = _target(country, nbsap, "T1")
+    gbf3 = _element("GBF-TARGET-03")
+    operations.align(t1, gbf3, Degree.HIGH)
+    db.session.commit()
+    url = "/countries/KE/nbsap/matrix?framework=GBF"
+
+    def row() -> str:
+        page = client.get(url).data.decode()
+        return page.split(f'/targets/{t1.id}"')[1].split("</tr>")[0]
+
+    assert row().count("degree-high") == 1
+    assert row().count("degree-high") == 1  # from the kept table
+    alignment = db.session.scalar(select(Alignment).where(Alignment.national_target_id == t1.id))
+    alignment.degree = Degree.LOW.value  # as another worker's request would
+    db.session.commit()
+    assert row().count("degree-low") == 1 and "degree-high" not in row()
+    t1.titles = {"en": "Restore wetlands"}
+    db.session.commit()
+    assert "Restore wetlands" in row()
+    t2 = _target(country, nbsap, "T2")
+    db.session.commit()
+    assert f'/targets/{t2.id}"' in client.get(url).data.decode()
+    t2.deleted_at = t2.created_at
+    db.session.commit()
+    assert f'/targets/{t2.id}"' not in client.get(url).data.decode()
+
+
+def test_the_matrix_takes_few_queries_whatever_the_number_of_targets(
+    client, login_as, country, count_queries
+):
+    login_as()
+    nbsap = _nbsap(country)
+    client.get("/countries/KE/nbsap/matrix")  # the reference data into the cache
+    counter = count_queries()
+    assert client.get("/countries/KE/nbsap/matrix").status_code == 200
+    empty = counter.count
+    for n in range(1, 12):
+        target = _target(country, nbsap, f"T{n}", kind="measure" if n % 3 == 0 else "target")
+        operations.align(target, _element(f"GBF-TARGET-{n:02d}"), Degree.MEDIUM)
+    db.session.commit()
+    counter = count_queries()
+    assert client.get("/countries/KE/nbsap/matrix").status_code == 200
+    assert counter.count == empty <= 8

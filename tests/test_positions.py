@@ -773,3 +773,70 @@ def test_long_text_is_refused_with_its_count_never_cut(client, login_as):
     response = client.post("/countries/KE/positions/new", data=_form(item, text=lines))
     assert response.status_code == 302
     assert db.session.scalar(select(Position)).texts["en"] == lines.replace("\r\n", "\n")
+
+
+def test_the_list_is_cut_into_pages_that_keep_the_filters(
+    client, login_as, make_position, monkeypatch
+):
+    monkeypatch.setattr(queries, "PER_PAGE", 2)
+    login_as()
+    titles = [f"Line {n}" for n in range(5)]
+    for title in titles:
+        make_position("KE", status="agreed", title=title)
+    make_position("KE", status="draft", title="A draft")
+    ids = {
+        t: db.session.scalar(select(Position.id).where(Position.titles["en"].as_string() == t))
+        for t in titles
+    }
+    shown = []
+    for page in (1, 2, 3):
+        body = client.get(f"/countries/KE/positions?status=agreed&page={page}").data.decode()
+        assert f"<span>{page} / 3</span>" in body
+        shown += [t for t in titles if f'/positions/{ids[t]}"' in body]
+        assert "A draft" not in body
+        if page < 3:  # the next page's link keeps the filter
+            assert re.search(rf'href="/countries/KE/positions\?[^"]*page={page + 1}', body)
+            link = re.search(rf'href="(/countries/KE/positions\?[^"]*page={page + 1}[^"]*)"', body)
+            assert "status=agreed" in link.group(1)
+        else:
+            assert "page=4" not in body
+    assert sorted(shown) == titles  # every position once, none twice
+    unpaged = client.get("/countries/KE/positions").data.decode()
+    assert "<span>1 / 3</span>" in unpaged  # six positions, two a page
+
+
+@pytest.mark.parametrize("page", ["9", "0", "-1", "x", "²", "99999999999"])
+def test_a_page_out_of_range_is_not_found(client, login_as, make_position, page):
+    login_as()
+    make_position("KE")
+    assert client.get(f"/countries/KE/positions?page={page}").status_code == 404
+    assert client.get("/countries/KE/positions?page=1").status_code == 200
+
+
+def test_page_links_are_translated(client, login_as, make_position, monkeypatch):
+    monkeypatch.setattr(queries, "PER_PAGE", 1)
+    login_as(language="fr")
+    make_position("KE", title="One")
+    make_position("KE", title="Two")
+    first = client.get("/countries/KE/positions").data.decode()
+    second = client.get("/countries/KE/positions?page=2").data.decode()
+    assert in_language("fr", "Older") in first and in_language("fr", "Newer") in second
+
+
+def test_the_list_reads_as_many_rows_whatever_the_number_of_positions(
+    app, make_user, make_position, count_queries, monkeypatch
+):
+    monkeypatch.setattr(queries, "PER_PAGE", 3)
+    client = app.test_client()
+    login(client, make_user(role="coordinator", country_code="KE"))
+    make_position("KE")
+    client.get("/countries/KE/positions")  # the reference data into the cache
+    counter = count_queries()
+    assert client.get("/countries/KE/positions").status_code == 200
+    few = counter.count
+    for n in range(8):
+        make_position("KE", title=f"Line {n}", shared=bool(n % 2))
+    counter = count_queries()
+    body = client.get("/countries/KE/positions").data.decode()
+    assert counter.count == few <= 10
+    assert len(re.findall(r'href="/countries/KE/positions/\d+"', body)) == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -13,7 +14,14 @@ from focalpoints.conventions.models import Convention
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
 from focalpoints.frameworks.models import ElementKind, Framework, FrameworkElement
-from focalpoints.nbsap.models import DEGREE_RANK, Alignment, NationalTarget, Nbsap
+from focalpoints.nbsap.models import (
+    DEGREE_RANK,
+    Alignment,
+    NationalTarget,
+    Nbsap,
+    TargetKind,
+    pick_text,
+)
 
 
 def nbsaps_of(country: Country) -> list[Nbsap]:
@@ -122,12 +130,37 @@ def framework_by_code(code: str) -> Framework | None:
     )
 
 
+def framework_choices() -> list[Framework]:
+    """Frameworks in use, without their goals and targets (one query)."""
+    return list(
+        db.session.scalars(
+            select(Framework)
+            .where(Framework.is_active)
+            .order_by(Framework.sort_order, Framework.code)
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixTarget:
+    """A national target or measure as a row of the matrix shows it."""
+
+    id: int
+    code: str
+    titles: dict[str, str]
+    language: str
+
+    def shown_title(self) -> tuple[str, str]:
+        """(language, title) in the reader's language if written in it, else the original."""
+        return pick_text(self.titles, self.language)
+
+
 @dataclass
 class Matrix:
     """National targets against a framework's global targets; cells hold the degree."""
 
     framework: Framework
-    targets: list[NationalTarget]
+    targets: list[MatrixTarget]
     columns: list[FrameworkElement]
     cells: dict[tuple[int, int], str] = field(default_factory=dict)
     best: dict[int, str] = field(default_factory=dict)
@@ -137,23 +170,61 @@ class Matrix:
         """Global targets that no national target covers."""
         return [element for element in self.columns if element.id not in self.best]
 
+    def key(self) -> Hashable:
+        """All that the matrix shows, in the reader's language: equal keys, equal matrices."""
+        return (
+            tuple((e.id, e.code, e.title) for e in self.columns),
+            tuple((t.id, t.code, t.shown_title()) for t in self.targets),
+            tuple(sorted(self.cells.items())),
+        )
+
 
 def alignment_matrix(country: Country, framework: Framework) -> Matrix:
-    """Build the alignment matrix of ``country`` against ``framework`` (fixed queries)."""
+    """Build the alignment matrix of ``country`` against ``framework`` (three queries: the
+    framework's elements, then the country's targets and their alignments as plain columns,
+    since a row shows only a target's code and title)."""
     columns = alignable(framework)
-    ids = {e.id for e in columns}
-    targets = targets_of(country)
     matrix = Matrix(framework=framework, targets=[], columns=columns)
-    for target in targets:
-        aligned = [a for a in target.alignments if a.element_id in ids]
-        if target.is_measure and not aligned:
+    live = (
+        select(NationalTarget.id)
+        .join(Nbsap, NationalTarget.nbsap_id == Nbsap.id)
+        .where(
+            NationalTarget.country_id == country.id,
+            NationalTarget.deleted_at.is_(None),
+            Nbsap.deleted_at.is_(None),
+        )
+    )
+    aligned: dict[int, list[tuple[int, str]]] = {}
+    for target_id, element_id, degree in db.session.execute(
+        select(Alignment.national_target_id, Alignment.element_id, Alignment.degree)
+        .where(
+            Alignment.national_target_id.in_(live.scalar_subquery()),
+            Alignment.element_id.in_([e.id for e in columns]),
+        )
+        .order_by(Alignment.id)
+    ):
+        aligned.setdefault(target_id, []).append((element_id, degree))
+    rows = db.session.execute(
+        select(
+            NationalTarget.id,
+            NationalTarget.code,
+            NationalTarget.kind,
+            NationalTarget.titles,
+            NationalTarget.language,
+        )
+        .where(NationalTarget.id.in_(live.scalar_subquery()))
+        .order_by(NationalTarget.code, NationalTarget.id)
+    )
+    for target_id, code, kind, titles, language in rows:
+        links = aligned.get(target_id, [])
+        if kind == TargetKind.MEASURE.value and not links:
             continue  # measures appear only where they align themselves
-        matrix.targets.append(target)
-        for alignment in aligned:
-            matrix.cells[(target.id, alignment.element_id)] = alignment.degree
-            best = matrix.best.get(alignment.element_id)
-            if best is None or DEGREE_RANK[alignment.degree] > DEGREE_RANK[best]:
-                matrix.best[alignment.element_id] = alignment.degree
+        matrix.targets.append(MatrixTarget(target_id, code, titles, language))
+        for element_id, degree in links:
+            matrix.cells[(target_id, element_id)] = degree
+            best = matrix.best.get(element_id)
+            if best is None or DEGREE_RANK[degree] > DEGREE_RANK[best]:
+                matrix.best[element_id] = degree
     return matrix
 
 

@@ -20,6 +20,7 @@ from focalpoints.feedback import flash_stale, refuse
 from focalpoints.focal_points.forms import DeleteForm
 from focalpoints.focal_points.queries import people_of
 from focalpoints.forms import choices
+from focalpoints.fragments import render_fragment
 from focalpoints.frameworks.models import FrameworkElement
 from focalpoints.i18n import current_language, parenthetical
 from focalpoints.nbsap import labels, operations, queries
@@ -342,20 +343,34 @@ def add_note(code: str, target_id: int) -> str | Response:
     return _target_page(country, record, note_form=form)
 
 
+#: The matrix's table, kept rendered under a key of all it shows (:meth:`queries.Matrix.key`).
+MATRIX_TEMPLATE = "nbsap/matrix_table.html"
+
+
 @bp.get("/matrix")
 @login_required
 def matrix(code: str) -> str:
     """National targets against a framework's global targets, and what no target covers."""
     country = load_country(code, can=permissions.can_view_nbsap)
-    frameworks = queries.active_frameworks()
+    frameworks = queries.framework_choices()
     if not frameworks:
         abort(404)
     wanted = request.args.get("framework", "GBF")
     framework = next((f for f in frameworks if f.code == wanted), frameworks[0])
+    grid = queries.alignment_matrix(country, framework)
+    table = render_fragment(
+        MATRIX_TEMPLATE,
+        ("nbsap-matrix", country.iso2, grid.key()),
+        lambda: {
+            "matrix": grid,
+            "country_code": country.iso2,
+            "degree_labels": {code: str(label) for code, label in labels.DEGREES_SHORT.items()},
+        },
+    )
     return render_template(
         "nbsap/matrix.html",
         country=country,
         frameworks=frameworks,
         framework=framework,
-        matrix=queries.alignment_matrix(country, framework),
+        table=table,
     )

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from focalpoints import permissions
 from focalpoints.audit.models import AuditEntry
@@ -21,7 +22,7 @@ from focalpoints.countries.models import Country
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Appointment, Person, Status
 from focalpoints.focal_points.queries import people_of
-from focalpoints.meetings.models import AgendaItem, Meeting
+from focalpoints.meetings.models import AgendaItem, Issue, Meeting
 from focalpoints.positions.models import Consultation, Position, PositionVersion
 
 
@@ -86,6 +87,58 @@ def readable_positions(
         Meeting.start_date.desc(), Position.id
     )
     return list(db.session.scalars(query).unique())
+
+
+#: Positions per page of a country's list.
+PER_PAGE = 50
+
+
+def positions_page(
+    country: Country,
+    reader: Any,
+    page: int,
+    meeting_id: int | None = None,
+    issue_id: int | None = None,
+    status: str | None = None,
+) -> Pagination:
+    """Page ``page`` (from 1) of the country's positions ``reader`` may read, newest meeting
+    first, and how many there are (two queries, whatever the number of positions); a page past
+    the last one has no items.
+
+    Each position's meeting is taken from the session, where the list's meeting filter has
+    loaded every meeting with its convention (:func:`meetings_and_issues`): joining them here
+    would read a convention's columns again for each row.
+    """
+    query = _readable(select(Position), country, reader).options(
+        joinedload(Position.agenda_item).joinedload(AgendaItem.issue),
+        joinedload(Position.issue),
+        joinedload(Position.lead),
+        defer(Position.texts),  # the list shows titles only
+    )
+    if meeting_id is not None:
+        query = query.where(Position.meeting_id == meeting_id)
+    if issue_id is not None:
+        query = on_issue(query, issue_id)
+    if status:
+        query = query.where(Position.status == status)
+    query = query.join(Meeting, Position.meeting_id == Meeting.id).order_by(
+        Meeting.start_date.desc(), Position.id
+    )
+    return db.paginate(query, page=page, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+
+
+def meetings_and_issues() -> tuple[list[Meeting], list[Issue]]:
+    """Every meeting with its convention, latest first, and the issues in use (three queries:
+    a convention is read once, not once per meeting)."""
+    meetings = db.session.scalars(
+        select(Meeting)
+        .options(selectinload(Meeting.convention))
+        .order_by(Meeting.start_date.desc(), Meeting.code)
+    ).all()
+    issues = db.session.scalars(
+        select(Issue).where(Issue.is_active).order_by(Issue.sort_order, Issue.code)
+    ).all()
+    return list(meetings), list(issues)
 
 
 def deleted_positions(country: Country) -> list[Position]:

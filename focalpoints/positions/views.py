@@ -88,15 +88,15 @@ def _int_arg(name: str) -> int | None:
 
 
 def _catalogue() -> tuple[list[Meeting], list[Issue]]:
-    meetings = db.session.scalars(
-        select(Meeting)
-        .options(joinedload(Meeting.convention))
-        .order_by(Meeting.start_date.desc(), Meeting.code)
-    ).all()
-    issues = db.session.scalars(
-        select(Issue).where(Issue.is_active).order_by(Issue.sort_order, Issue.code)
-    ).all()
-    return list(meetings), list(issues)
+    return queries.meetings_and_issues()
+
+
+def _page_arg() -> int:
+    """The page of a list asked for: 404 for anything but a page number."""
+    value = request.args.get("page", "1")
+    if not (value.isascii() and value.isdigit() and len(value) < 10 and int(value) > 0):
+        abort(404)
+    return int(value)
 
 
 # The list -------------------------------------------------------------------------------------
@@ -114,15 +114,19 @@ def index(code: str) -> str:
     if status not in STATUSES:
         status = ""
     private = permissions.sees_private_positions(current_user, country)
+    page = queries.positions_page(
+        country, current_user, _page_arg(), meeting_id, issue_id, status or None
+    )
+    if page.page > 1 and not page.items:
+        abort(404)  # past the last page
     return render_template(
         "positions/index.html",
         country=country,
-        positions=queries.readable_positions(
-            country, current_user, meeting_id, issue_id, status or None
-        ),
+        page=page,
         meetings=meetings,
         issues=issues,
         filters={"meeting": meeting_id, "issue": issue_id, "status": status},
+        args={k: v for k, v in request.args.items() if k != "page"},
         statuses=STATUSES,
         unshared=None if private else queries.unshared_counts(country),
         deleted=queries.deleted_positions(country)

@@ -12,11 +12,17 @@ from sqlalchemy.orm import joinedload
 
 from focalpoints.audit.models import AuditEntry
 from focalpoints.audit.queries import trail
-from focalpoints.conventions.models import Convention, Role
+from focalpoints.conventions.models import Convention, Requirement, Role
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Appointment, Person, Status
 from focalpoints.i18n import sort_key
+from focalpoints.reference.snapshot import (
+    ConventionRecord,
+    ReferenceSnapshot,
+    RoleRecord,
+    reference_snapshot,
+)
 from focalpoints.working_groups.models import (
     OPEN_ACTION_STATUSES,
     ActionItem,
@@ -26,7 +32,6 @@ from focalpoints.working_groups.models import (
     GroupRole,
     WorkingGroup,
 )
-from focalpoints.working_groups.operations import national_focal_points
 
 HISTORY_LIMIT = 300
 
@@ -41,11 +46,13 @@ def group_of(country: Country, group_id: int) -> WorkingGroup | None:
 
 
 def groups_of(country: Country) -> list[WorkingGroup]:
-    """Every working group of the country, the open one first, then newest first."""
+    """Every working group of the country with its secretariat's contact person, the open one
+    first, then newest first (one query: a page shows one group and names the others)."""
     return list(
         db.session.scalars(
             select(WorkingGroup)
             .where(WorkingGroup.country_id == country.id)
+            .options(joinedload(WorkingGroup.secretariat_contact))
             .order_by(WorkingGroup.closed_on.is_not(None), WorkingGroup.id.desc())
         )
     )
@@ -89,10 +96,10 @@ class GroupOverview:
     members: list[GroupMember]
     former_members: list[GroupMember]
     removed_members: list[GroupMember]
-    conventions: list[Convention]
+    conventions: list[ConventionRecord]
     represented: set[int]
-    missing: list[Appointment]
-    roles_by_person: dict[int, list[Role]]
+    missing: list[HeldRole]
+    roles_by_person: dict[int, list[HeldRole]]
     upcoming: list[GroupMeeting]
     past: list[GroupMeeting]
     removed_meetings: list[GroupMeeting]
@@ -122,8 +129,46 @@ def _member_sort(member: GroupMember) -> tuple[Any, ...]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class HeldRole:
+    """A current appointment as the group page shows it: its role, the role's instrument (the
+    cached reference data's records) and the holder."""
+
+    id: int
+    country_id: int
+    person: Person
+    role: RoleRecord | Role
+    convention: ConventionRecord | Convention
+
+
+def _held_roles(group: WorkingGroup, snapshot: ReferenceSnapshot) -> list[HeldRole]:
+    """The current appointments in the group's country (its members' among them), oldest
+    first (one query; roles come from the cached reference data, so no role or convention row
+    is read again for each appointment, and one more query only for roles of an instrument no
+    longer active, which the cache leaves out)."""
+    roles = {r.id: (r, c) for c in snapshot.conventions for r in c.roles}
+    rows = db.session.execute(
+        select(Appointment.id, Appointment.country_id, Appointment.role_id, Person)
+        .join(Person, Appointment.person_id == Person.id)
+        .where(
+            # Members are people of the group's country, and a person's appointments are
+            # the country's (both checked by the operations): one index-backed condition.
+            Appointment.country_id == group.country_id,
+            Appointment.status != Status.ENDED.value,
+        )
+        .order_by(Appointment.id)
+    ).all()
+    unknown = {row.role_id for row in rows if row.role_id not in roles}
+    if unknown:
+        for role in db.session.scalars(
+            select(Role).where(Role.id.in_(unknown)).options(joinedload(Role.convention))
+        ):
+            roles[role.id] = (role, role.convention)
+    return [HeldRole(row.id, row.country_id, row.Person, *roles[row.role_id]) for row in rows]
+
+
 def group_overview(group: WorkingGroup, today: date | None = None) -> GroupOverview:
-    """Members, representation, missing focal points, meetings and actions (six queries)."""
+    """Members, representation, missing focal points, meetings and actions (five queries)."""
     today = today or date.today()
     now = datetime.now(UTC)
     all_members = list(
@@ -142,32 +187,31 @@ def group_overview(group: WorkingGroup, today: date | None = None) -> GroupOverv
     removed = [m for m in all_members if m.deleted_at is not None]
     current_ids = {m.person_id for m in current}
 
-    roles_by_person: dict[int, list[Role]] = defaultdict(list)
-    if current_ids:
-        held = db.session.scalars(
-            select(Appointment)
-            .where(
-                Appointment.person_id.in_(current_ids),
-                Appointment.status != Status.ENDED.value,
-            )
-            .options(joinedload(Appointment.role).joinedload(Role.convention))
-        )
-        for appointment in held:
-            roles_by_person[appointment.person_id].append(appointment.role)
-    represented = {role.convention_id for roles in roles_by_person.values() for role in roles}
-
-    conventions = list(
-        db.session.scalars(
-            select(Convention).where(Convention.is_active).order_by(Convention.sort_order)
-        )
-    )
-    missing: list[Appointment] = []
+    snapshot = reference_snapshot()
+    held = _held_roles(group, snapshot)
+    roles_by_person: dict[int, list[HeldRole]] = defaultdict(list)
+    for role in held:
+        if role.person.id in current_ids:
+            roles_by_person[role.person.id].append(role)
+    represented = {r.convention.id for roles in roles_by_person.values() for r in roles}
+    conventions = sorted(snapshot.conventions, key=lambda c: c.sort_order)
+    missing: list[HeldRole] = []
     if group.is_open:
         seen: set[int] = set()
-        for appointment in national_focal_points(group.country):
-            if appointment.person_id not in current_ids and appointment.person_id not in seen:
-                missing.append(appointment)
-                seen.add(appointment.person_id)
+        focal_points = [
+            r
+            for r in held
+            if r.country_id == group.country_id
+            and r.role.requirement != Requirement.OPTIONAL.value
+            and r.role.is_active
+            and r.convention.is_active
+            and r.person.deleted_at is None
+        ]
+        focal_points.sort(key=lambda r: (r.convention.sort_order, r.role.sort_order, r.id))
+        for role in focal_points:
+            if role.person.id not in current_ids and role.person.id not in seen:
+                missing.append(role)
+                seen.add(role.person.id)
 
     meetings = list(
         db.session.scalars(select(GroupMeeting).where(GroupMeeting.group_id == group.id))

@@ -46,8 +46,9 @@ def index(code: str) -> str:
 def group(code: str, group_id: int) -> str:
     """A working group, open or closed."""
     country = load_country(code, can=permissions.can_view_working_group)
-    record = found(queries.group_of(country, group_id))
-    return _group_page(country, record, queries.groups_of(country))
+    groups = queries.groups_of(country)
+    record = found(next((g for g in groups if g.id == group_id), None))
+    return _group_page(country, record, groups)
 
 
 def _group_page(country: Country, record: WorkingGroup, groups: list[WorkingGroup]) -> str:
