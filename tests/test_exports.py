@@ -541,3 +541,19 @@ def test_the_export_query_sends_no_json_for_the_driver_to_parse(app, login_as):
         query = statement(ContactFilters(), None, "en")
     assert not [c.name for c in query.selected_columns if isinstance(c.type, JSON)]
 
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ("a", "b", ""),
+        ("=1+1", "b"),
+        ("a", "+254 20 000", "-1", "@SUM(A1)", "\tx", "\rx"),
+        ("a", "x\x1f=y", "b=c"),  # the separator the row test uses, inside a cell
+        (None, "a", 3, date(2024, 1, 2)),
+        ("-",),
+    ],
+)
+def test_a_row_is_neutralised_as_each_of_its_cells(cells):
+    from focalpoints.exports.formats import neutralise, neutralised
+
+    assert list(neutralised(cells)) == [neutralise(c) for c in cells]
