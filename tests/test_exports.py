@@ -458,3 +458,102 @@ def test_the_appointment_form_names_the_roles_instrument(client, login_as):
     login_as(role="coordinator", country_code="KE")
     page = client.get("/countries/KE/roles/CBD-FP1/appoint").data.decode()
     assert '<h1 class="h3 mb-1">CBD · National Focal Point</h1>' in page
+
+
+# Countries by their UN short names as each language sorts them: Latin, Cyrillic, Arabic and
+# Chinese (pinyin) orders all differ.
+SCRIPT_ORDERS = {
+    "ru": ["DE", "EG", "KE", "CN", "FR"],  # Германия, Египет, Кения, Китай, Франция
+    "ar": ["CN", "DE", "FR", "KE", "EG"],  # الصين، ألمانيا، فرنسا، كينيا، مصر
+    "zh": ["EG", "DE", "FR", "KE", "CN"],  # 埃及 ai, 德国 de, 法国 fa, 肯尼亚 ken, 中国 zhong
+}
+
+
+@pytest.mark.parametrize("language", sorted(SCRIPT_ORDERS))
+def test_rows_and_cards_come_in_the_readers_order_in_every_script(
+    client, login_as, make_person, make_appointment, language
+):
+    """Countries in the order of their names in the reader's script, then instrument, role and
+    family name in CSV; each person's card once, in the order of the country then the name."""
+    for code in ("KE", "DE", "FR", "EG", "CN"):
+        make_appointment("CMS-NFP", person=make_person(code, family_name="Zulu"))
+        make_appointment("CBD-FP1", person=make_person(code, family_name="Adams"))
+    both = make_person("KE", family_name="Mwangi")
+    make_appointment("CMS-SCC", person=both)
+    make_appointment("CBD-FP2", person=both)
+    login_as(role="secretariat", country_code=None)
+    headers = {"Accept-Language": language}
+    rows = _rows(client.get("/exports/contacts.csv", headers=headers).data)
+    assert list(dict.fromkeys(r["country"] for r in rows)) == SCRIPT_ORDERS[language]
+    kenya = [(r["role"], r["family_name"]) for r in rows if r["country"] == "KE"]
+    assert kenya == [
+        ("CMS-NFP", "Zulu"),
+        ("CMS-SCC", "Mwangi"),
+        ("CBD-FP1", "Adams"),
+        ("CBD-FP2", "Mwangi"),
+    ]
+    text = client.get("/exports/contacts.vcf", headers=headers).data.decode()
+    cards = list(vobject.readComponents(text))
+    assert [c.n.value.family for c in cards] == [
+        name
+        for code in SCRIPT_ORDERS[language]
+        for name in (["Adams", "Mwangi", "Zulu"] if code == "KE" else ["Adams", "Zulu"])
+    ]
+    mwangi = next(c for c in cards if c.n.value.family == "Mwangi")
+    assert mwangi.note.value.startswith("CMS: ") and "; CBD: " in mwangi.note.value
+
+
+def test_role_names_in_the_readers_language_even_of_an_instrument_no_longer_active(
+    client, login_as, make_appointment
+):
+    """Role names come from the reference data in memory, which holds the active instruments
+    only: a role of an instrument since retired is still named, and its rows still exported."""
+    from focalpoints.conventions.models import Convention, Role
+
+    make_appointment("CMS-NFP")
+    make_appointment("RAMSAR-NFP")
+    names = {r.code: r.names for r in db.session.scalars(select(Role))}
+    login_as(role="secretariat", country_code=None)
+    headers = {"Accept-Language": "fr"}
+    rows = _rows(client.get("/exports/contacts.csv", headers=headers).data)
+    assert [(r["role"], r["role_name"]) for r in rows] == [
+        ("CMS-NFP", names["CMS-NFP"]["fr"]),
+        ("RAMSAR-NFP", names["RAMSAR-NFP"]["fr"]),
+    ]
+    db.session.scalar(select(Convention).where(Convention.code == "RAMSAR")).is_active = False
+    db.session.commit()
+    rows = _rows(client.get("/exports/contacts.csv", headers=headers).data)
+    assert [(r["role"], r["role_name"]) for r in rows] == [
+        ("CMS-NFP", names["CMS-NFP"]["fr"]),
+        ("RAMSAR-NFP", names["RAMSAR-NFP"]["fr"]),
+    ]
+
+
+def test_the_export_query_sends_no_json_for_the_driver_to_parse(app, login_as):
+    """psycopg parses every JSON value it receives: the roles' names (about 700 characters on
+    every row) and the people's lists cost PostgreSQL exports most of their time."""
+    from sqlalchemy import JSON
+
+    from focalpoints.exports.filters import ContactFilters
+    from focalpoints.exports.queries import statement
+
+    with app.test_request_context():
+        query = statement(ContactFilters(), None, "en")
+    assert not [c.name for c in query.selected_columns if isinstance(c.type, JSON)]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ("a", "b", ""),
+        ("=1+1", "b"),
+        ("a", "+254 20 000", "-1", "@SUM(A1)", "\tx", "\rx"),
+        ("a", "x\x1f=y", "b=c"),  # the separator the row test uses, inside a cell
+        (None, "a", 3, date(2024, 1, 2)),
+        ("-",),
+    ],
+)
+def test_a_row_is_neutralised_as_each_of_its_cells(cells):
+    from focalpoints.exports.formats import neutralise, neutralised
+
+    assert list(neutralised(cells)) == [neutralise(c) for c in cells]
