@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,6 +32,8 @@ from focalpoints.urls import is_web_address
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
 )
+# Lone surrogates (Unicode category Cs): no character, and no encoding can store them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Cells that a spreadsheet would read as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -62,9 +63,7 @@ def has_control_characters(text: str, allow_newlines: bool = False) -> bool:
     """Whether ``text`` holds characters that have no place in a record (NUL, escapes, ...)."""
     if not allow_newlines and ("\n" in text or "\r" in text):
         return True
-    if _CONTROL.search(text):
-        return True
-    return any(unicodedata.category(c) == "Cs" for c in text)
+    return bool(_CONTROL.search(text) or _SURROGATE.search(text))
 
 
 def strip_filter(value: Any) -> Any:

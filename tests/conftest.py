@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,6 +38,8 @@ from focalpoints.auth.models import User, UserRole
 from focalpoints.auth.passwords import hash_password
 from focalpoints.countries.models import Country
 from focalpoints.extensions import db
+from focalpoints.reference.snapshot import EXTENSION_KEY as SNAPSHOT_KEY
+from focalpoints.reference.snapshot import reference_snapshot
 from tests import pristine
 
 PG_URL = os.environ.get("FOCALPOINTS_TEST_DATABASE_URL")
@@ -309,7 +312,7 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Databases]:
     """Build the template database once: migrations, then reference data, as `focalpoints init`."""
     from focalpoints.initialise import initialise
 
-    workdir = tmp_path_factory.mktemp("databases")
+    workdir = _database_folder(tmp_path_factory)
     dbs = _Databases(workdir)
     url = dbs.template_url()
     app = create_app(
@@ -324,6 +327,19 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Databases]:
     for engine in ENGINES.values():
         engine.dispose()
     dbs.close()
+    if workdir.parent == MEMORY_FOLDER:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+# A folder in memory (Linux's tmpfs) for the SQLite databases, where the machine has one:
+# closing a database syncs it to disk, 20 ms a test on a disk, none in memory.
+MEMORY_FOLDER = Path("/dev/shm")  # noqa: S108  (a private folder is made in it: mkdtemp)
+
+
+def _database_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if PG_URL is None and MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK):
+        return Path(tempfile.mkdtemp(prefix="focalpoints-tests-", dir=MEMORY_FOLDER))
+    return tmp_path_factory.mktemp("databases")
 
 
 @pytest.fixture(scope="session")
@@ -375,6 +391,7 @@ def app_factory(
         )
         app.test_client_class = Client
         app.jinja_env.bytecode_cache = TEMPLATE_CODE
+        _share_reference_snapshot(app, template)
         made.append((app, url))
         return app
 
@@ -384,6 +401,28 @@ def app_factory(
             db.session.remove()
             db.engine.dispose()
         databases.drop(url)
+
+
+# Each template's reference data as the app caches it, read from the first copy of the run.
+_REFERENCE_SNAPSHOTS: dict[str, Any] = {}
+
+
+def _share_reference_snapshot(app: Flask, template: str) -> None:
+    """Give the app the reference data of its template, as if it had read it already.
+
+    Each app reads the reference data (conventions, roles, 198 countries and their
+    memberships) at its first request, about 30 ms a test. A fresh copy of a template holds
+    the template's reference data and data version, so the snapshot read from the first copy
+    is the one every later copy would read; a test that changes the reference data raises the
+    version, and its app reads it again, as in production.
+    """
+    snapshot = _REFERENCE_SNAPSHOTS.get(template)
+    if snapshot is None:
+        with app.app_context():
+            _REFERENCE_SNAPSHOTS[template] = reference_snapshot()
+            db.session.remove()
+    else:
+        app.extensions[SNAPSHOT_KEY] = snapshot
 
 
 @pytest.fixture

@@ -640,3 +640,13 @@ def test_a_long_check_box_list_gets_a_filter_and_languages_are_marked(client, lo
         html = str(Form(meta={"csrf": False}).many())
     assert CheckboxList.LONG <= 12 and 'data-filter="Filter the list"' in html
     assert 'class="checkbox-list-options"' in html
+
+
+def test_control_characters_and_lone_surrogates_are_refused_but_any_script_is_not():
+    from focalpoints.forms import has_control_characters
+
+    for refused in ("a\x00b", "bell\x07", "\u202eevil", "half \udc80 a pair", "\ud83d"):
+        assert has_control_characters(refused), repr(refused)
+    for kept in ("Kenya", "مرحبا\u200dبكم", "中华人民共和国", "Côte d'Ivoire", "😀 emoji"):
+        assert not has_control_characters(kept), kept
+    assert has_control_characters("two\nlines") and not has_control_characters("a\nb", True)

@@ -805,11 +805,12 @@ def test_the_list_is_cut_into_pages_that_keep_the_filters(
     assert "<span>1 / 3</span>" in unpaged  # six positions, two a page
 
 
-@pytest.mark.parametrize("page", ["9", "0", "-1", "x", "²", "99999999999"])
-def test_a_page_out_of_range_is_not_found(client, login_as, make_position, page):
+# Not named "page": that is pytest-playwright's fixture, which made each case a browser test.
+@pytest.mark.parametrize("number", ["9", "0", "-1", "x", "²", "99999999999"])
+def test_a_page_out_of_range_is_not_found(client, login_as, make_position, number):
     login_as()
     make_position("KE")
-    assert client.get(f"/countries/KE/positions?page={page}").status_code == 404
+    assert client.get(f"/countries/KE/positions?page={number}").status_code == 404
     assert client.get("/countries/KE/positions?page=1").status_code == 200
 
 

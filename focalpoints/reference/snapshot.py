@@ -32,7 +32,7 @@ from focalpoints.extensions import db
 from focalpoints.i18n import current_language, sort_key, translated
 from focalpoints.reference.models import ReferenceDataset
 
-_EXTENSION_KEY = "focalpoints.reference_snapshot"
+EXTENSION_KEY = "focalpoints.reference_snapshot"
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,10 +223,10 @@ def reference_snapshot() -> ReferenceSnapshot:
     version = data_versions()[REFERENCE]  # with the registry's: one query for both
     if wants_write_lock():
         return _load(version)
-    cached = current_app.extensions.get(_EXTENSION_KEY)
+    cached = current_app.extensions.get(EXTENSION_KEY)
     if cached is None or cached.version != version:
         cached = _load(version)
-        current_app.extensions[_EXTENSION_KEY] = cached
+        current_app.extensions[EXTENSION_KEY] = cached
     if in_request:
         g.reference_snapshot = cached
     return cached
