@@ -77,16 +77,23 @@ def readable_positions(
 ) -> list[Position]:
     """The country's positions ``reader`` may read, newest meeting first (one query)."""
     query = _with_context(_readable(select(Position), country, reader))
+    query = _filtered(query, meeting_id, issue_id, status)
+    return list(db.session.scalars(query).unique())
+
+
+def _filtered(
+    query: Select, meeting_id: int | None, issue_id: int | None, status: str | None
+) -> Select:
+    """``query`` of positions narrowed by the list's filters, newest meeting first."""
     if meeting_id is not None:
         query = query.where(Position.meeting_id == meeting_id)
     if issue_id is not None:
         query = on_issue(query, issue_id)
     if status:
         query = query.where(Position.status == status)
-    query = query.join(Meeting, Position.meeting_id == Meeting.id).order_by(
+    return query.join(Meeting, Position.meeting_id == Meeting.id).order_by(
         Meeting.start_date.desc(), Position.id
     )
-    return list(db.session.scalars(query).unique())
 
 
 #: Positions per page of a country's list.
@@ -115,15 +122,7 @@ def positions_page(
         joinedload(Position.lead),
         defer(Position.texts),  # the list shows titles only
     )
-    if meeting_id is not None:
-        query = query.where(Position.meeting_id == meeting_id)
-    if issue_id is not None:
-        query = on_issue(query, issue_id)
-    if status:
-        query = query.where(Position.status == status)
-    query = query.join(Meeting, Position.meeting_id == Meeting.id).order_by(
-        Meeting.start_date.desc(), Position.id
-    )
+    query = _filtered(query, meeting_id, issue_id, status)
     return db.paginate(query, page=page, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
 
 
