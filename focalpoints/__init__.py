@@ -93,6 +93,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         permissions,
         request_log,
         security,
+        static_files,
     )
     from focalpoints.auth import loading
     from focalpoints.extensions import csrf, db, limiter, migrate
@@ -113,6 +114,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     fragments.init_app(app)
     navigation.init_app(app)
     pages.init_app(app)
+    static_files.init_app(app)
 
     from focalpoints import models  # noqa: F401  (every model registered before mappers configure)
 
