@@ -5,15 +5,20 @@ of it for the system catalogues every database carries, and the PostgreSQL pass 
 per test. Instead, a template gets, once, a schema ``fp_test`` holding:
 
 - a copy of every table's rows (``fp_test.<table>``);
-- a statement-level trigger on every table that notes its name in ``fp_test.dirty`` after any
-  INSERT, UPDATE, DELETE or TRUNCATE, whoever runs it (a request, a subprocess, a migration);
-  a rolled-back write takes its note with it, as it takes its rows.
+- a statement-level trigger on every table that notes its name and the kind of write in
+  ``fp_test.dirty`` after any INSERT, UPDATE, DELETE or TRUNCATE, whoever runs it (a request, a
+  subprocess, a migration); a rolled-back write takes its note with it, as it takes its rows.
 
-After a test, the tables noted (and those whose foreign keys point at them, which PostgreSQL
-truncates with them) are truncated and filled again from their copies, and every sequence is
-set back. A test that changed the schema (a migration downgraded, a table dropped) changes the
-catalogue's fingerprint: its database is then dropped and copied again from the template, as
-before. Anything unexpected during a reset does the same.
+After a test, only the rows that differ are put back, by primary key: the rows a test added
+are deleted (those of referencing tables first), and in the tables it updated, deleted from or
+truncated, the template's missing rows are inserted again (referenced tables first) and the
+changed ones set back to their values. Most tests only add rows (an account, a person, the
+audit entries of their writes), so most resets delete a few rows. Should a write the test made
+stand in the way (two unique values swapped, say), the noted tables and those whose foreign
+keys point at them are instead truncated and filled again from their copies. Every sequence is
+then set back. A test that changed the schema (a migration downgraded, a table dropped)
+changes the catalogue's fingerprint: its database is then dropped and copied again from the
+template, as before. Anything unexpected during a reset does the same.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 SCHEMA = "fp_test"
@@ -51,6 +57,9 @@ class Pristine:
     order: tuple[str, ...] | None
     # Tables whose template holds rows (the others need only be emptied).
     filled: frozenset[str]
+    # For each table, its primary key's columns and its other columns, quoted.
+    keys: dict[str, tuple[str, ...]]
+    columns: dict[str, tuple[str, ...]]
     # For each table, the tables with a foreign key pointing at it.
     referencing: dict[str, frozenset[str]]
     setvals: str
@@ -79,12 +88,14 @@ def prepare(url: URL) -> Pristine:
         with engine.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
             conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-            conn.execute(text(f"CREATE TABLE {SCHEMA}.dirty (name text NOT NULL)"))
+            conn.execute(
+                text(f"CREATE TABLE {SCHEMA}.dirty (name text NOT NULL, operation text NOT NULL)")
+            )
             conn.execute(
                 text(
                     "CREATE FUNCTION fp_test.note_write() RETURNS trigger LANGUAGE plpgsql AS"
-                    " $$ BEGIN INSERT INTO fp_test.dirty VALUES (TG_TABLE_NAME); RETURN NULL;"
-                    " END $$"
+                    " $$ BEGIN INSERT INTO fp_test.dirty VALUES (TG_TABLE_NAME, TG_OP);"
+                    " RETURN NULL; END $$"
                 )
             )
             tables = conn.execute(
@@ -118,6 +129,16 @@ def prepare(url: URL) -> Pristine:
                 for table in tables
                 if conn.execute(text(f'SELECT EXISTS (SELECT FROM public."{table}")')).scalar()  # noqa: S608
             )
+            columns = conn.execute(
+                text(
+                    "SELECT c.relname, quote_ident(a.attname),"
+                    "  coalesce(a.attnum = ANY (k.conkey), false)"
+                    " FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
+                    " LEFT JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype = 'p'"
+                    " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'"
+                    "  AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum"
+                )
+            ).all()
             fingerprint = tuple(conn.execute(_FINGERPRINT).one())
     finally:
         engine.dispose()
@@ -134,10 +155,16 @@ def prepare(url: URL) -> Pristine:
         else f"setval('public.{name}', 1, false)"
         for name, value in sequences
     )
+    keys: dict[str, list[str]] = {t: [] for t in tables}
+    others: dict[str, list[str]] = {t: [] for t in tables}
+    for table, column, in_key in columns:
+        (keys if in_key else others)[table].append(column)
     return Pristine(
         fingerprint=fingerprint,
         order=_ordered(parents),
         filled=filled,
+        keys={t: tuple(c) for t, c in keys.items()},
+        columns={t: tuple(c) for t, c in others.items()},
         referencing={k: frozenset(v) for k, v in referencing.items()},
         setvals=f"SELECT {setvals}" if setvals else "SELECT 1",
     )
@@ -186,13 +213,64 @@ def reset(url: URL, pristine: Pristine) -> bool:
 
 def _restore(conn: Connection, pristine: Pristine) -> None:
     # Table names from the template's own catalogue, never from input.
-    dirty = set(conn.execute(text(f"SELECT DISTINCT name FROM {SCHEMA}.dirty")).scalars())  # noqa: S608
+    noted = conn.execute(text(f"SELECT DISTINCT name, operation FROM {SCHEMA}.dirty")).all()  # noqa: S608
+    dirty = {name for name, _ in noted}
+    changed = {name for name, operation in noted if operation != "INSERT"}
+    if dirty and all(pristine.keys.get(table) for table in dirty):
+        try:
+            with conn.begin_nested():
+                _restore_rows(conn, pristine, dirty, changed)
+        except DBAPIError:  # a new row stands in the way of an old one: whole tables, then
+            _restore_tables(conn, pristine, dirty)
+    elif dirty:  # a table without a primary key: its rows cannot be matched one by one
+        _restore_tables(conn, pristine, dirty)
     if dirty:
-        tables = pristine.closure(dirty)
-        conn.execute(text("TRUNCATE " + ", ".join(f'public."{t}"' for t in sorted(tables))))
-        for table in pristine.order or ():
-            if table in tables and table in pristine.filled:
-                copy = f'INSERT INTO public."{table}" OVERRIDING SYSTEM VALUE SELECT * FROM fp_test."{table}"'  # noqa: E501, S608
-                conn.execute(text(copy))
         conn.execute(text(f"DELETE FROM {SCHEMA}.dirty"))  # noqa: S608
     conn.execute(text(pristine.setvals))
+
+
+def _restore_rows(conn: Connection, pristine: Pristine, dirty: set[str], changed: set[str]) -> None:
+    """Put back the rows that differ from the template's, by primary key."""
+    order = pristine.order or ()
+    for table in reversed(order):  # rows added, those of referencing tables first
+        if table in dirty:
+            template_row = _same_key(pristine, table)
+            added = f'DELETE FROM public."{table}" AS t WHERE NOT EXISTS ({template_row})'  # noqa: S608
+            conn.execute(text(added))
+    for table in order:  # rows removed, those of referenced tables first
+        if table in changed and table in pristine.filled:
+            missing = f'SELECT FROM public."{table}" AS t WHERE {_key_match(pristine, table)}'
+            insert = (
+                f'INSERT INTO public."{table}" OVERRIDING SYSTEM VALUE'  # noqa: S608
+                f' SELECT * FROM fp_test."{table}" AS s WHERE NOT EXISTS ({missing})'
+            )
+            conn.execute(text(insert))
+    for table in order:  # rows changed
+        columns = pristine.columns[table]
+        if table in changed and table in pristine.filled and columns:
+            targets = ", ".join(columns)
+            values = ", ".join(f"s.{column}" for column in columns)
+            update = (
+                f'UPDATE public."{table}" AS t SET ({targets}) = ROW({values})'  # noqa: S608
+                f' FROM fp_test."{table}" AS s WHERE {_key_match(pristine, table)}'
+                " AND t::text IS DISTINCT FROM s::text"
+            )
+            conn.execute(text(update))
+
+
+def _key_match(pristine: Pristine, table: str) -> str:
+    return " AND ".join(f"t.{column} = s.{column}" for column in pristine.keys[table])
+
+
+def _same_key(pristine: Pristine, table: str) -> str:
+    return f'SELECT FROM fp_test."{table}" AS s WHERE {_key_match(pristine, table)}'
+
+
+def _restore_tables(conn: Connection, pristine: Pristine, dirty: set[str]) -> None:
+    """Empty the noted tables (and those that point at them) and fill them from their copies."""
+    tables = pristine.closure(dirty)
+    conn.execute(text("TRUNCATE " + ", ".join(f'public."{t}"' for t in sorted(tables))))
+    for table in pristine.order or ():
+        if table in tables and table in pristine.filled:
+            copy = f'INSERT INTO public."{table}" OVERRIDING SYSTEM VALUE SELECT * FROM fp_test."{table}"'  # noqa: E501, S608
+            conn.execute(text(copy))
