@@ -82,35 +82,46 @@ class _SharedTemplateCode(BytecodeCache):
 TEMPLATE_CODE = _SharedTemplateCode()
 
 
-def _build_url_builders_once() -> None:
-    """Let every app of the run share the URL builders Werkzeug compiles for each route.
+def _compile_rules_once() -> None:
+    """Let every app of the run share what Werkzeug compiles for each route.
 
-    Werkzeug compiles two small Python functions per route when an app registers it: 90% of the
-    time `create_app` takes, and tests make an app each. A builder depends only on the rule's text,
-    its parsed parts and its defaults; it reads the rule's converters through its ``self``
-    argument when called, so one function serves the same rule in every app.
+    Registering a route parses its rule (its parts and converters) and compiles two small
+    Python functions that build its URLs: most of the time `create_app` takes, and tests make an
+    app each. All of it depends only on the rule's text, its defaults and the map's converter
+    classes, so the same rule in a later app takes the first one's: its parts (immutable), its
+    trace, its converters (which keep nothing of their map but a reference) and its builders,
+    which read the rule through their ``self`` argument when called, bound to the new rule.
     """
-    compile_builder = Rule._compile_builder
-    builders: dict[tuple[Any, ...], Any] = {}
+    compile_rule = Rule.compile
+    compiled: dict[tuple[Any, ...], Rule] = {}
 
-    def compile_once(self: Rule, append_unknown: bool = True) -> Any:
+    def compile_once(self: Rule) -> None:
+        assert self.map is not None
         key = (
             self.rule,
             self.subdomain,
             self.host,
             self.merge_slashes,
-            tuple(self._trace),
+            self.map.host_matching,
+            tuple(self.map.converters.items()),
             repr(sorted((self.defaults or {}).items())),
-            append_unknown,
         )
-        if key not in builders:
-            builders[key] = compile_builder(self, append_unknown)
-        return builders[key]
+        first = compiled.get(key)
+        if first is None:
+            compile_rule(self)
+            compiled[key] = self
+            return
+        self._parts = list(first._parts)
+        self._trace = list(first._trace)
+        self._converters = dict(first._converters)
+        self.arguments = set(first.arguments)
+        self._build = first._build.__func__.__get__(self, None)  # type: ignore[attr-defined]
+        self._build_unknown = first._build_unknown.__func__.__get__(self, None)  # type: ignore[attr-defined]
 
-    Rule._compile_builder = compile_once  # type: ignore[method-assign]
+    Rule.compile = compile_once  # type: ignore[method-assign]
 
 
-_build_url_builders_once()
+_compile_rules_once()
 
 
 ENGINES: dict[tuple[str, str], Any] = {}
