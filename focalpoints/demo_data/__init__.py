@@ -104,8 +104,6 @@ def _demo_accounts() -> list[str]:
     if not countries:
         raise RuntimeError("No reference data: run `focalpoints init` first.")
     existing = set(db.session.scalars(select(User.email)))
-    if not countries:
-        raise RuntimeError("No reference data: run `focalpoints init` first.")
     db.session.commit()  # the hash below is slow: hold no write lock meanwhile
     password_hash = hash_password(DEMO_PASSWORD)
     created = 0
