@@ -12,8 +12,6 @@ from focalpoints.notifications.models import Notice
 from tests.conftest import login
 from tests.test_notifications import body, notices_of, to
 
-TODAY = date.today()
-
 
 def _notify_on_the_web(client, appointment, reference="REF/KEN/7"):
     return client.post(
@@ -22,7 +20,7 @@ def _notify_on_the_web(client, appointment, reference="REF/KEN/7"):
             "status": "notified",
             "version": str(appointment.version),
             "letter_reference": reference,
-            "letter_date": (TODAY - timedelta(days=3)).isoformat(),
+            "letter_date": (date.today() - timedelta(days=3)).isoformat(),
         },
     )
 
@@ -117,7 +115,7 @@ def test_a_step_undone_by_a_later_failure_leaves_no_notice_and_no_mail(
             "status": "notified",
             "version": str(appointment.version),
             "letter_reference": "REF/KEN/8",
-            "letter_date": (TODAY - timedelta(days=3)).isoformat(),
+            "letter_date": (date.today() - timedelta(days=3)).isoformat(),
             "letter_file": (io.BytesIO(b"%PDF-1.4 letter"), "letter.pdf"),
         },
     )

@@ -24,8 +24,6 @@ from focalpoints.positions import queries as position_queries
 from focalpoints.positions.models import Consultation, Position, PositionVersion, standing
 from tests.conftest import login
 
-TODAY = date.today()
-
 
 def _position(country, lead=None, title="Shark listing", text="Secret negotiating line"):
     meeting = db.session.scalar(select(Meeting).where(Meeting.code == "CMS-COP15"))
@@ -109,7 +107,7 @@ def test_a_person_asked_twice_is_counted_once_after_a_merge(
     keep, duplicate = make_person("KE"), make_person("KE")
     position = _position(country)
     _mine, theirs = _consult(position, [keep, duplicate])
-    positions.record_answer(theirs, "agree", "", "en", TODAY, theirs.version)
+    positions.record_answer(theirs, "agree", "", "en", date.today(), theirs.version)
     registry.merge_people(keep, duplicate)
 
     position = _reload(position)
@@ -136,12 +134,12 @@ def test_the_standing_request_is_the_latest_and_an_answered_one_among_the_same_d
             id=id_, person_id=person, requested_on=requested_on, answer=answer, answered_on=None
         )
 
-    earlier = TODAY - timedelta(days=10)
+    earlier = date.today() - timedelta(days=10)
     answered = request(1, 7, earlier, "agree")
-    asked_again = request(2, 7, TODAY)
+    asked_again = request(2, 7, date.today())
     assert standing([answered, asked_again]) == [asked_again]  # asked again: awaited again
-    same_day = request(3, 8, TODAY)
-    merged_answer = request(4, 8, TODAY, "object")
+    same_day = request(3, 8, date.today())
+    merged_answer = request(4, 8, date.today(), "object")
     assert standing([same_day, merged_answer]) == [merged_answer]
     assert standing([merged_answer, same_day, asked_again, answered]) == [
         asked_again,
@@ -199,8 +197,10 @@ def test_a_persons_data_lists_positions_consultations_and_targets(
 ):
     person = make_person("KE")
     position = _position(country, lead=person, text="Kenya will object in private")
-    [asked] = _consult(position, [person], deadline=TODAY + timedelta(days=5))
-    positions.record_answer(asked, "comment", "Add a reservation", "fr", TODAY, asked.version)
+    [asked] = _consult(position, [person], deadline=date.today() + timedelta(days=5))
+    positions.record_answer(
+        asked, "comment", "Add a reservation", "fr", date.today(), asked.version
+    )
     plan = nbsap.save_nbsap(country("KE"), None, {"title": "Kenya NBSAP"})
     nbsap.save_target(
         country("KE"),
@@ -224,10 +224,10 @@ def test_a_persons_data_lists_positions_consultations_and_targets(
     assert data["consultations"] == [
         {
             "position": position.id,
-            "requested_on": TODAY.isoformat(),
-            "deadline": (TODAY + timedelta(days=5)).isoformat(),
+            "requested_on": date.today().isoformat(),
+            "deadline": (date.today() + timedelta(days=5)).isoformat(),
             "answer": "comment",
-            "answered_on": TODAY.isoformat(),
+            "answered_on": date.today().isoformat(),
             "answer_note": "Add a reservation",
         }
     ]
@@ -274,7 +274,7 @@ def test_erasure_removes_the_messages_and_notes_of_a_persons_consultations(
             "answer": "object",
             "note": "Grace Wanjiku objects to paragraph 3.",
             "language": "en",
-            "answered_on": TODAY.isoformat(),
+            "answered_on": date.today().isoformat(),
         },
     )
     # Grace is also a user of the country, and asks someone else's view herself.
@@ -293,7 +293,7 @@ def test_erasure_removes_the_messages_and_notes_of_a_persons_consultations(
     client.post(f"/countries/KE/people/{grace.id}/erase")
 
     hers, his, by_her = (_reload(c) for c in (hers, his, by_her))
-    assert hers.answer == "object" and hers.answered_on == TODAY  # what she answered stays
+    assert hers.answer == "object" and hers.answered_on == date.today()  # what she answered stays
     assert hers.message == registry.ERASED and hers.answer_note == registry.ERASED
     assert his.message == "Dear Grace Wanjiku, your view please."  # written to him
     assert by_her.requested_by == registry.ERASED

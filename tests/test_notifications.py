@@ -22,8 +22,6 @@ from focalpoints.notifications.kinds import KINDS
 from focalpoints.notifications.models import Delivery, EmailState, Notice
 from tests.conftest import in_language, login
 
-TODAY = date.today()
-
 
 def outbox() -> list[email.message.EmailMessage]:
     folder = Path(current_app.instance_path) / "outbox"
@@ -51,7 +49,7 @@ def notices_of(user, kind: str | None = None) -> list[Notice]:
 
 
 def make_stale(appointment, days: int = 400):
-    appointment.last_confirmed_on = TODAY - timedelta(days=days)
+    appointment.last_confirmed_on = date.today() - timedelta(days=days)
     db.session.commit()
     return appointment
 
@@ -115,9 +113,9 @@ def test_vacancies_are_told_once_then_after_the_interval(app, make_user, kinds):
     assert "CITES-MA" in notice.items and "CMS-NFP" not in notice.items
     assert "vacancies" not in {n.kind for n in notices_of(make_user("editor", "KE"))}
     for days in (0, 1, 8, 89):  # never daily, and not before the interval
-        report = operations.notify(today=TODAY + timedelta(days=days))
+        report = operations.notify(today=date.today() + timedelta(days=days))
         assert sum(report.recorded.values()) == 0, days
-    report = operations.notify(today=TODAY + timedelta(days=90))
+    report = operations.notify(today=date.today() + timedelta(days=90))
     assert report.recorded["vacancies"] == 2
     assert len(to(coordinator.email)) == 2
 
@@ -130,9 +128,9 @@ def test_a_new_vacancy_is_told_at_the_next_run_after_the_minimum_gap(
     appointment = make_appointment("CMS-NFP")
     operations.notify()
     assert "CMS-NFP" not in notices_of(coordinator)[0].items
-    registry.end_appointment(appointment, TODAY, "retired", appointment.version)
-    assert sum(operations.notify(today=TODAY + timedelta(days=3)).recorded.values()) == 0
-    operations.notify(today=TODAY + timedelta(days=7))
+    registry.end_appointment(appointment, date.today(), "retired", appointment.version)
+    assert sum(operations.notify(today=date.today() + timedelta(days=3)).recorded.values()) == 0
+    operations.notify(today=date.today() + timedelta(days=7))
     latest = notices_of(coordinator)[-1]
     assert "CMS-NFP" in latest.items and latest.params["new"] == ["CMS-NFP"]
 
@@ -151,7 +149,11 @@ def test_secretariat_is_told_of_official_notifications_and_the_country_of_acknow
     assert db.session.scalar(select(func.count()).select_from(Notice)) == 0
 
     registry.advance(
-        appointment, Status.NOTIFIED, appointment.version, "REF/KEN/1", TODAY - timedelta(days=2)
+        appointment,
+        Status.NOTIFIED,
+        appointment.version,
+        "REF/KEN/1",
+        date.today() - timedelta(days=2),
     )
     operations.notify()
     [notice] = notices_of(secretariat)
@@ -177,11 +179,11 @@ def test_a_second_notification_of_one_country_tells_the_secretariat_again(
     kinds("designations_notified")
     secretariat = make_user("secretariat", None)
     first = make_appointment(
-        "CMS-NFP", status=Status.NOTIFIED, letter_reference="A", letter_date=TODAY
+        "CMS-NFP", status=Status.NOTIFIED, letter_reference="A", letter_date=date.today()
     )
     operations.notify()
     second = make_appointment(
-        "CBD-FP1", status=Status.NOTIFIED, letter_reference="B", letter_date=TODAY
+        "CBD-FP1", status=Status.NOTIFIED, letter_reference="B", letter_date=date.today()
     )
     operations.notify()  # the same day: a designation is news whatever the day
     assert [n.items for n in notices_of(secretariat)] == [[first.id], [first.id, second.id]]
@@ -191,7 +193,7 @@ def test_old_acknowledgements_are_not_announced(app, make_user, make_appointment
     kinds("designations_acknowledged")
     coordinator = make_user("coordinator", "KE")
     appointment = make_appointment(
-        "CMS-NFP", status=Status.NOTIFIED, letter_reference="A", letter_date=TODAY
+        "CMS-NFP", status=Status.NOTIFIED, letter_reference="A", letter_date=date.today()
     )
     registry.acknowledge(appointment, appointment.version)
     appointment.acknowledged_at = utcnow() - timedelta(days=200)
@@ -285,7 +287,9 @@ def test_a_second_run_sends_nothing_twice(app, make_user, make_appointment, runn
     make_user("coordinator", "KE")
     make_user("secretariat", None)
     make_stale(
-        make_appointment("CMS-NFP", status=Status.NOTIFIED, letter_reference="A", letter_date=TODAY)
+        make_appointment(
+            "CMS-NFP", status=Status.NOTIFIED, letter_reference="A", letter_date=date.today()
+        )
     )
     first = runner.invoke(args=["notify"])
     assert first.exit_code == 0, first.output
@@ -317,11 +321,17 @@ def test_stale_digest_repeats_monthly_and_comes_sooner_with_something_new(
     user = make_user("coordinator", "KE")
     make_stale(make_appointment("CMS-NFP"))
     operations.notify()
-    assert sum(operations.notify(today=TODAY + timedelta(days=20)).recorded.values()) == 0
+    assert sum(operations.notify(today=date.today() + timedelta(days=20)).recorded.values()) == 0
     make_stale(make_appointment("CBD-FP1"), days=366)
-    assert sum(operations.notify(today=TODAY + timedelta(days=5)).recorded.values()) == 0
-    assert operations.notify(today=TODAY + timedelta(days=8)).recorded["stale_appointments"] == 1
-    assert operations.notify(today=TODAY + timedelta(days=40)).recorded["stale_appointments"] == 1
+    assert sum(operations.notify(today=date.today() + timedelta(days=5)).recorded.values()) == 0
+    assert (
+        operations.notify(today=date.today() + timedelta(days=8)).recorded["stale_appointments"]
+        == 1
+    )
+    assert (
+        operations.notify(today=date.today() + timedelta(days=40)).recorded["stale_appointments"]
+        == 1
+    )
     assert len(notices_of(user)) == 3
 
 
@@ -509,7 +519,7 @@ def test_no_notice_lists_another_countrys_appointments(app, make_user, make_appo
             country_code=code,
             status=Status.NOTIFIED,
             letter_reference="R",
-            letter_date=TODAY,
+            letter_date=date.today(),
         )
         registry.acknowledge(registry_appointment, registry_appointment.version)
     operations.notify()
@@ -562,7 +572,7 @@ def test_notices_page_takes_a_fixed_number_of_queries(
     baseline = counter.count
     for role in ("CBD-FP1", "CITES-MA", "RAMSAR-NFP"):
         make_stale(make_appointment(role))
-    operations.notify(today=TODAY + timedelta(days=40))
+    operations.notify(today=date.today() + timedelta(days=40))
     assert len(notices_of(user)) > 2
     counter.statements.clear()
     client.get("/notices")
@@ -578,11 +588,11 @@ def test_confirm_link_opens_a_page_whose_button_confirms(app, client, make_user,
     login(client, user)
     page = client.get(url).get_data(as_text=True)
     assert "autofocus" in page and f'action="{url}"' in page
-    assert appointment.last_confirmed_on < TODAY  # a GET changes nothing
+    assert appointment.last_confirmed_on < date.today()  # a GET changes nothing
     response = client.post(url, data={"version": appointment.version})
     assert response.status_code == 302
     db.session.refresh(appointment)
-    assert appointment.last_confirmed_on == TODAY
+    assert appointment.last_confirmed_on == date.today()
 
 
 def test_a_confirmed_appointment_shows_as_done_in_the_list(
@@ -657,9 +667,9 @@ def test_finding_what_is_due_takes_a_fixed_number_of_queries(
     make_user("coordinator", "KE")
     make_user("secretariat", None)
     make_stale(make_appointment("CMS-NFP"))
-    operations.find_due(TODAY)  # fills the per-process reference data cache
+    operations.find_due(date.today())  # fills the per-process reference data cache
     counter = count_queries()
-    operations.find_due(TODAY)
+    operations.find_due(date.today())
     baseline = counter.count
     for code in ("TZ", "FR", "UG", "BR"):
         make_user("coordinator", code)
@@ -670,13 +680,13 @@ def test_finding_what_is_due_takes_a_fixed_number_of_queries(
             country_code=code,
             status=Status.NOTIFIED,
             letter_reference="R",
-            letter_date=TODAY,
+            letter_date=date.today(),
         )
         if code == "FR":
             registry.acknowledge(notified, notified.version)
     operations.notify()
     counter.statements.clear()
-    operations.find_due(TODAY + timedelta(days=40))
+    operations.find_due(date.today() + timedelta(days=40))
     assert counter.count == baseline
 
 
@@ -697,13 +707,13 @@ def test_planted_markup_is_inert_in_mail_and_in_the_list(
 def test_two_runs_racing_record_nothing_twice(app, make_user, make_appointment, monkeypatch):
     make_user("coordinator", "KE")
     make_stale(make_appointment("CMS-NFP"))
-    first, second = operations.find_due(TODAY), operations.find_due(TODAY)
+    first, second = operations.find_due(date.today()), operations.find_due(date.today())
     db.session.add_all(first)
     db.session.commit()
     count = db.session.scalar(select(func.count()).select_from(Notice))
     monkeypatch.setattr(operations, "find_due", lambda today: second)
     with pytest.raises(operations.NotifyError):
-        operations.record_due(TODAY)
+        operations.record_due(date.today())
     assert db.session.scalar(select(func.count()).select_from(Notice)) == count
 
 
@@ -720,7 +730,7 @@ def _group_with_meeting(country, days_ahead: int, owner=None):
         group,
         {
             "title": "Preparing COP15",
-            "starts_at": datetime.combine(TODAY + timedelta(days=days_ahead), time(10)),
+            "starts_at": datetime.combine(date.today() + timedelta(days=days_ahead), time(10)),
             "timezone": "UTC",
             "place": "Nairobi",
         },
@@ -742,7 +752,7 @@ def test_coming_meetings_are_announced_once_to_the_country_and_again_when_moved(
     tanzanian = make_user("coordinator", "TZ")
     group, meeting = _group_with_meeting(country("KE"), days_ahead=5)
     groups.add_member(group, make_person("KE", email="wanjiru@example.org"))
-    later = datetime.combine(TODAY + timedelta(days=30), time(10))
+    later = datetime.combine(date.today() + timedelta(days=30), time(10))
     groups.create_meeting(group, {"title": "Later", "starts_at": later, "timezone": "UTC"})
 
     operations.notify()
@@ -753,7 +763,7 @@ def test_coming_meetings_are_announced_once_to_the_country_and_again_when_moved(
     assert "Check the agenda and add the meeting to your calendar." in body(mail)
     assert sum(operations.notify().recorded.values()) == 0
     # Moved by a day: told again at the next run.
-    moved = datetime.combine(TODAY + timedelta(days=6), time(10))
+    moved = datetime.combine(date.today() + timedelta(days=6), time(10))
     groups.update_meeting(
         meeting,
         {"title": meeting.title, "starts_at": moved, "timezone": "UTC"},
@@ -778,12 +788,14 @@ def test_overdue_actions_go_to_their_owner_and_the_coordinators(
         {
             "description": "Circulate the draft",
             "owner_id": person.id,
-            "due_on": TODAY - timedelta(days=3),
+            "due_on": date.today() - timedelta(days=3),
         },
     )
-    groups.add_action(meeting, {"description": "Not due yet", "due_on": TODAY + timedelta(days=3)})
+    groups.add_action(
+        meeting, {"description": "Not due yet", "due_on": date.today() + timedelta(days=3)}
+    )
     unowned = groups.add_action(
-        meeting, {"description": "Book the room", "due_on": TODAY - timedelta(days=1)}
+        meeting, {"description": "Book the room", "due_on": date.today() - timedelta(days=1)}
     )
 
     operations.notify()
@@ -814,7 +826,7 @@ def test_report_deadlines_are_told_at_two_months_two_weeks_and_when_overdue(
         convention_id=cbd.id,
         code="CBD-TEST",
         titles={"en": "Test national report"},
-        due_date=TODAY + timedelta(days=50),
+        due_date=date.today() + timedelta(days=50),
     )
     kenyan = make_user("coordinator", "KE")
     american = make_user("coordinator", "US")  # not a CBD Party
@@ -825,14 +837,18 @@ def test_report_deadlines_are_told_at_two_months_two_weeks_and_when_overdue(
     assert notice.items == [deadline.id, "coming"]
     assert notices_of(american) == [] and notices_of(editor) == []
     assert "Test national report" in to(kenyan.email)[0]["Subject"]
-    assert sum(operations.notify(today=TODAY + timedelta(days=10)).recorded.values()) == 0
-    assert operations.notify(today=TODAY + timedelta(days=40)).recorded["report_deadline"] == 1
-    assert operations.notify(today=TODAY + timedelta(days=51)).recorded["report_deadline"] == 1
+    assert sum(operations.notify(today=date.today() + timedelta(days=10)).recorded.values()) == 0
+    assert (
+        operations.notify(today=date.today() + timedelta(days=40)).recorded["report_deadline"] == 1
+    )
+    assert (
+        operations.notify(today=date.today() + timedelta(days=51)).recorded["report_deadline"] == 1
+    )
     assert [n.items[1] for n in notices_of(kenyan)] == ["coming", "soon", "overdue"]
     # A country that submitted is not reminded.
     tanzanian = make_user("coordinator", "TZ")
-    reporting.set_status(country("TZ"), deadline, ReportState.SUBMITTED, TODAY, 0)
-    operations.notify(today=TODAY + timedelta(days=52))
+    reporting.set_status(country("TZ"), deadline, ReportState.SUBMITTED, date.today(), 0)
+    operations.notify(today=date.today() + timedelta(days=52))
     assert notices_of(tanzanian) == []
 
 
@@ -878,7 +894,9 @@ def test_a_consulted_focal_point_is_told_and_the_lead_hears_the_outcome(
     assert notices_of(secretariat) == []  # positions are private to the country
 
     for consultation in db.session.scalars(select(Consultation)):
-        positions.record_answer(consultation, Answer.AGREE, "", "en", TODAY, consultation.version)
+        positions.record_answer(
+            consultation, Answer.AGREE, "", "en", date.today(), consultation.version
+        )
     operations.notify()
     [outcome] = notices_of(lead_user)
     assert outcome.kind == "consultation_outcome" and outcome.items == [position.id, "answered"]
@@ -893,10 +911,10 @@ def test_a_passed_deadline_is_told_to_the_coordinators_when_the_lead_is_no_user(
     coordinator = make_user("coordinator", "KE")
     tanzanian = make_user("coordinator", "TZ")
     position = _position_in_consultation(
-        country("KE"), None, [make_person("KE")], deadline=TODAY + timedelta(days=2)
+        country("KE"), None, [make_person("KE")], deadline=date.today() + timedelta(days=2)
     )
     assert operations.notify().recorded.get("consultation_outcome", 0) == 0
-    operations.notify(today=TODAY + timedelta(days=3))
+    operations.notify(today=date.today() + timedelta(days=3))
     [notice] = notices_of(coordinator)
     assert notice.items == [position.id, "deadline"]
     assert notices_of(tanzanian) == []
@@ -916,7 +934,7 @@ def test_a_person_merged_from_two_records_asked_together_is_counted_once(
     lead = make_person("KE", email="lead@example.org")
     position = _position_in_consultation(country("KE"), lead, [keep, duplicate])
     answered = db.session.scalar(select(Consultation).where(Consultation.person_id == duplicate.id))
-    positions.record_answer(answered, Answer.AGREE, "", "en", TODAY, answered.version)
+    positions.record_answer(answered, Answer.AGREE, "", "en", date.today(), answered.version)
     operations.notify()
     assert [n.kind for n in notices_of(focal_point)] == ["consultation_requested"]
     assert notices_of(lead_user) == []  # Amina's view is awaited on her other record

@@ -23,7 +23,6 @@ from focalpoints.positions import operations as positions
 from focalpoints.self_service.models import PendingChange, PersonLink
 from tests.conftest import in_language, login, sample_positions
 
-TODAY = date.today()
 LINK = re.compile(r"http://focalpoints\.test(/respond/[A-Za-z0-9_-]+)")
 
 
@@ -55,7 +54,7 @@ def _reload(obj):
 
 
 def _stale(appointment: Appointment, days: int = 400) -> Appointment:
-    appointment.last_confirmed_on = TODAY - timedelta(days=days)
+    appointment.last_confirmed_on = date.today() - timedelta(days=days)
     db.session.commit()
     return appointment
 
@@ -139,7 +138,7 @@ def test_opening_the_link_and_confirming_sets_last_confirmed_to_today(app, runne
     assert page.headers["Referrer-Policy"] == "no-referrer"
     response = client.post(path, data={"action": "confirm"})
     assert response.status_code == 200
-    assert _reload(holder).last_confirmed_on == TODAY
+    assert _reload(holder).last_confirmed_on == date.today()
     link = db.session.scalar(select(PersonLink))
     assert link.outcome == "confirmed" and link.used_at is not None
     entry = db.session.scalar(
@@ -166,7 +165,7 @@ def test_an_expired_or_unknown_link_opens_nothing(app, runner, holder):
         assert response.status_code in (404, 410), target
         assert "Otieno" not in response.get_data(as_text=True)
     client.post(path, data={"action": "confirm"})
-    assert _reload(holder).last_confirmed_on != TODAY
+    assert _reload(holder).last_confirmed_on != date.today()
 
 
 def test_the_link_expires_after_the_configured_days(app, runner, holder):
@@ -248,7 +247,7 @@ def test_a_correction_without_a_change_is_refused_and_the_link_stays_usable(app,
     assert in_language("fr", refusal) in response.get_data(as_text=True)  # their language
     assert db.session.scalar(select(PersonLink)).used_at is None
     client.post(path, data={"action": "confirm"})
-    assert _reload(holder).last_confirmed_on == TODAY
+    assert _reload(holder).last_confirmed_on == date.today()
 
 
 def test_no_longer_holding_a_role_ends_it_once_approved(app, runner, holder, make_user):
@@ -352,7 +351,7 @@ def test_a_consulted_focal_point_without_an_account_answers_through_the_link(
     assert response.status_code == 200
     answered = _reload(consultation)
     assert answered.answer == "comment" and answered.answered_by_self
-    assert answered.answered_on == TODAY
+    assert answered.answered_on == date.today()
     assert client.get(path).status_code == 410
 
 
@@ -409,7 +408,7 @@ def test_the_position_page_labels_who_gave_each_answer(
     [on_behalf] = positions.request_consultation(
         position, [other], None, "", "en", position.version
     )
-    positions.record_answer(on_behalf, "agree", "", "en", TODAY, on_behalf.version)
+    positions.record_answer(on_behalf, "agree", "", "en", date.today(), on_behalf.version)
     _ask(runner)
     [message] = [m for m in to("wanjiru@example.org") if "Our line" in m["Subject"]]
     app.test_client().post(link_in(message), data={"answer": "agree", "language": "en"})
