@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import is_postgres
-from tests.pristine import engine_for
+from tests.pristine import MOST_ROWS_ADDED, engine_for
 
 pytestmark = pytest.mark.skipif(not is_postgres(), reason="resets are PostgreSQL's")
 
@@ -111,3 +111,28 @@ def sequences(databases):
 )
 def test_a_reset_brings_back_every_row_and_sequence(databases, sequences, writes):
     assert _write_and_reset(databases, writes) == []
+
+
+def test_a_copy_with_many_rows_added_is_copied_afresh_instead(databases):
+    """Deleting 100,000 added rows one key at a time took a minute; a fresh copy half a second."""
+    url = databases.copy("template", slot=7)
+    engine = engine_for(make_url(url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO audit_log (created_at, actor_label, action, entity_type)"
+                    " SELECT now(), 'test', 'create', 'person' FROM generate_series(1, :rows)"
+                ),
+                {"rows": MOST_ROWS_ADDED + 1},
+            )
+        databases.drop(url)
+        assert make_url(url).database not in databases.ready, "dropped, not reset"
+        again = databases.copy("template", slot=7)
+        with engine_for(make_url(again)).connect() as conn:
+            assert (
+                conn.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
+                == (databases.pristine["template"].counts["audit_log"])
+            )
+    finally:
+        engine.dispose()
