@@ -41,6 +41,7 @@ from focalpoints.extensions import db
 from focalpoints.reference.snapshot import EXTENSION_KEY as SNAPSHOT_KEY
 from focalpoints.reference.snapshot import reference_snapshot
 from tests import pristine
+from tests.scheduling import GroupedScheduling
 
 PG_URL = os.environ.get("FOCALPOINTS_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
@@ -309,13 +310,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the tests that use a database, so that a PostgreSQL pass can select just them, and
-    every test under tests/browser as a browser test (they run once, on SQLite)."""
+    every test under tests/browser as a browser test (they run once, on SQLite) and a slow one.
+
+    The slow tests come first, so that no pytest-xdist worker is left with a long one at the
+    end while the others wait.
+    """
     browser_tests = Path(__file__).parent / "browser"
     for item in items:
         if "databases" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.database)
         if browser_tests in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With ``-n``, the browser tests and those on demo data each go whole to one worker."""
+    if config.getvalue("dist") == "load":
+        return GroupedScheduling(config, log)
+    return None
 
 
 @pytest.fixture(scope="session")

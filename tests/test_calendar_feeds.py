@@ -410,11 +410,3 @@ def test_feed_reads_in_a_fixed_number_of_queries(
             _meeting(group, f"Meeting {n}", 4 + n)
     many = fetch()
     assert many == few, (few, many)
-
-
-@pytest.mark.demo_data
-def test_demo_data_prints_two_working_links_once(runner, client, demo_output):
-    paths = re.findall(r"/calendar/fpcal_[\w-]+\.ics", demo_output)
-    assert len(paths) == 2
-    assert all(client.get(path).status_code == 200 for path in paths)
-    assert "calendar links: exist already" in runner.invoke(args=["demo-data"]).output

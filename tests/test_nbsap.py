@@ -499,20 +499,6 @@ def test_the_country_page_and_navigation_lead_to_nbsap_and_reports(client, login
     assert 'href="/countries/TZ/nbsap"' in other and 'href="/countries/TZ/reporting"' not in other
 
 
-@pytest.mark.demo_data
-def test_demo_data_holds_nbsaps_for_many_countries(app, runner, demo_output):
-    assert "Demo NBSAPs:" in demo_output
-    countries = db.session.scalar(select(func.count(func.distinct(Nbsap.country_id))))
-    assert countries > 100
-    assert _count(Alignment) > 500
-    measures = db.session.scalar(
-        select(func.count()).select_from(NationalTarget).where(NationalTarget.kind == "measure")
-    )
-    assert measures > 1000
-    again = runner.invoke(args=["demo-data"])
-    assert "Demo NBSAPs: exist already" in again.output
-
-
 def test_changes_of_people_and_conventions_are_in_the_history(
     client, login_as, country, make_person
 ):

@@ -576,24 +576,6 @@ def test_pages_take_a_fixed_number_of_queries(
     assert counts() == before
 
 
-@pytest.mark.demo_data
-def test_demo_positions(app, runner, demo_output):
-    from focalpoints.countries.models import Country
-
-    assert "Demo positions:" in demo_output
-    countries = db.session.scalar(select(func.count(func.distinct(Position.country_id))))
-    assert 40 <= countries <= 120  # a realistic share, not every country
-    kenya = db.session.scalar(select(Country).where(Country.iso2 == "KE"))
-    mine = db.session.scalars(select(Position).where(Position.country_id == kenya.id)).all()
-    assert {p.status for p in mine} >= {"draft", "agreed"}
-    assert db.session.scalar(select(func.count()).where(Position.shared.is_(True)))
-    assert db.session.scalar(select(func.count()).where(Consultation.answer.is_not(None)))
-    assert db.session.scalar(select(func.count()).where(Consultation.answer.is_(None)))
-    assert _count(PositionVersion) > _count(Position)
-    again = runner.invoke(args=["demo-data"])
-    assert "Demo positions: exist already" in again.output
-
-
 def test_a_version_beyond_a_database_integer_is_refused_cleanly(client, login_as, make_position):
     login_as()
     position = make_position("KE")
