@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 port="${1:-5000}"
 host="${HOST:-127.0.0.1}"
 scripts/system-packages.sh
-[ -x .venv/bin/python ] || python3 -m venv .venv
+[ -x .venv/bin/python ] || "$(scripts/python.sh)" -m venv .venv
 scripts/install.sh
 # A demo: its administrator and Secretariat accounts log in with the printed password alone.
 # (In production they must also give a code from an authenticator application.)

@@ -8,6 +8,6 @@ cd "$(dirname "$0")/.."
 # (240 of them) in each process, 7 s each time.
 unset PYTHONDONTWRITEBYTECODE
 scripts/system-packages.sh --browser
-[ -x .venv/bin/python ] || python3 -m venv .venv
+[ -x .venv/bin/python ] || "$(scripts/python.sh)" -m venv .venv
 scripts/install.sh test
 exec .venv/bin/python -m pytest "$@"

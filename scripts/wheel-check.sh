@@ -7,7 +7,7 @@
 # Dependencies come from the package index and pip's cache (PyICU's wheel, built once, is reused).
 set -euo pipefail
 checkout="$(cd "$(dirname "$0")/.." && pwd)"
-python="${PYTHON:-python3}"
+python="$("$checkout/scripts/python.sh")"
 work="$(mktemp -d "${TMPDIR:-/tmp}/focalpoints-wheel.XXXXXX")"
 server=""
 
