@@ -15,7 +15,8 @@ It prints requests per second, p50 and p99 per kind of request, the errors (any 
 or more, or an unexpected one: there must be none) and a consistency check made in the
 database afterwards: every write that returned success is there, no person holds a role twice
 at once and no single-holder role has two current holders, and the audit log holds one entry
-per successful write. Exits non-zero if any of these fails. Two-step log-in is not required of
+per successful write that changed something (confirming an appointment already confirmed that
+day changes nothing). Exits non-zero if any of these fails. Two-step log-in is not required of
 the bench users (``TWO_FACTOR_REQUIRED_ROLES=[]``, as scripts/serve.sh does).
 """
 
@@ -35,7 +36,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -218,7 +219,9 @@ class Ledger:
         self.lock = threading.Lock()
         self.notes: dict[int, list[str]] = {}  # person id -> markers appended
         self.people: list[str] = []  # family names of new people
-        self.confirmations: dict[int, int] = {}  # appointment id -> successful confirmations
+        # (appointment id, day) of each successful confirmation: a second one the same day
+        # changes nothing, so it leaves no new entry in the history.
+        self.confirmations: set[tuple[int, date]] = set()
         self.meetings: list[str] = []
         self.positions: list[str] = []
         self.conflicts = 0
@@ -317,7 +320,7 @@ def confirm(client: Client, base: str, appointment: int, ledger: Ledger) -> None
         _s, _l, after = client.request("after confirm", "GET", urllib.parse.urlsplit(location).path)
         if "alert-success" in after:
             with ledger.lock:
-                ledger.confirmations[appointment] = ledger.confirmations.get(appointment, 0) + 1
+                ledger.confirmations.add((appointment, date.today()))
             return
         with ledger.lock:
             ledger.conflicts += 1
@@ -431,13 +434,38 @@ def serve_production(env: dict[str, str], workers: int) -> tuple[subprocess.Pope
     raise SystemExit("gunicorn did not answer")
 
 
-def consistency(url: str, ledger: Ledger, since: datetime) -> dict:
+def confirmed_today(url: str) -> set[tuple[int, date]]:
+    """(appointment id, today) of those already confirmed today, before the load: confirming
+    them again changes nothing, so leaves no entry in the history."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    today = date.today()
+    with engine.connect() as db:
+        found = db.scalars(
+            text("SELECT id FROM appointments WHERE last_confirmed_on = :d"), {"d": today}
+        )
+        confirmed = {(appointment, today) for appointment in found}
+    engine.dispose()
+    return confirmed
+
+
+def consistency(
+    url: str, ledger: Ledger, since: datetime, confirmed_before: set[tuple[int, date]]
+) -> dict:
     """Check in the database that the successful writes are all there, once each, audited."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
     problems: list[str] = []
     with engine.connect() as db:
+        for appointment, day in sorted(ledger.confirmations):
+            saved = db.scalar(
+                text("SELECT last_confirmed_on FROM appointments WHERE id = :id"),
+                {"id": appointment},
+            )
+            if saved is None or saved < day:
+                problems.append(f"confirmation of appointment {appointment} on {day} lost")
         for person, markers in ledger.notes.items():
             notes = db.scalar(text("SELECT notes FROM people WHERE id = :id"), {"id": person})
             saved = set(filter(None, (notes or "").split(";")))
@@ -490,7 +518,9 @@ def consistency(url: str, ledger: Ledger, since: datetime) -> dict:
     writes = {
         "person notes": sum(len(m) for m in ledger.notes.values()),
         "new people": len(ledger.people),
-        "confirmations": sum(ledger.confirmations.values()),
+        # Those that changed the date: not a second one the same day, nor one of an
+        # appointment confirmed that day before the load.
+        "confirmations": len(ledger.confirmations - confirmed_before),
         "meetings": len(ledger.meetings),
         "positions": len(ledger.positions),
     }
@@ -535,6 +565,7 @@ def main() -> None:
         ]
         office = [Client(port, SECRETARIAT, stats) for _ in range(options.secretariat_users)]
         since = datetime.now(UTC)
+        confirmed_before = confirmed_today(env["FOCALPOINTS_DATABASE_URL"])
         load_at_start = machine_load()
         start = Start(len(clients) + len(office), options.duration, stats)
         threads = [
@@ -547,7 +578,7 @@ def main() -> None:
             thread.join()
         duration = time.monotonic() - start.begun
         load_at_end = machine_load()
-        check = consistency(env["FOCALPOINTS_DATABASE_URL"], ledger, since)
+        check = consistency(env["FOCALPOINTS_DATABASE_URL"], ledger, since, confirmed_before)
     finally:
         if server is not None:
             stop(server)
