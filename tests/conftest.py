@@ -326,7 +326,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """With ``-n``, the browser tests and those on demo data each go whole to one worker."""
+    """With ``-n``, the tests on demo data go together to one worker (tests/scheduling.py)."""
     if config.getvalue("dist") == "load":
         return GroupedScheduling(config, log)
     return None

@@ -22,7 +22,7 @@ class GroupedScheduling(LoadScopeScheduling):
     """xdist's scheduling by scope, where a scope is one of GROUPS or else a single test.
 
     The largest scopes are handed out first (xdist's ``--loadscope-reorder``, on by default),
-    so the browser tests start at once, and the rest keep the order of collection.
+    so the demo template is built at the start, and the rest keep the order of collection.
     """
 
     def _split_scope(self, nodeid: str) -> str:
