@@ -245,6 +245,9 @@ class _Databases:
             if template in self.pristine and pristine.reset(make_url(url), self.pristine[template]):
                 return
             self.ready.pop(name, None)
+            for engine in ENGINES.values():
+                if engine.url.database == name:
+                    engine.dispose()
             self._drop(name)
         else:
             path = Path(make_url(url).database or "")
@@ -273,6 +276,7 @@ class _Databases:
 
     def close(self) -> None:
         if PG_URL:
+            pristine.close_all()
             for name in list(self.ready):
                 self._drop(name)
             for name in reversed(self.templates):
@@ -424,7 +428,8 @@ def app_factory(
     for app, url in made:
         with app.app_context():
             db.session.remove()
-            db.engine.dispose()
+            if not PG_URL:
+                db.engine.dispose()  # the file is deleted next
         databases.drop(url)
 
 

@@ -196,24 +196,39 @@ def reset(url: URL, pristine: Pristine) -> bool:
     caller then drops it)."""
     if pristine.order is None:
         return False
-    engine = engine_for(url)
+    key = url.render_as_string(hide_password=False)
+    engine = _RESETTERS.get(key) or _RESETTERS.setdefault(key, create_engine(url, pool_size=1))
     try:
         with engine.begin() as conn:
-            # Connections a test left (a killed subprocess's, say) would hold locks.
+            # Connections a test left in a transaction (a killed subprocess's, say) would hold
+            # locks. Idle ones hold none: the shared engines' pools keep theirs for the next test.
             conn.execute(
                 text(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    " AND state <> 'idle'"
                 )
             )
             conn.execute(text("SET LOCAL lock_timeout = '10s'"))
             if tuple(conn.execute(_FINGERPRINT).one()) != pristine.fingerprint:
-                return False
-            return _restore(conn, pristine)
+                ok = False
+            else:
+                ok = _restore(conn, pristine)
     except Exception:  # any failure: the caller copies the template afresh
-        return False
-    finally:
-        engine.dispose()
+        ok = False
+    if not ok:
+        _RESETTERS.pop(key).dispose()
+    return ok
+
+
+# One engine per test database for its resets, its connection kept between tests.
+_RESETTERS: dict[str, Engine] = {}
+
+
+def close_all() -> None:
+    """Close the resets' connections (before the test databases are dropped)."""
+    while _RESETTERS:
+        _RESETTERS.popitem()[1].dispose()
 
 
 def _restore(conn: Connection, pristine: Pristine) -> bool:

@@ -203,7 +203,7 @@ def test_an_nbsap_is_saved_with_its_document_or_not_at_all(client, login_as, cou
     assert nbsap.title == NBSAP["title"] and nbsap.version == 2
     assert nbsap.document_filename == "plan.pdf"
     logged = db.session.scalars(
-        select(AuditEntry.action).where(AuditEntry.entity_type == "nbsaps")
+        select(AuditEntry.action).where(AuditEntry.entity_type == "nbsaps").order_by(AuditEntry.id)
     ).all()
     assert logged[0] == "create" and set(logged[1:]) == {"update"}
 
