@@ -9,13 +9,14 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from focalpoints.audit.models import AuditEntry
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import active_conventions, party_statuses
 from focalpoints.demo_data import names
+from focalpoints.demo_data.bulk import insert_rows
 from focalpoints.demo_data.working_groups import full_scale_working_groups
 from focalpoints.extensions import db
 from focalpoints.focal_points.contacts import name_key
@@ -23,7 +24,6 @@ from focalpoints.focal_points.models import Appointment, Person, Status
 
 SEED = 10_000
 AUDIT_ROWS = 100_000
-BATCH = 5_000
 
 
 def load_full_scale() -> str:
@@ -104,10 +104,8 @@ def load_full_scale() -> str:
             }
         )
         next_person += 1
-    for start in range(0, len(people), BATCH):
-        db.session.execute(insert(Person), people[start : start + BATCH])
-    for start in range(0, len(appointments), BATCH):
-        db.session.execute(insert(Appointment), appointments[start : start + BATCH])
+    insert_rows(Person, people)
+    insert_rows(Appointment, appointments)
     audit = [
         {
             "created_at": now - timedelta(minutes=i),
@@ -121,8 +119,7 @@ def load_full_scale() -> str:
         }
         for i in range(AUDIT_ROWS)
     ]
-    for start in range(0, len(audit), BATCH):
-        db.session.execute(insert(AuditEntry), audit[start : start + BATCH])
+    insert_rows(AuditEntry, audit)
     db.session.commit()
     if db.engine.dialect.name == "postgresql":  # ids were given explicitly: move the sequence
         db.session.execute(

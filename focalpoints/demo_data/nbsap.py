@@ -6,12 +6,13 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from focalpoints.conventions.models import Convention
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import active_conventions, party_statuses
+from focalpoints.demo_data.bulk import insert_rows
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Person
 from focalpoints.frameworks.models import FrameworkElement
@@ -413,7 +414,6 @@ def full_scale_nbsaps() -> str:
                     "updated_at": now,
                 }
             )
-    batch = 5_000
     for model, rows in (
         (Nbsap, nbsaps),
         (NationalTarget, targets),
@@ -422,8 +422,7 @@ def full_scale_nbsaps() -> str:
         (ProgressNote, notes),
         (ReportStatus, statuses),
     ):
-        for start in range(0, len(rows), batch):
-            db.session.execute(insert(model), rows[start : start + batch])
+        insert_rows(model, rows)
     db.session.commit()
     if db.engine.dialect.name == "postgresql":  # ids were given explicitly: move the sequences
         for table, model in (("nbsaps", Nbsap), ("national_targets", NationalTarget)):

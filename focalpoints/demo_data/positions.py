@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from focalpoints.audit import acting_as
@@ -21,7 +21,7 @@ from focalpoints.conventions.models import Role
 from focalpoints.countries.models import Country
 from focalpoints.countries.queries import active_conventions, party_statuses
 from focalpoints.demo_data import names
-from focalpoints.demo_data.full_scale import BATCH
+from focalpoints.demo_data.bulk import insert_rows
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Appointment, Status
 from focalpoints.meetings.models import Meeting
@@ -344,11 +344,9 @@ def full_scale_positions() -> str:
             versions += [{"position_id": next_id, **_version(v)} for v in planned.versions]
             consultations += [{"position_id": next_id, **c} for c in planned.consultations]
             next_id += 1
-    for rows, model in ((positions, Position), (versions, PositionVersion)):
-        for start in range(0, len(rows), BATCH):
-            db.session.execute(insert(model), rows[start : start + BATCH])
-    for start in range(0, len(consultations), BATCH):
-        db.session.execute(insert(Consultation), consultations[start : start + BATCH])
+    insert_rows(Position, positions)
+    insert_rows(PositionVersion, versions)
+    insert_rows(Consultation, consultations)
     db.session.commit()
     if db.engine.dialect.name == "postgresql":  # ids were given explicitly: move the sequence
         db.session.execute(
