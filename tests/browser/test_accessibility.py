@@ -1,4 +1,5 @@
-"""axe-core on every main page in English and Arabic: no serious or critical violation."""
+"""axe-core on every main page in English and Arabic: no serious or critical violation. The
+same walk checks what the page sweep checks in the other languages (tests/browser/walk.py)."""
 
 from __future__ import annotations
 
@@ -8,55 +9,29 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD, sample_positions, sample_working_group
+from tests.browser.walk import log_in, main_pages, walk
+from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-PAGES = [
-    "/countries",
-    "/countries/KE",
-    "/countries/KE/people",
-    "/countries/KE/people/new",
-    "/countries/KE/roles/CMS-SCC/appoint",
-    "/countries/KE/import",
-    "/coverage",
-    "/exports",
-    "/users",
-    "/users/invite",
-    "/account",
-    "/notices",
-    "/admin/conventions",
-    "/admin/roles/1/edit",
-    "/frameworks/GBF",
-    "/countries/KE/nbsap",
-    "/countries/KE/nbsap/matrix",
-    "/reporting",
-    "/countries/KE/reporting",
-]
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_main_pages_have_no_serious_accessibility_violations(
-    page: Page, make_user, make_appointment, language
+    page: Page, make_user, make_appointment, shot, language
 ):
-    appointment = make_appointment("CMS-NFP")
     admin = make_user(role="admin", country_code=None, language=language)
-    working_group = {**sample_working_group(), **sample_positions()}
+    urls = main_pages(make_appointment)
     axe = Axe()
     page.goto("/login")
+    shot("login")
     problems = {"/login": _serious(axe.run(page))}
-    page.locator("#email").fill(admin.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page.locator("html")).to_have_attribute("lang", language)
-    for url in [
-        *PAGES,
-        f"/countries/KE/appointments/{appointment.id}",
-        f"/countries/KE/people/{appointment.person_id}",
-        *working_group.values(),
-    ]:
-        page.goto(url)
+    log_in(page, admin, language)
+
+    def check(url: str) -> None:
+        shot(url.strip("/").replace("/", "-"))
         problems[url] = _serious(axe.run(page))
+
+    walk(page, urls, check)
     found = {url: issues for url, issues in problems.items() if issues}
     assert found == {}, "\n".join(f"{u}: {i}" for u, i in found.items())
 
