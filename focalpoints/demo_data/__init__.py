@@ -230,6 +230,7 @@ def _demo_registry() -> str:
                                 country_id=country.id,
                                 person=predecessor_holder,
                                 role=role,
+                                multiple_holders=role.multiple_holders,
                                 status=Status.ENDED.value,
                                 start_date=start - timedelta(days=1500),
                                 end_date=start,
@@ -244,6 +245,8 @@ def _demo_registry() -> str:
                             country_id=country.id,
                             person=holder,
                             role=role,
+                            # Given, so that the column's default need not look the role up.
+                            multiple_holders=role.multiple_holders,
                             status=status.value,
                             start_date=start,
                             last_confirmed_on=confirmed,
