@@ -135,8 +135,10 @@ def _one_engine_per_database() -> None:
     engine per test compiled every statement again, a sixth of the suite's time. Tests reuse a
     few database names (see ``_Databases.copy``), so one engine per name serves the whole run,
     as one engine serves a production worker. Apps register no events on their engine (the
-    application's listeners are on the Engine and Session classes), and a test's teardown
-    disposes the pool, so no connection outlives the test's database.
+    application's listeners are on the Engine and Session classes). On SQLite a test's teardown
+    disposes the pool, since the file is deleted; on PostgreSQL the pool keeps its connections
+    for the next test on the same database (a reset leaves idle ones alone), and is disposed
+    when its database is dropped.
     """
     make_engine = db._make_engine  # Flask-SQLAlchemy's one place where engines are made
     engines = ENGINES
@@ -172,9 +174,9 @@ def writer_processes() -> Any:
 
 
 def _forget_connections_in_child() -> None:
-    """In a forked child: let each shared engine open connections of its own (SQLAlchemy's
-    recipe for a fork: ``dispose(close=False)``)."""
-    for engine in ENGINES.values():
+    """In a forked child: let each shared engine, and each reset's, open connections of its
+    own (SQLAlchemy's recipe for a fork: ``dispose(close=False)``)."""
+    for engine in [*ENGINES.values(), *pristine.reset_engines()]:
         engine.dispose(close=False)
 
 

@@ -225,6 +225,11 @@ def reset(url: URL, pristine: Pristine) -> bool:
 _RESETTERS: dict[str, Engine] = {}
 
 
+def reset_engines() -> list[Engine]:
+    """The resets' engines, for a forked child to forget their connections."""
+    return list(_RESETTERS.values())
+
+
 def close_all() -> None:
     """Close the resets' connections (before the test databases are dropped)."""
     while _RESETTERS:
