@@ -48,9 +48,7 @@ def _serious(results) -> list[str]:
 def test_forms_announce_their_errors_to_screen_readers(page: Page, make_user):
     coordinator = make_user(role="coordinator", country_code="KE")
     page.goto("/login")
-    page.locator("#email").fill(coordinator.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
+    log_in(page, coordinator, "en")
     page.goto("/countries/KE/people/new")
     page.get_by_label("Telephone").fill("12345")
     page.get_by_role("button", name="Save").click()
