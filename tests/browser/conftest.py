@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from werkzeug.serving import make_server
 
@@ -99,3 +100,32 @@ def shot(page: Any, request: pytest.FixtureRequest) -> Any:
             page.screenshot(path=ARTIFACTS / f"{request.node.name}-{name}.png", full_page=True)
 
     return take
+
+
+# axe-core's script (about 600 kB), read once.
+AXE_SCRIPT = Axe().axe_script
+
+
+@pytest.fixture
+def axe(page: Any) -> Callable[[], list[str]]:
+    """A check that runs axe-core on the page's current document: its serious and critical
+    violations, each as a line (an empty list: none).
+
+    axe-core is added to every document of the test's browser context before the document's
+    own scripts run (as an init script, outside its Content Security Policy): sent to the
+    browser once, instead of with every check.
+    """
+    page.context.add_init_script(script=AXE_SCRIPT)
+
+    def check() -> list[str]:
+        violations = page.evaluate(
+            "axe.run({resultTypes: ['violations']}).then(results => results.violations)"
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} -> "
+            + "; ".join(node["target"][0] for node in v["nodes"][:3])
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return check

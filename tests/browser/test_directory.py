@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from focalpoints.focal_points.models import Status
-from tests.browser.test_accessibility import _serious
 
 
 @pytest.fixture
@@ -71,14 +69,13 @@ def test_a_visitor_finds_a_countrys_focal_points_and_an_instruments_list(
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_the_directory_has_no_serious_accessibility_violations(
-    page: Page, public_contacts, language
+    page: Page, public_contacts, axe, language
 ):
-    axe = Axe()
     problems = {}
     for url in ("/directory", "/directory/KE", "/directory?convention=CMS&role=CMS-NFP"):
         address = f"{url}{'&' if '?' in url else '?'}lang={language}"
         page.goto(address)
         expect(page.locator("html")).to_have_attribute("lang", language)
-        problems[address] = _serious(axe.run(page))
+        problems[address] = axe()
     found = {url: issues for url, issues in problems.items() if issues}
     assert found == {}, "\n".join(f"{u}: {i}" for u, i in found.items())

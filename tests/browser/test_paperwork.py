@@ -8,11 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from docx import Document
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_accessibility import _serious
 from tests.conftest import PASSWORD
 
 
@@ -57,11 +55,10 @@ def test_letter_download_and_history_chart(page: Page, make_user, make_appointme
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_new_pages_are_axe_clean(page: Page, make_user, make_appointment, language):
+def test_new_pages_are_axe_clean(page: Page, make_user, make_appointment, axe, language):
     appointment = make_appointment("CMS-NFP")
     _log_in(page, make_user(role="admin", country_code=None, language=language))
     expect(page.locator("html")).to_have_attribute("lang", language)
-    axe = Axe()
     problems = {}
     for url in (
         "/coverage/history",
@@ -71,6 +68,6 @@ def test_new_pages_are_axe_clean(page: Page, make_user, make_appointment, langua
         f"/countries/KE/appointments/{appointment.id}/handover",
     ):
         page.goto(url)
-        problems[url] = _serious(axe.run(page))
+        problems[url] = axe()
     found = {url: issues for url, issues in problems.items() if issues}
     assert found == {}, "\n".join(f"{u}: {i}" for u, i in found.items())

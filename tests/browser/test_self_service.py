@@ -9,7 +9,6 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import current_app
 from playwright.sync_api import Page, expect
 
@@ -17,7 +16,6 @@ from focalpoints.extensions import db
 from focalpoints.positions import operations as positions
 from focalpoints.positions.models import Position
 from focalpoints.self_service.operations import send_links
-from tests.browser.test_accessibility import _serious
 from tests.conftest import PASSWORD, sample_positions
 
 LINK = re.compile(r"https?://[^/\s]+(/respond/[A-Za-z0-9_-]+)")
@@ -40,8 +38,8 @@ def _log_in(page: Page, user) -> None:
     page.locator("main form button[type=submit]").click()
 
 
-def _accessible(page: Page) -> None:
-    problems = _serious(Axe().run(page))
+def _accessible(axe) -> None:
+    problems = axe()
     assert problems == [], "\n".join(problems)
 
 
@@ -59,7 +57,7 @@ def holder(make_person, make_appointment):
 
 
 def test_a_focal_point_corrects_their_record_and_a_coordinator_approves_it(
-    page: Page, shot, holder, make_user
+    page: Page, shot, axe, holder, make_user
 ):
     coordinator = make_user(role="coordinator", country_code="KE")
     send_links()
@@ -70,23 +68,23 @@ def test_a_focal_point_corrects_their_record_and_a_coordinator_approves_it(
         page.get_by_role("heading", name="Your details as a focal point of Kenya", level=1)
     ).to_be_visible()
     expect(page.get_by_text("Amina Otieno")).to_be_visible()
-    _accessible(page)
+    _accessible(axe)
     shot("record")
     page.get_by_text("Correct your details").click()
     page.get_by_label("Job title").fill("Director General")
     page.get_by_role("button", name="Send the corrections to my coordinators").click()
     expect(page.get_by_role("status")).to_contain_text("sent to your country's coordinators")
-    _accessible(page)
+    _accessible(axe)
     page.goto(path)
     expect(page.get_by_role("heading", name="This link no longer works")).to_be_visible()
-    _accessible(page)
+    _accessible(axe)
 
     _log_in(page, coordinator)
     page.goto("/countries/KE/people")
     page.get_by_role("link", name="Changes proposed by focal points").click()
     row = page.get_by_role("row").filter(has_text="Job title")
     expect(row).to_contain_text("Director General")
-    _accessible(page)
+    _accessible(axe)
     shot("changes")
     page.get_by_role("button", name="Approve (Amina Otieno)").click()
     expect(page.get_by_text("The change has been applied to the record.")).to_be_visible()
@@ -95,7 +93,7 @@ def test_a_focal_point_corrects_their_record_and_a_coordinator_approves_it(
     expect(page.get_by_text("Proposed corrections on")).to_be_visible()
 
 
-def test_a_focal_point_confirms_their_record_in_their_language(page: Page, holder):
+def test_a_focal_point_confirms_their_record_in_their_language(page: Page, axe, holder):
     holder.languages = ["fr"]
     db.session.commit()
     send_links()
@@ -105,11 +103,11 @@ def test_a_focal_point_confirms_their_record_in_their_language(page: Page, holde
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     page.get_by_role("button", name="Tout est exact : confirmer").click()
     expect(page.get_by_role("status")).to_be_visible()
-    _accessible(page)
+    _accessible(axe)
 
 
 def test_a_focal_point_without_an_account_answers_a_consultation(
-    page: Page, shot, make_person, make_appointment, make_user
+    page: Page, shot, axe, make_person, make_appointment, make_user
 ):
     coordinator = make_user(role="coordinator", country_code="KE")
     urls = sample_positions("KE")
@@ -124,7 +122,7 @@ def test_a_focal_point_without_an_account_answers_a_consultation(
     page.goto(_link_to("mutua@kws.go.ke"))
     expect(page.get_by_role("heading", name="Our line", level=1)).to_be_visible()
     expect(page.get_by_text("Your view, please.")).to_be_visible()
-    _accessible(page)
+    _accessible(axe)
     shot("consultation")
     page.get_by_label("Answer", exact=True).select_option("comment")
     page.get_by_label("Comment or objection").fill("Add a paragraph on migratory species.")
