@@ -680,6 +680,16 @@ def test_time_zones_are_canonical_with_offsets_and_the_countrys_first(app):
     with app.test_request_context():
         options = calendar.zone_options("KE", moment=moment)
         kept = calendar.zone_options("US", keep="US/Eastern", moment=moment)
+        # New York moves to summer time at 07:00 UTC on 8 March 2026: the labels, worked out
+        # once a minute, follow at once.
+        spring = [
+            calendar.zone_options("US", moment=datetime(2026, 3, 8, 6, 59, 59, tzinfo=UTC))[0],
+            calendar.zone_options("US", moment=datetime(2026, 3, 8, 7, 0, 0, tzinfo=UTC))[0],
+        ]
+    assert [o.label for o in spring] == [
+        "America/New York (UTC-05:00)",
+        "America/New York (UTC-04:00)",
+    ]
     values = [o.value for o in options]
     assert values[0] == "Africa/Nairobi" and options[0].optgroup == "Zones of this country"
     assert options[0].label == "Africa/Nairobi (UTC+03:00)"
