@@ -7,6 +7,7 @@ from sqlalchemy import delete, insert, select
 from focalpoints.audit.models import AuditEntry, DataVersion
 from focalpoints.audit.versions import REFERENCE, REGISTRY
 from focalpoints.conventions.models import Convention
+from focalpoints.demo_data.bulk import insert_rows
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Person
 from focalpoints.reference.snapshot import reference_snapshot, reference_version
@@ -47,6 +48,10 @@ def test_bulk_writes_raise_the_version_too(app, country):
     )
     db.session.commit()
     assert _versions()[REGISTRY] == before.get(REGISTRY, 0) + 1
+    # The full-scale data's bulk rows (a copy on PostgreSQL, Core on the table elsewhere).
+    insert_rows(Person, [{"country_id": kenya.id, "family_name": "Bulk", "given_names": "Two"}])
+    db.session.commit()
+    assert _versions()[REGISTRY] == before.get(REGISTRY, 0) + 2
 
 
 def test_pruning_the_audit_log_does_not_take_the_reference_version_back(app):

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Dialect, Table, insert
 
+from focalpoints.audit.versions import note_tables
 from focalpoints.extensions import db
 
 BATCH = 5_000
@@ -21,11 +22,13 @@ def insert_rows(target: Any, rows: list[dict[str, Any]], batch: int = BATCH) -> 
     alternate meant thousands of single-row INSERTs, and prepares every row again. On
     PostgreSQL they are copied (``COPY ... FROM STDIN``): psycopg's executemany sends one
     statement per row, and 200,000 rows took 21 s; a copy takes a few. Elsewhere, one
-    executemany per batch.
+    executemany per batch. Either way, the data versions of the tables written are raised at
+    the commit, as for any write (a Core statement on a table is not noted by itself).
     """
     if not rows:
         return
     table = getattr(target, "__table__", target)
+    note_tables(db.session, {table.name})
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         _copy(connection, table, rows)
