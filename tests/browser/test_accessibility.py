@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.walk import log_in, main_pages, walk
+from tests.browser.steps import log_in
+from tests.browser.walk import main_pages, walk
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -36,8 +37,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
 
 def test_forms_announce_their_errors_to_screen_readers(page: Page, make_user):
     coordinator = make_user(role="coordinator", country_code="KE")
-    page.goto("/login")
-    log_in(page, coordinator, "en")
+    log_in(page, coordinator)
     page.goto("/countries/KE/people/new")
     page.get_by_label("Telephone").fill("12345")
     page.get_by_role("button", name="Save").click()

@@ -8,14 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD, sample_working_group
-
-
-def _log_in(page: Page, user) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(user.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
+from tests.browser.steps import log_in
+from tests.conftest import sample_working_group
 
 
 def test_top_bar_switcher_changes_the_language_by_keyboard_and_arabic_is_right_to_left(
@@ -23,7 +17,7 @@ def test_top_bar_switcher_changes_the_language_by_keyboard_and_arabic_is_right_t
 ):
     # Given French by an administrator, as the demo accounts are: the browser's English wins.
     user = make_user(role="editor", country_code="FR", language="fr", language_chosen=False)
-    _log_in(page, user)
+    log_in(page, user)
     expect(page).to_have_url(re.compile(r"/countries/FR$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     # The menu opens by Bootstrap's script: press Enter only once it has run.
@@ -101,7 +95,7 @@ def test_long_words_and_wide_tables_stay_inside_a_phone_screen(
     working_group = sample_working_group()
     user = make_user(role="secretariat", country_code=None, language=language)
     page.set_viewport_size(PHONE)
-    _log_in(page, user)
+    log_in(page, user, language)
     for url in (
         f"/countries/KE/people/{person.id}",
         "/countries/KE/people",

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from focalpoints.focal_points.models import Status
-from tests.conftest import PASSWORD
+from tests.browser.steps import log_in
 
 
 def test_excel_follows_the_visible_filters_without_apply(
@@ -32,10 +32,7 @@ def test_excel_follows_the_visible_filters_without_apply(
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.goto("/login")
-    page.locator("#email").fill(secretariat.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    log_in(page, secretariat)
     page.goto("/exports")
     count = page.locator("#export-count")
     expect(count).to_contain_text("The files will hold 6 designations")

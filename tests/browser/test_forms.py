@@ -10,21 +10,14 @@ from sqlalchemy import select
 
 from focalpoints.extensions import db
 from focalpoints.focal_points.models import Person
-from tests.conftest import PASSWORD
-
-
-def _log_in(page: Page, user) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(user.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
+from tests.browser.steps import log_in
 
 
 def test_check_box_lists_work_with_the_keyboard(page: Page, make_user, shot):
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
-    _log_in(page, make_user())
+    log_in(page, make_user())
     page.goto("/countries/KE/people/new")
     page.locator("#family_name").fill("Keyboard")
     languages = page.get_by_role("group", name="Correspondence languages")
@@ -58,7 +51,7 @@ def test_check_box_lists_work_with_the_keyboard(page: Page, make_user, shot):
 
 
 def test_the_live_count_of_a_limited_text(page: Page, make_user, shot):
-    _log_in(page, make_user())
+    log_in(page, make_user())
     page.goto("/countries/KE/people/new")
     count = page.locator("#notes-limit")
     expect(count).to_have_text("0 / 5,000")

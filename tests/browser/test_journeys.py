@@ -11,6 +11,7 @@ from focalpoints.auth import tokens
 from focalpoints.auth.models import UserRole
 from focalpoints.auth.operations import create_user
 from focalpoints.extensions import db
+from tests.browser.steps import log_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -79,10 +80,7 @@ def test_coordinator_adds_replaces_confirms_and_sees_history(
     other.last_confirmed_on = date(2024, 6, 1)  # stale
     db.session.commit()
     coordinator = make_user(role="coordinator", country_code="KE", language=language)
-    page.goto("/login")
-    page.locator("#email").fill(coordinator.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    log_in(page, coordinator, language)
     expect(page).to_have_url(re.compile(r"/countries/KE$"))
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
 

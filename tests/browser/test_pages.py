@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.walk import log_in, main_pages, walk
+from tests.browser.steps import log_in
+from tests.browser.walk import main_pages, walk
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -11,21 +11,14 @@ import pytest
 from docx import Document
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
-
-
-def _log_in(page: Page, user) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(user.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
+from tests.browser.steps import log_in
 
 
 def test_letter_download_and_history_chart(page: Page, make_user, make_appointment, shot):
     appointment = make_appointment("CMS-NFP", start=date(2023, 2, 1))
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    _log_in(page, make_user(role="coordinator", country_code="KE"))
+    log_in(page, make_user(role="coordinator", country_code="KE"))
     page.goto(f"/countries/KE/appointments/{appointment.id}")
     page.get_by_label("Language of the letter").select_option("fr")
     with page.expect_download() as download:
@@ -57,8 +50,7 @@ def test_letter_download_and_history_chart(page: Page, make_user, make_appointme
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_new_pages_are_axe_clean(page: Page, make_user, make_appointment, axe, language):
     appointment = make_appointment("CMS-NFP")
-    _log_in(page, make_user(role="admin", country_code=None, language=language))
-    expect(page.locator("html")).to_have_attribute("lang", language)
+    log_in(page, make_user(role="admin", country_code=None, language=language), language)
     problems = {}
     for url in (
         "/coverage/history",

@@ -16,7 +16,8 @@ from focalpoints.extensions import db
 from focalpoints.positions import operations as positions
 from focalpoints.positions.models import Position
 from focalpoints.self_service.operations import send_links
-from tests.conftest import PASSWORD, sample_positions
+from tests.browser.steps import log_in
+from tests.conftest import sample_positions
 
 LINK = re.compile(r"https?://[^/\s]+(/respond/[A-Za-z0-9_-]+)")
 
@@ -29,13 +30,6 @@ def _link_to(address: str) -> str:
         if message["To"] == address:
             return LINK.search(message.get_body(preferencelist=("plain",)).get_content())[1]
     raise AssertionError(f"no message to {address}")
-
-
-def _log_in(page: Page, user) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(user.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
 
 
 def _accessible(axe) -> None:
@@ -79,7 +73,7 @@ def test_a_focal_point_corrects_their_record_and_a_coordinator_approves_it(
     expect(page.get_by_role("heading", name="This link no longer works")).to_be_visible()
     _accessible(axe)
 
-    _log_in(page, coordinator)
+    log_in(page, coordinator)
     page.goto("/countries/KE/people")
     page.get_by_role("link", name="Changes proposed by focal points").click()
     row = page.get_by_role("row").filter(has_text="Job title")
@@ -129,7 +123,7 @@ def test_a_focal_point_without_an_account_answers_a_consultation(
     page.get_by_role("button", name="Send my answer").click()
     expect(page.get_by_role("status")).to_contain_text("recorded as yours")
 
-    _log_in(page, coordinator)
+    log_in(page, coordinator)
     page.goto(urls["position"])
     row = page.get_by_role("row").filter(has_text="Joseph Mutua")
     expect(row).to_contain_text("Answered by the focal point")

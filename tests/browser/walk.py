@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
-from tests.conftest import PASSWORD, sample_positions, sample_working_group
+from tests.conftest import sample_positions, sample_working_group
 
 PAGES = [
     "/countries",
@@ -59,14 +59,6 @@ def main_pages(make_appointment: Callable[..., Any]) -> list[str]:
         *sample_working_group().values(),
         *sample_positions().values(),
     ]
-
-
-def log_in(page: Page, user: Any, language: str) -> None:
-    """Log in through the form (the page is on /login) and wait for the user's language."""
-    page.locator("#email").fill(user.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page.locator("html")).to_have_attribute("lang", language)
 
 
 def walk(page: Page, urls: list[str], visit: Callable[[str], None]) -> None:
